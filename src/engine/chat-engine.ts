@@ -1,0 +1,68 @@
+import type {
+  ChatTurn,
+  EngineErrorCode,
+  EngineErrorInfo,
+  GenerationResult,
+  LoadedModel,
+  LoadProgress,
+  ModelSelection,
+  SamplingParams,
+} from './protocol';
+
+export interface LoadOptions {
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** Aborting cancels the load; the promise then rejects with `load-cancelled`. */
+  readonly signal?: AbortSignal;
+}
+
+export interface GenerateRequest {
+  readonly turns: readonly ChatTurn[];
+  readonly params: SamplingParams;
+}
+
+export interface GenerateOptions {
+  /** Receives the answer's text piece by piece, in order. */
+  readonly onDelta: (text: string) => void;
+  /** Aborting stops the answer; the promise then resolves with `finishReason: 'aborted'`. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * All the chat store knows of an engine. Implemented by the worker client on the page, and inside the
+ * worker by the web-llm engine and by the scripted engine of end-to-end builds.
+ *
+ * Failures reject with {@link EngineError}. One generation runs at a time: a second `generate` while one
+ * is streaming rejects with `busy`.
+ */
+export interface ChatEngine {
+  load(model: ModelSelection, options?: LoadOptions): Promise<LoadedModel>;
+  generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult>;
+  unload(): Promise<void>;
+}
+
+/** A failure with a code the UI can explain. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toInfo(): EngineErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+
+  static from(info: EngineErrorInfo): EngineError {
+    return new EngineError(info.code, info.message);
+  }
+}
+
+/** Any thrown value as a code and a message that can cross the worker boundary. */
+export function toErrorInfo(error: unknown): EngineErrorInfo {
+  if (error instanceof EngineError) return error.toInfo();
+  if (error instanceof Error) return { code: 'unknown', message: `${error.name}: ${error.message}` };
+  return { code: 'unknown', message: String(error) };
+}

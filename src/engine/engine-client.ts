@@ -1,0 +1,154 @@
+import {
+  EngineError,
+  type ChatEngine,
+  type GenerateOptions,
+  type GenerateRequest,
+  type LoadOptions,
+} from './chat-engine';
+import type { MessageEndpoint } from './message-endpoint';
+import type {
+  EngineEvent,
+  EngineRequest,
+  GenerationResult,
+  LoadedModel,
+  ModelSelection,
+  ScriptedScenario,
+} from './protocol';
+
+/** What the client waits for, per request: each kind of request settles on its own event. */
+type Pending =
+  | {
+      readonly kind: 'load';
+      readonly options: LoadOptions;
+      readonly resolve: (model: LoadedModel) => void;
+      readonly reject: (error: EngineError) => void;
+    }
+  | {
+      readonly kind: 'generate';
+      readonly options: GenerateOptions;
+      readonly resolve: (result: GenerationResult) => void;
+      readonly reject: (error: EngineError) => void;
+    }
+  | {
+      readonly kind: 'unload';
+      readonly resolve: () => void;
+      readonly reject: (error: EngineError) => void;
+    };
+
+/**
+ * The page side of the protocol: a {@link ChatEngine} whose work happens in the worker behind `endpoint`.
+ * Events of requests that are no longer pending (a late delta after an abort, say) are dropped.
+ */
+export class EngineClient implements ChatEngine {
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private generating = false;
+
+  constructor(private readonly endpoint: MessageEndpoint) {
+    endpoint.addEventListener('message', (event) => this.receive(event.data as EngineEvent));
+    endpoint.start?.();
+  }
+
+  /** Scripted end-to-end builds only: how the scripted engine in the worker should behave. */
+  setScenario(scenario: ScriptedScenario): void {
+    this.post({ type: 'scenario', scenario });
+  }
+
+  load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new EngineError('load-cancelled', 'The load was cancelled.'));
+        return;
+      }
+      const requestId = this.nextRequestId++;
+      this.pending.set(requestId, { kind: 'load', options, resolve, reject });
+      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel-load', requestId }), {
+        once: true,
+      });
+      this.post({ type: 'load', requestId, model });
+    });
+  }
+
+  generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+    return new Promise((resolve, reject) => {
+      if (this.generating) {
+        reject(new EngineError('busy', 'Another answer is still being generated.'));
+        return;
+      }
+      this.generating = true;
+      const requestId = this.nextRequestId++;
+      const settle = (): void => {
+        this.generating = false;
+      };
+      this.pending.set(requestId, {
+        kind: 'generate',
+        options,
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
+      this.post({ type: 'generate', requestId, turns: request.turns, params: request.params });
+      const abort = (): void => this.post({ type: 'abort', requestId });
+      if (options.signal?.aborted) abort();
+      else options.signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
+
+  unload(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const requestId = this.nextRequestId++;
+      this.pending.set(requestId, { kind: 'unload', resolve, reject });
+      this.post({ type: 'unload', requestId });
+    });
+  }
+
+  /** Rejects everything pending: the worker died (a failed chunk load, say) and will not answer. */
+  disconnect(message: string): void {
+    const error = new EngineError('worker-failed', message);
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+
+  private post(request: EngineRequest): void {
+    this.endpoint.postMessage(request);
+  }
+
+  private receive(event: EngineEvent): void {
+    const pending = this.pending.get(event.requestId);
+    if (!pending) return;
+    switch (event.type) {
+      case 'progress':
+        if (pending.kind === 'load') pending.options.onProgress?.(event.progress);
+        return;
+      case 'loaded':
+        if (pending.kind !== 'load') return;
+        this.pending.delete(event.requestId);
+        pending.resolve(event.model);
+        return;
+      case 'delta':
+        if (pending.kind === 'generate') pending.options.onDelta(event.text);
+        return;
+      case 'done':
+        if (pending.kind !== 'generate') return;
+        this.pending.delete(event.requestId);
+        pending.resolve(event.result);
+        return;
+      case 'unloaded':
+        if (pending.kind !== 'unload') return;
+        this.pending.delete(event.requestId);
+        pending.resolve();
+        return;
+      case 'error':
+        this.pending.delete(event.requestId);
+        pending.reject(EngineError.from(event.error));
+        return;
+      default:
+        event satisfies never;
+    }
+  }
+}

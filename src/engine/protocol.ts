@@ -1,0 +1,214 @@
+/**
+ * The one message protocol between the page and the engine worker.
+ *
+ * Every message is a variant of a union tagged by `type`; each variant carries only its own payload.
+ * Requests carry a `requestId` chosen by the page; every event that answers a request echoes it, so late
+ * events of an aborted or superseded request can be told apart and dropped.
+ */
+
+import type { SamplingParams } from '../generation/sampling';
+
+export type { SamplingParams };
+
+/** Which side of a conversation a turn belongs to. */
+export type TurnRole = 'user' | 'assistant';
+
+/** One turn of a conversation as the engine receives it. */
+export interface ChatTurn {
+  readonly role: TurnRole;
+  readonly content: string;
+}
+
+/** What the page asks the engine to load. */
+export interface ModelSelection {
+  readonly modelId: string;
+  /** Absolute URL under which each model's files live as `<modelId>/resolve/main/…`. */
+  readonly artifactsBaseUrl: string;
+}
+
+/** Where a load is in its work; drives the progress bar. */
+export type LoadPhase = 'preparing' | 'download' | 'cache' | 'compile' | 'finishing';
+
+export interface LoadProgress {
+  readonly phase: LoadPhase;
+  /** 0..1 over the whole load. */
+  readonly fraction: number;
+  /** Bytes of weights done and in all, when the phase is about bytes. */
+  readonly loadedBytes?: number;
+  readonly totalBytes?: number;
+  /** The engine's own description, for the details line. */
+  readonly text: string;
+}
+
+export interface LoadedModel {
+  readonly modelId: string;
+  /** Which engine answered: the real one or the scripted one of end-to-end builds. */
+  readonly engine: EngineKind;
+  readonly contextWindow: number;
+}
+
+export type EngineKind = 'web-llm' | 'scripted';
+
+/** Why a generation ended. `aborted` is the user's Stop and is not an error. */
+export type FinishReason = 'stop' | 'length' | 'aborted';
+
+/** Statistics of one answer. */
+export interface GenerationUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Tokens per second over the prompt (prefill) and over the answer (decode); 0 when unknown. */
+  readonly prefillTokensPerSecond: number;
+  readonly decodeTokensPerSecond: number;
+  readonly timeToFirstTokenMs: number;
+  readonly totalMs: number;
+}
+
+export interface GenerationResult {
+  readonly finishReason: FinishReason;
+  readonly usage: GenerationUsage;
+}
+
+/**
+ * Every way an engine call can fail, as a code the UI can explain.
+ * Later codes (device, storage, files) are produced by the real engine's error mapping.
+ */
+export type EngineErrorCode =
+  | 'webgpu-unavailable'
+  | 'shader-f16-unsupported'
+  | 'device-lost'
+  | 'out-of-memory'
+  | 'quota-exceeded'
+  | 'network'
+  | 'model-files-missing'
+  | 'model-files-corrupt'
+  | 'model-lib-mismatch'
+  | 'context-window-exceeded'
+  | 'not-loaded'
+  | 'busy'
+  | 'load-cancelled'
+  | 'invalid-request'
+  | 'worker-failed'
+  | 'unknown';
+
+export interface EngineErrorInfo {
+  readonly code: EngineErrorCode;
+  /** Technical detail in English, shown under the translated explanation. */
+  readonly message: string;
+}
+
+/** The scripted engine's behaviour in end-to-end builds; the real worker ignores it. */
+export interface ScriptedScenario {
+  /** Milliseconds between streamed pieces. */
+  readonly tokenDelayMs?: number;
+  /** How long a load takes, reported in progress steps. */
+  readonly loadMs?: number;
+  /** Fail every load with this code. */
+  readonly loadError?: EngineErrorCode;
+  /** Fail a generation with this code after this many pieces. */
+  readonly generateError?: { readonly code: EngineErrorCode; readonly afterPieces: number };
+}
+
+export type EngineRequest =
+  | { readonly type: 'scenario'; readonly scenario: ScriptedScenario }
+  | { readonly type: 'load'; readonly requestId: number; readonly model: ModelSelection }
+  | { readonly type: 'cancel-load'; readonly requestId: number }
+  | {
+      readonly type: 'generate';
+      readonly requestId: number;
+      readonly turns: readonly ChatTurn[];
+      readonly params: SamplingParams;
+    }
+  | { readonly type: 'abort'; readonly requestId: number }
+  | { readonly type: 'unload'; readonly requestId: number };
+
+export type EngineEvent =
+  | { readonly type: 'progress'; readonly requestId: number; readonly progress: LoadProgress }
+  | { readonly type: 'loaded'; readonly requestId: number; readonly model: LoadedModel }
+  | { readonly type: 'delta'; readonly requestId: number; readonly text: string }
+  | { readonly type: 'done'; readonly requestId: number; readonly result: GenerationResult }
+  | { readonly type: 'unloaded'; readonly requestId: number }
+  | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
+
+const errorCodes: ReadonlySet<string> = new Set<EngineErrorCode>([
+  'webgpu-unavailable',
+  'shader-f16-unsupported',
+  'device-lost',
+  'out-of-memory',
+  'quota-exceeded',
+  'network',
+  'model-files-missing',
+  'model-files-corrupt',
+  'model-lib-mismatch',
+  'context-window-exceeded',
+  'not-loaded',
+  'busy',
+  'load-cancelled',
+  'invalid-request',
+  'worker-failed',
+  'unknown',
+]);
+
+export function isEngineErrorCode(value: unknown): value is EngineErrorCode {
+  return typeof value === 'string' && errorCodes.has(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isRequestId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isTurn(value: unknown): value is ChatTurn {
+  return (
+    isRecord(value) &&
+    (value['role'] === 'user' || value['role'] === 'assistant') &&
+    typeof value['content'] === 'string'
+  );
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isSamplingParams(value: unknown): value is SamplingParams {
+  if (!isRecord(value)) return false;
+  const numbers = ['temperature', 'topK', 'topP', 'repetitionPenalty', 'noRepeatNgramSize', 'maxNewTokens'];
+  return (
+    numbers.every((key) => isFiniteNumber(value[key])) &&
+    (value['seed'] === undefined || isFiniteNumber(value['seed']))
+  );
+}
+
+/**
+ * Checks a message that arrived at the worker. Anything from `postMessage` is untrusted shape-wise
+ * (another version of the page may still be open during an update), so the worker validates before acting.
+ */
+export function parseEngineRequest(data: unknown): EngineRequest | undefined {
+  if (!isRecord(data)) return undefined;
+  switch (data['type']) {
+    case 'scenario':
+      return isRecord(data['scenario']) ? (data as EngineRequest) : undefined;
+    case 'load':
+      return isRequestId(data['requestId']) &&
+        isRecord(data['model']) &&
+        typeof data['model']['modelId'] === 'string' &&
+        typeof data['model']['artifactsBaseUrl'] === 'string'
+        ? (data as EngineRequest)
+        : undefined;
+    case 'generate':
+      return isRequestId(data['requestId']) &&
+        Array.isArray(data['turns']) &&
+        data['turns'].every(isTurn) &&
+        isSamplingParams(data['params'])
+        ? (data as EngineRequest)
+        : undefined;
+    case 'cancel-load':
+    case 'abort':
+    case 'unload':
+      return isRequestId(data['requestId']) ? (data as EngineRequest) : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,162 @@
+import {
+  EngineError,
+  type ChatEngine,
+  type GenerateOptions,
+  type GenerateRequest,
+  type LoadOptions,
+} from '../chat-engine';
+import type { GenerationResult, LoadedModel, LoadPhase, ModelSelection, ScriptedScenario } from '../protocol';
+
+/** A string that only the scripted engine's code contains; the build test looks for it. */
+export const SCRIPTED_ENGINE_MARKER = '스크립트 엔진의 답변';
+
+/** Prefix of the end-to-end contract: `/echo X` is answered with X, verbatim, in small pieces. */
+export const ECHO_PREFIX = '/echo ';
+
+const PIECE_CODE_POINTS = 3;
+const DOWNLOAD_BYTES = 4_000_000_000;
+
+const defaults = {
+  tokenDelayMs: 25,
+  loadMs: 400,
+} as const;
+
+const loadPlan: readonly { readonly phase: LoadPhase; readonly until: number }[] = [
+  { phase: 'download', until: 0.7 },
+  { phase: 'cache', until: 0.85 },
+  { phase: 'compile', until: 0.98 },
+  { phase: 'finishing', until: 1 },
+];
+const LOAD_STEPS = 20;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** Cuts text into pieces of a few code points, so no piece splits a surrogate pair. */
+export function splitIntoPieces(text: string): string[] {
+  const codePoints = Array.from(text);
+  const pieces: string[] = [];
+  for (let start = 0; start < codePoints.length; start += PIECE_CODE_POINTS) {
+    pieces.push(codePoints.slice(start, start + PIECE_CODE_POINTS).join(''));
+  }
+  return pieces;
+}
+
+/** The deterministic answer to a conversation: an echo, or a fixed Korean reply that quotes the question. */
+export function scriptedAnswer(turns: GenerateRequest['turns']): string {
+  const question = turns.findLast((turn) => turn.role === 'user')?.content ?? '';
+  if (question.startsWith(ECHO_PREFIX)) return question.slice(ECHO_PREFIX.length);
+  const quoted = Array.from(question.trim()).slice(0, 40).join('');
+  return [
+    `"${quoted}"에 대한 ${SCRIPTED_ENGINE_MARKER}입니다.`,
+    '이 답변은 테스트용 스크립트 엔진이 만들었으며, 실제 언어 모델은 사용되지 않았습니다.',
+    `지금까지 대화에는 ${turns.length}개의 메시지가 있습니다.`,
+  ].join('\n\n');
+}
+
+/**
+ * A deterministic {@link ChatEngine} for end-to-end builds and tests: it loads with staged progress and
+ * streams a scripted answer piece by piece, and can be told to fail on load or in the middle of an answer.
+ */
+export class ScriptedEngine implements ChatEngine {
+  private loaded: LoadedModel | undefined;
+  private generating = false;
+
+  constructor(private scenario: ScriptedScenario = {}) {}
+
+  setScenario(scenario: ScriptedScenario): void {
+    this.scenario = scenario;
+  }
+
+  async load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
+    const loadMs = this.scenario.loadMs ?? defaults.loadMs;
+    const failAt = this.scenario.loadError ? LOAD_STEPS / 2 : Number.POSITIVE_INFINITY;
+    let from = 0;
+    for (const { phase, until } of loadPlan) {
+      for (let step = 1; step <= LOAD_STEPS; step += 1) {
+        await sleep(loadMs / (LOAD_STEPS * loadPlan.length), options.signal);
+        if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
+        const fraction = from + ((until - from) * step) / LOAD_STEPS;
+        options.onProgress?.({
+          phase,
+          fraction,
+          text: `scripted ${phase} ${step}/${LOAD_STEPS}`,
+          ...(phase === 'download'
+            ? { loadedBytes: Math.round((DOWNLOAD_BYTES * step) / LOAD_STEPS), totalBytes: DOWNLOAD_BYTES }
+            : {}),
+        });
+        if (phase === 'download' && step >= failAt && this.scenario.loadError) {
+          throw new EngineError(this.scenario.loadError, `Scripted load failure: ${this.scenario.loadError}`);
+        }
+      }
+      from = until;
+    }
+    this.loaded = { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 };
+    return this.loaded;
+  }
+
+  async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+    if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
+    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
+    this.generating = true;
+    try {
+      return await this.stream(request, options);
+    } finally {
+      this.generating = false;
+    }
+  }
+
+  async unload(): Promise<void> {
+    this.loaded = undefined;
+    return Promise.resolve();
+  }
+
+  private async stream(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+    const started = performance.now();
+    const pieces = splitIntoPieces(scriptedAnswer(request.turns));
+    const limit = Math.min(pieces.length, request.params.maxNewTokens);
+    const failure = this.scenario.generateError;
+    const promptTokens = request.turns.reduce((sum, turn) => sum + Array.from(turn.content).length, 0);
+    let firstPieceAt = started;
+    let sent = 0;
+    const result = (finishReason: GenerationResult['finishReason']): GenerationResult => {
+      const now = performance.now();
+      const decodeSeconds = (now - firstPieceAt) / 1000;
+      return {
+        finishReason,
+        usage: {
+          promptTokens,
+          completionTokens: sent,
+          prefillTokensPerSecond: 0,
+          decodeTokensPerSecond: sent > 1 && decodeSeconds > 0 ? (sent - 1) / decodeSeconds : 0,
+          timeToFirstTokenMs: sent > 0 ? firstPieceAt - started : 0,
+          totalMs: now - started,
+        },
+      };
+    };
+    while (sent < limit) {
+      await sleep(this.scenario.tokenDelayMs ?? defaults.tokenDelayMs, options.signal);
+      if (options.signal?.aborted) return result('aborted');
+      if (failure && sent >= failure.afterPieces) {
+        throw new EngineError(failure.code, `Scripted failure after ${sent} pieces: ${failure.code}`);
+      }
+      if (sent === 0) firstPieceAt = performance.now();
+      options.onDelta(pieces[sent] ?? '');
+      sent += 1;
+    }
+    return result(limit < pieces.length ? 'length' : 'stop');
+  }
+}

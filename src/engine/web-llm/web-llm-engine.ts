@@ -1,0 +1,144 @@
+import { MLCEngine, type AppConfig, type InitProgressReport } from '@mlc-ai/web-llm';
+import {
+  EngineError,
+  type ChatEngine,
+  type GenerateOptions,
+  type GenerateRequest,
+  type LoadOptions,
+} from '../chat-engine';
+import type { FinishReason, GenerationResult, LoadedModel, LoadProgress, ModelSelection } from '../protocol';
+import { findModelRecord } from '../model-records';
+import { toEngineError } from './web-llm-errors';
+
+/** Reads web-llm's progress text ("Fetching param cache[3/120]: 210MB fetched. …") into a phase. */
+function toProgress(report: InitProgressReport): LoadProgress {
+  const fetched = /(\d+)MB fetched/.exec(report.text);
+  const phase = report.text.startsWith('Fetching')
+    ? 'download'
+    : report.text.startsWith('Loading model from cache')
+      ? 'cache'
+      : report.text.startsWith('Loading GPU shader')
+        ? 'compile'
+        : report.progress >= 1
+          ? 'finishing'
+          : 'preparing';
+  return {
+    phase,
+    fraction: report.progress,
+    text: report.text,
+    ...(fetched?.[1] ? { loadedBytes: Number(fetched[1]) * 1_000_000 } : {}),
+  };
+}
+
+function toFinishReason(reason: string | null | undefined): FinishReason {
+  return reason === 'length' ? 'length' : reason === 'abort' ? 'aborted' : 'stop';
+}
+
+/**
+ * The real engine: web-llm's `MLCEngine`, run inside the worker. Only this module (and the worker that
+ * loads it on demand) imports web-llm at run time.
+ */
+export class WebLlmEngine implements ChatEngine {
+  private readonly engine = new MLCEngine();
+  private loaded: LoadedModel | undefined;
+  private generating = false;
+
+  async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
+    const record = findModelRecord(selection.modelId);
+    if (!record) throw new EngineError('invalid-request', `Unknown model: ${selection.modelId}`);
+    const base = new URL(`${record.id}/resolve/main/`, selection.artifactsBaseUrl).href;
+    const appConfig: AppConfig = {
+      model_list: [
+        {
+          model: base,
+          model_id: record.id,
+          model_lib: new URL(record.modelLib, base).href,
+          required_features: [...record.requiredFeatures],
+          overrides: { context_window_size: record.contextWindow },
+        },
+      ],
+    };
+    this.engine.setAppConfig(appConfig);
+    this.engine.setInitProgressCallback((report) => options.onProgress?.(toProgress(report)));
+    const cancel = (): void => void this.engine.unload();
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      await this.engine.reload(record.id);
+    } catch (error) {
+      if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
+      throw toEngineError(error);
+    } finally {
+      options.signal?.removeEventListener('abort', cancel);
+    }
+    this.loaded = { modelId: record.id, engine: 'web-llm', contextWindow: record.contextWindow };
+    return this.loaded;
+  }
+
+  async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+    if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
+    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
+    this.generating = true;
+    const interrupt = (): void => void this.engine.interruptGenerate();
+    options.signal?.addEventListener('abort', interrupt, { once: true });
+    const started = performance.now();
+    try {
+      const { params } = request;
+      // Until the model-card logits pipeline runs in the worker, web-llm samples with its own
+      // temperature, top-p and repetition penalty; top-k and the no-repeat n-gram rule are not applied.
+      const chunks = await this.engine.chat.completions.create({
+        messages: request.turns.map((turn) => ({ role: turn.role, content: turn.content })),
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: params.temperature,
+        top_p: params.topP,
+        repetition_penalty: params.repetitionPenalty,
+        max_tokens: params.maxNewTokens,
+        ...(params.seed === undefined ? {} : { seed: params.seed }),
+      });
+      let finishReason: FinishReason = 'stop';
+      let result: GenerationResult | undefined;
+      for await (const chunk of chunks) {
+        const choice = chunk.choices[0];
+        if (choice?.delta.content) options.onDelta(choice.delta.content);
+        if (choice?.finish_reason) finishReason = toFinishReason(choice.finish_reason);
+        if (chunk.usage) {
+          result = {
+            finishReason,
+            usage: {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+              prefillTokensPerSecond: chunk.usage.extra.prefill_tokens_per_s,
+              decodeTokensPerSecond: chunk.usage.extra.decode_tokens_per_s,
+              timeToFirstTokenMs: chunk.usage.extra.time_to_first_token_s * 1000,
+              totalMs: performance.now() - started,
+            },
+          };
+        }
+      }
+      const reason = options.signal?.aborted ? 'aborted' : finishReason;
+      return result
+        ? { ...result, finishReason: reason }
+        : {
+            finishReason: reason,
+            usage: {
+              promptTokens: 0,
+              completionTokens: 0,
+              prefillTokensPerSecond: 0,
+              decodeTokensPerSecond: 0,
+              timeToFirstTokenMs: 0,
+              totalMs: performance.now() - started,
+            },
+          };
+    } catch (error) {
+      throw toEngineError(error);
+    } finally {
+      options.signal?.removeEventListener('abort', interrupt);
+      this.generating = false;
+    }
+  }
+
+  async unload(): Promise<void> {
+    this.loaded = undefined;
+    await this.engine.unload();
+  }
+}

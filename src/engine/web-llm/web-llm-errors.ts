@@ -1,0 +1,27 @@
+import { EngineError } from '../chat-engine';
+import type { EngineErrorCode } from '../protocol';
+
+/**
+ * web-llm exports only `IntegrityError`; the others are told apart by `name` or by the message prefix
+ * (its own worker handler flattens errors to "Name: message").
+ */
+const byName: readonly (readonly [pattern: RegExp, code: EngineErrorCode])[] = [
+  [/WebGPUNotAvailableError|WebGPU is not supported|navigator\.gpu/i, 'webgpu-unavailable'],
+  [/ShaderF16SupportError|shader-f16/i, 'shader-f16-unsupported'],
+  [/DeviceLostError|device (was )?lost/i, 'device-lost'],
+  [/ContextWindowSizeExceededError/, 'context-window-exceeded'],
+  [/ModelNotLoadedError/, 'not-loaded'],
+  [/QuotaExceededError|quota/i, 'quota-exceeded'],
+  [/out of memory|OutOfMemory|allocation failed/i, 'out-of-memory'],
+  [/IntegrityError/, 'model-files-corrupt'],
+  [/CompileError|LinkError|MissingModelError/, 'model-lib-mismatch'],
+  [/ModelNotFoundError|404/, 'model-files-missing'],
+  [/Failed to fetch|NetworkError|network/i, 'network'],
+];
+
+export function toEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const code = byName.find(([pattern]) => pattern.test(text))?.[1] ?? 'unknown';
+  return new EngineError(code, text);
+}

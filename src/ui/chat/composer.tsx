@@ -1,0 +1,73 @@
+import { useId, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { useChat } from '../chat-store-context';
+import { isSendKeystroke } from './send-keystroke';
+
+export function Composer() {
+  const { t } = useI18n();
+  const send = useChat((state) => state.send);
+  const stop = useChat((state) => state.stop);
+  const answering = useChat((state) => state.status !== 'ready');
+  const modelReady = useChat((state) => state.model.kind === 'ready');
+  const [draft, setDraft] = useState('');
+  const composing = useRef(false);
+  const hintId = useId();
+
+  const submit = (): void => {
+    if (send(draft) === 'sent') setDraft('');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (!isSendKeystroke(event.nativeEvent, composing.current)) return;
+    // Enter never inserts a line, even when the store declines the message (busy, not loaded).
+    event.preventDefault();
+    submit();
+  };
+
+  const onSubmit = (event: SubmitEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    submit();
+  };
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      className="border-t border-stone-200 bg-white/90 px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] backdrop-blur dark:border-stone-800 dark:bg-stone-950/90"
+    >
+      <div className="mx-auto flex max-w-3xl items-end gap-2">
+        <textarea
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={onKeyDown}
+          onCompositionStart={() => (composing.current = true)}
+          onCompositionEnd={() => (composing.current = false)}
+          aria-label={t('composer.label')}
+          aria-describedby={hintId}
+          placeholder={t('composer.placeholder')}
+          rows={1}
+          className="field-sizing-content max-h-48 min-h-11 flex-1 resize-none rounded-2xl border border-stone-300 bg-white px-4 py-2.5 text-base leading-6 text-stone-900 placeholder:text-stone-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
+        />
+        {answering ? (
+          <button
+            type="button"
+            onClick={stop}
+            className="h-11 shrink-0 rounded-2xl bg-stone-800 px-4 font-medium text-white hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-200 dark:text-stone-900"
+          >
+            {t('composer.stop')}
+          </button>
+        ) : (
+          <button
+            type="submit"
+            disabled={!modelReady || draft.trim() === ''}
+            className="h-11 shrink-0 rounded-2xl bg-teal-700 px-4 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-600 dark:disabled:bg-stone-700 dark:disabled:text-stone-300"
+          >
+            {t('composer.send')}
+          </button>
+        )}
+      </div>
+      <p id={hintId} className="mx-auto mt-1.5 max-w-3xl px-1 text-xs text-stone-600 dark:text-stone-400">
+        {modelReady ? t('composer.hint') : t('composer.hint.notReady')}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { translate, type Locale, type MessageKey } from './messages';
+
+interface I18n {
+  readonly locale: Locale;
+  readonly setLocale: (locale: Locale) => void;
+  readonly t: (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
+  readonly formatNumber: (value: number, digits?: number) => string;
+}
+
+const I18nContext = createContext<I18n | undefined>(undefined);
+
+export function I18nProvider({
+  initialLocale = 'ko',
+  children,
+}: {
+  initialLocale?: Locale;
+  children: ReactNode;
+}) {
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  const value = useMemo<I18n>(() => {
+    const tag = locale === 'ko' ? 'ko-KR' : 'en-US';
+    return {
+      locale,
+      setLocale,
+      t: (key, values) => translate(locale, key, values),
+      formatNumber: (number, digits = 0) =>
+        number.toLocaleString(tag, { maximumFractionDigits: digits, minimumFractionDigits: digits }),
+    };
+  }, [locale]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const context = useContext(I18nContext);
+  if (!context) throw new Error('useI18n needs an I18nProvider above it.');
+  return context;
+}
