@@ -129,7 +129,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.test.{ts,tsx}'],
+    files: ['**/*.test.{ts,tsx}', 'src/test/**', 'e2e/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -16,7 +16,7 @@ export default defineConfig(({ mode }) => ({
     chunkSizeWarningLimit: 8000,
   },
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
     environment: 'node',
     restoreMocks: true,
   },

@@ -83,13 +83,26 @@ async function handle(request, response) {
 
 const server = createServer((request, response) => void handle(request, response));
 
-server.on('error', (error) => {
-  console.error(`Could not serve ${root}: ${error.message}`);
+const explicitPort = process.argv.includes('--port');
+let port = Number(values.port);
+
+server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+  // `npm start` on a laptop where the default port is taken moves on to the next free one.
+  if (error.code === 'EADDRINUSE' && !explicitPort && port < Number(values.port) + 20) {
+    port += 1;
+    server.listen(port, values.host);
+    return;
+  }
+  console.error(`Could not serve ${root} on port ${port}: ${error.message}`);
   process.exit(1);
 });
 
-server.listen(Number(values.port), values.host, () => {
+server.on('listening', () => {
   if (values.quiet) return;
-  const address = `http://${values.host === '127.0.0.1' ? 'localhost' : values.host}:${values.port}${base}`;
-  console.log(`Serving ${root}\nOpen ${address} in Chrome (WebGPU). Press Ctrl+C to stop.`);
+  const host = values.host === '127.0.0.1' ? 'localhost' : values.host;
+  console.log(
+    `Serving ${root}\nOpen http://${host}:${port}${base} in Chrome (WebGPU). Press Ctrl+C to stop.`,
+  );
 });
+
+server.listen(port, values.host);

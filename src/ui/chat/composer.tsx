@@ -11,10 +11,13 @@ export function Composer() {
   const modelReady = useChat((state) => state.model.kind === 'ready');
   const [draft, setDraft] = useState('');
   const composing = useRef(false);
+  const box = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
 
+  // Reads the box itself, not the last render's draft: the input event that commits the final Hangul
+  // syllable can land in the same task as the Enter that sends, before React has re-rendered.
   const submit = (): void => {
-    if (send(draft) === 'sent') setDraft('');
+    if (send(box.current?.value ?? draft) === 'sent') setDraft('');
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
@@ -36,6 +39,7 @@ export function Composer() {
     >
       <div className="mx-auto flex max-w-3xl items-end gap-2">
         <textarea
+          ref={box}
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}

@@ -45,7 +45,9 @@ export function MessageView({ message }: { message: ChatMessage }) {
       <li className="flex justify-end" data-role="user">
         <div className="max-w-[85%] rounded-2xl rounded-br-md bg-teal-700 px-4 py-2.5 text-white">
           <span className="sr-only">{t('message.user')}: </span>
-          <p className="break-keep whitespace-pre-wrap">{message.content}</p>
+          <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
+            {message.content}
+          </p>
         </div>
       </li>
     );
@@ -55,7 +57,7 @@ export function MessageView({ message }: { message: ChatMessage }) {
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
         {message.content !== '' && (
-          <p className="break-keep whitespace-pre-wrap" data-testid="answer-text">
+          <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
             {message.content}
             {message.status === 'streaming' && (
               <span

@@ -1,5 +1,11 @@
-/** The parts of a keydown that decide whether Enter sends. */
-export type SendKeyEvent = Pick<KeyboardEvent, 'key' | 'shiftKey' | 'isComposing' | 'keyCode'>;
+/** The parts of a keydown that decide whether Enter sends (a `KeyboardEvent` has them all). */
+export interface SendKeyEvent {
+  readonly key: string;
+  readonly shiftKey: boolean;
+  readonly isComposing: boolean;
+  /** Deprecated in the DOM, but the only signal Safari gives for the Enter that ends a composition. */
+  readonly keyCode: number;
+}
 
 /**
  * Whether a keydown should send the message: Enter without Shift, and never while an IME composition
@@ -9,7 +15,5 @@ export type SendKeyEvent = Pick<KeyboardEvent, 'key' | 'shiftKey' | 'isComposing
  */
 export function isSendKeystroke(event: SendKeyEvent, composing: boolean): boolean {
   if (event.key !== 'Enter' || event.shiftKey) return false;
-  // keyCode is deprecated, but it is the only signal Safari gives for the Enter that ends a composition.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
   return !(composing || event.isComposing || event.keyCode === 229);
 }

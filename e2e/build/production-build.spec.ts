@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SCRIPTED_ENGINE_MARKER } from '../../src/engine/scripted/scripted-engine';
+import { pageScripts } from '../../scripts/build-output';
+
+const assets = (dist: string) =>
+  readdirSync(join(dist, 'assets'))
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => ({ file, text: readFileSync(join(dist, 'assets', file), 'utf8') }));
+
+// A string of web-llm's own code that survives minification.
+const WEB_LLM_MARKER = 'tensor-cache.json';
+
+test('the scripted engine is in the end-to-end build only', () => {
+  expect(assets('dist-e2e').some(({ text }) => text.includes(SCRIPTED_ENGINE_MARKER))).toBe(true);
+  const production = assets('dist');
+  expect(production.length).toBeGreaterThan(0);
+  for (const { file, text } of production) {
+    expect(text.includes(SCRIPTED_ENGINE_MARKER), `${file} holds the scripted engine`).toBe(false);
+  }
+});
+
+test('web-llm is in the production worker only, never in what the page loads', () => {
+  const production = assets('dist');
+  expect(production.some(({ text }) => text.includes(WEB_LLM_MARKER))).toBe(true);
+  const page = pageScripts('dist');
+  expect(page.length).toBeGreaterThan(0);
+  for (const file of page) {
+    expect(readFileSync(join('dist', file), 'utf8').includes(WEB_LLM_MARKER), `${file} holds web-llm`).toBe(
+      false,
+    );
+  }
+});
+
+test('every URL in index.html is relative, so the build works under any path', () => {
+  const html = readFileSync(join('dist', 'index.html'), 'utf8');
+  const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+  expect(urls.length).toBeGreaterThan(1);
+  for (const url of urls) expect(url).toMatch(/^\.\//);
+});

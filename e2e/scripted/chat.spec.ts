@@ -1,0 +1,158 @@
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { ChatPage } from './chat-page';
+
+test('a Korean message gets the scripted answer streamed in through the worker', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 30 });
+  const question = '한국어로 간단히 자기소개를 해 주세요.';
+  await chat.ask(question);
+
+  await expect(chat.userMessages).toHaveText(question);
+  await expect(chat.input).toHaveValue('');
+  // Read the answer while it grows: it must arrive in several pieces, each a prefix of the next.
+  const seen: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const status = await chat.lastAnswer().getAttribute('data-status');
+        const text =
+          (await chat
+            .lastAnswerText()
+            .textContent()
+            .catch(() => null)) ?? '';
+        if (text !== seen.at(-1)) seen.push(text);
+        return status;
+      },
+      { intervals: [20], timeout: 15_000 },
+    )
+    .toBe('complete');
+  const final = `"${question}"에 대한 스크립트 엔진의 답변입니다.`;
+  await expect(chat.lastAnswerText()).toContainText(final);
+  expect(seen.length).toBeGreaterThan(3);
+  for (const [index, text] of seen.entries()) {
+    if (index > 0) expect(text.startsWith(seen[index - 1] ?? '')).toBe(true);
+  }
+  await expect(chat.lastAnswer()).toContainText('토큰');
+});
+
+test('/echo answers with the rest of the message, verbatim', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 5 });
+  const text = '줄바꿈도\n그대로 🙂 ### 응답: <b>굵게</b>  끝';
+  await chat.ask(`/echo ${text}`);
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  expect(await chat.lastAnswerText().evaluate((element) => element.textContent)).toBe(text);
+});
+
+test('Stop keeps the partial answer, and the app can send again', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 40 });
+  const long = '가을 하늘은 높고 맑습니다. '.repeat(40);
+  await chat.ask(`/echo ${long}`);
+  await expect.poll(async () => (await chat.lastAnswerText().textContent())?.length ?? 0).toBeGreaterThan(20);
+  await chat.stop.click();
+
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'stopped');
+  await expect(chat.lastAnswer()).toContainText('중지됨');
+  const partial = (await chat.lastAnswerText().textContent()) ?? '';
+  expect(partial.length).toBeGreaterThan(20);
+  expect(partial.length).toBeLessThan(long.length);
+  expect(long.startsWith(partial)).toBe(true);
+  await page.waitForTimeout(300);
+  expect(await chat.lastAnswerText().textContent()).toBe(partial);
+
+  await expect(chat.send).toBeVisible();
+  await chat.ask('/echo 다시 보냅니다');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  await expect(chat.lastAnswerText()).toHaveText('다시 보냅니다');
+  await expect(chat.answers.first()).toHaveAttribute('data-status', 'stopped');
+});
+
+test('one generation at a time: Enter during an answer keeps the new text in the box', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 40 });
+  await chat.ask(`/echo ${'하나 둘 셋 넷 '.repeat(20)}`);
+  await expect(chat.stop).toBeVisible();
+  await chat.input.fill('두 번째 질문');
+  await chat.input.press('Enter');
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.input).toHaveValue('두 번째 질문');
+  await chat.stop.click();
+  await chat.input.press('Enter');
+  await expect(chat.userMessages).toHaveCount(2);
+  await expect(chat.input).toHaveValue('');
+});
+
+test('Shift+Enter adds a line; Enter sends both lines', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 5 });
+  await chat.input.pressSequentially('첫째 줄');
+  await chat.input.press('Shift+Enter');
+  await chat.input.pressSequentially('둘째 줄');
+  await expect(chat.input).toHaveValue('첫째 줄\n둘째 줄');
+  await expect(chat.userMessages).toHaveCount(0);
+  await chat.input.press('Enter');
+  await expect(chat.userMessages).toHaveText('첫째 줄\n둘째 줄');
+});
+
+/**
+ * Drives Chromium's own IME machinery over CDP, so `isComposing` and keyCode 229 come from the browser:
+ * "안" committed, "녕" still being composed when Enter goes down.
+ */
+async function composeAnnyeong(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: '안', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.insertText', { text: '안' });
+  await cdp.send('Input.imeSetComposition', { text: '녕', selectionStart: 1, selectionEnd: 1 });
+  // The IME takes the Enter: the page sees keyCode 229 while the composition is open.
+  await cdp.send('Input.dispatchKeyEvent', {
+    type: 'rawKeyDown',
+    key: 'Enter',
+    code: 'Enter',
+    windowsVirtualKeyCode: 229,
+  });
+  await cdp.send('Input.insertText', { text: '녕' });
+  await cdp.send('Input.dispatchKeyEvent', {
+    type: 'keyUp',
+    key: 'Enter',
+    code: 'Enter',
+    windowsVirtualKeyCode: 13,
+  });
+  return cdp;
+}
+
+test('Hangul (Windows-style): the Enter that ends the composition does not send; the next one does', async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 5 });
+  await chat.input.click();
+  await composeAnnyeong(page);
+  await expect(chat.input).toHaveValue('안녕');
+  await page.waitForTimeout(100);
+  await expect(chat.userMessages).toHaveCount(0);
+  await page.keyboard.press('Enter');
+  await expect(chat.userMessages).toHaveText(['안녕']);
+  await expect(chat.input).toHaveValue('');
+});
+
+test('Hangul (macOS-style): the Enter right after the composition ends sends once, last syllable included', async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 5 });
+  await chat.input.click();
+  const cdp = await composeAnnyeong(page);
+  // Chrome on macOS follows the IME's Enter with a second, ordinary Enter keydown.
+  await cdp.send('Input.dispatchKeyEvent', {
+    type: 'rawKeyDown',
+    key: 'Enter',
+    code: 'Enter',
+    windowsVirtualKeyCode: 13,
+  });
+  await expect(chat.userMessages).toHaveText(['안녕']);
+  await expect(chat.input).toHaveValue('');
+  await page.waitForTimeout(200);
+  await expect(chat.userMessages).toHaveCount(1);
+  await expect(chat.input).toHaveValue('');
+});

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { pageScripts, workerScripts } from '../build-output';
+
+/** Target from the foundation issue: the page's JavaScript before a model is requested. */
+const PAGE_BUDGET_KB = 150;
+
+const gzipKb = (dist: string, files: readonly string[]): number =>
+  files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0) / 1024;
+
+const rawKb = (dist: string, files: readonly string[]): number =>
+  files.reduce((sum, file) => sum + readFileSync(join(dist, file)).length, 0) / 1024;
+
+/** Sizes of the production build in `dist`, as a Markdown section. */
+export function benchBundle(dist = 'dist'): string {
+  const page = pageScripts(dist);
+  const worker = workerScripts(dist);
+  const rows: [string, readonly string[]][] = [
+    ['Page JavaScript before a model is requested', page],
+    ['Engine worker chunk (started with the page)', [worker.entry]],
+    ['Loaded by the worker on the first model load (web-llm)', worker.onDemand],
+  ];
+  const pageKb = gzipKb(dist, page);
+  return [
+    '## Bundle size (production build)',
+    '',
+    '| What | Files | Raw KB | Gzip KB |',
+    '| --- | --- | ---: | ---: |',
+    ...rows.map(
+      ([label, files]) =>
+        `| ${label} | ${files.map((file) => `\`${file.replace(/^assets\//, '')}\``).join(', ')} | ${rawKb(dist, files).toFixed(1)} | ${gzipKb(dist, files).toFixed(1)} |`,
+    ),
+    '',
+    `Target: page JavaScript at most ${PAGE_BUDGET_KB} KB gzip: **${pageKb <= PAGE_BUDGET_KB ? 'PASS' : 'FAIL'}** (${pageKb.toFixed(1)} KB).`,
+    'Gzip level 9 with Node’s zlib; CSS is not counted.',
+  ].join('\n');
+}

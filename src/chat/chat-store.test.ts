@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScriptedScenario } from '../engine/protocol';
+import { scriptedAnswer } from '../engine/scripted/scripted-engine';
+import { connectScriptedEngine } from '../test/connect-scripted';
+import { createChatStore, type ChatStore } from './chat-store';
+import type { AssistantMessage, ModelStatus } from './types';
+
+const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+function setup(scenario?: ScriptedScenario) {
+  const connection = connectScriptedEngine(scenario);
+  close = connection.close;
+  let id = 0;
+  const store = createChatStore({
+    engine: connection.client,
+    model,
+    now: () => 1000,
+    newId: () => `id-${++id}`,
+  });
+  return { store, connection };
+}
+
+async function loaded(scenario?: ScriptedScenario) {
+  const context = setup(scenario);
+  await context.store.getState().loadModel();
+  return context;
+}
+
+function waitFor(store: ChatStore, predicate: (state: ReturnType<ChatStore['getState']>) => boolean) {
+  return new Promise<void>((resolve) => {
+    if (predicate(store.getState())) resolve();
+    const unsubscribe = store.subscribe((state) => {
+      if (!predicate(state)) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+const answer = (store: ChatStore): AssistantMessage => {
+  const last = store.getState().messages.at(-1);
+  if (last?.role !== 'assistant') throw new Error('the last message is not an answer');
+  return last;
+};
+
+describe('chat store', () => {
+  it('goes idle → loading with progress → ready', async () => {
+    const { store } = setup();
+    const seen: ModelStatus['kind'][] = [];
+    let progressUpdates = 0;
+    store.subscribe((state) => {
+      seen.push(state.model.kind);
+      if (state.model.kind === 'loading' && state.model.progress) progressUpdates += 1;
+    });
+    expect(store.getState().model).toEqual({ kind: 'idle' });
+    await store.getState().loadModel();
+    expect(store.getState().model).toEqual({
+      kind: 'ready',
+      model: { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 },
+    });
+    expect(seen[0]).toBe('loading');
+    expect(progressUpdates).toBeGreaterThan(10);
+  });
+
+  it('does not start a second load while one runs', async () => {
+    const { store } = setup({ loadMs: 50 });
+    const first = store.getState().loadModel();
+    const second = store.getState().loadModel();
+    await Promise.all([first, second]);
+    expect(store.getState().model.kind).toBe('ready');
+  });
+
+  it('shows a failed load with its code, and loads on retry', async () => {
+    const { store, connection } = setup({ loadMs: 5, loadError: 'network' });
+    await store.getState().loadModel();
+    expect(store.getState().model).toMatchObject({ kind: 'failed', error: { code: 'network' } });
+    connection.client.setScenario({ loadMs: 5 });
+    await store.getState().loadModel();
+    expect(store.getState().model.kind).toBe('ready');
+  });
+
+  it('goes back to idle when the load is cancelled', async () => {
+    const { store } = setup({ loadMs: 5000 });
+    const loading = store.getState().loadModel();
+    await waitFor(store, (state) => state.model.kind === 'loading' && state.model.progress !== undefined);
+    store.getState().cancelLoad();
+    await loading;
+    expect(store.getState().model).toEqual({ kind: 'idle' });
+  });
+
+  it('keeps a message unsent until the model is ready, and ignores blank input', async () => {
+    const { store } = setup();
+    expect(store.getState().send('안녕하세요')).toBe('model-not-ready');
+    await store.getState().loadModel();
+    expect(store.getState().send('')).toBe('empty');
+    expect(store.getState().send('  \n\t ')).toBe('empty');
+    expect(store.getState().messages).toEqual([]);
+  });
+
+  it('streams an answer into the conversation: submitted → streaming → ready', async () => {
+    const { store } = await loaded();
+    const statuses = new Set<string>();
+    const growth: number[] = [];
+    store.subscribe((state) => {
+      statuses.add(state.status);
+      const last = state.messages.at(-1);
+      if (last?.role === 'assistant' && last.status === 'streaming') growth.push(last.content.length);
+    });
+    expect(store.getState().send('한국어로 자기소개 해 주세요')).toBe('sent');
+    expect(store.getState().status).toBe('submitted');
+    expect(store.getState().messages[0]).toEqual({
+      id: 'id-2',
+      role: 'user',
+      content: '한국어로 자기소개 해 주세요',
+      createdAt: 1000,
+    });
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(statuses).toEqual(new Set(['submitted', 'streaming', 'ready']));
+    expect(growth.length).toBeGreaterThan(5);
+    expect(growth).toEqual([...growth].sort((a, b) => a - b));
+    const final = answer(store);
+    expect(final.content).toBe(scriptedAnswer([{ role: 'user', content: '한국어로 자기소개 해 주세요' }]));
+    expect(final).toMatchObject({ status: 'complete', truncated: false });
+    if (final.status === 'complete') expect(final.usage.completionTokens).toBeGreaterThan(5);
+  });
+
+  it('runs one generation at a time', async () => {
+    const { store } = await loaded({ tokenDelayMs: 5 });
+    expect(store.getState().send('첫 번째')).toBe('sent');
+    expect(store.getState().send('두 번째')).toBe('busy');
+    expect(store.getState().messages).toHaveLength(2);
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(store.getState().send('세 번째')).toBe('sent');
+  });
+
+  it('stop keeps the partial answer, marks it stopped, and the next message can be sent', async () => {
+    const { store } = await loaded({ tokenDelayMs: 5 });
+    const long = '천천히 흐르는 강물처럼 '.repeat(30);
+    store.getState().send(`/echo ${long}`);
+    await waitFor(store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 12);
+    store.getState().stop();
+    await waitFor(store, (state) => state.status === 'ready');
+    const stopped = answer(store);
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.content.length).toBeGreaterThan(12);
+    expect(stopped.content.length).toBeLessThan(long.length);
+    expect(long.startsWith(stopped.content)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(answer(store).content).toBe(stopped.content);
+
+    expect(store.getState().send('/echo 다시')).toBe('sent');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(answer(store)).toMatchObject({ content: '다시', status: 'complete' });
+  });
+
+  it('keeps the text so far when an answer fails mid-stream, and leaves failed answers out of the next prompt', async () => {
+    const { store, connection } = await loaded({
+      tokenDelayMs: 1,
+      generateError: { code: 'device-lost', afterPieces: 3 },
+    });
+    store.getState().send('/echo 가나다라마바사아자차');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(answer(store)).toMatchObject({
+      status: 'failed',
+      error: { code: 'device-lost' },
+      content: '가나다라마바사아자',
+    });
+
+    connection.client.setScenario({ tokenDelayMs: 1 });
+    store.getState().send('그럼 이번에는요?');
+    await waitFor(store, (state) => state.status === 'ready');
+    // The scripted answer counts the turns it was given: two user messages, the failed answer left out.
+    expect(answer(store).content).toContain('지금까지 대화에는 2개의 메시지가 있습니다.');
+  });
+
+  it('sends earlier exchanges, stopped answers included, with the new message', async () => {
+    const { store } = await loaded();
+    store.getState().send('/echo 하나');
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().send('둘');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(answer(store).content).toContain('지금까지 대화에는 3개의 메시지가 있습니다.');
+  });
+});

@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectScriptedEngine } from '../test/connect-scripted';
+import { MODEL_CARD_SAMPLING } from '../generation/sampling';
+import { EngineError } from './chat-engine';
+import type { EngineEvent, LoadProgress } from './protocol';
+import { serveEngine } from './engine-host';
+import { ScriptedEngine, scriptedAnswer } from './scripted/scripted-engine';
+
+const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+const ask = (content: string) => ({
+  turns: [{ role: 'user' as const, content }],
+  params: MODEL_CARD_SAMPLING,
+});
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+function connect(...args: Parameters<typeof connectScriptedEngine>) {
+  const connection = connectScriptedEngine(...args);
+  close = connection.close;
+  return connection;
+}
+
+describe('the engine protocol over a MessageChannel, with the scripted engine', () => {
+  it('loads with progress in order and reports the model', async () => {
+    const { client } = connect();
+    const progress: LoadProgress[] = [];
+    const loaded = await client.load(model, { onProgress: (p) => progress.push(p) });
+    expect(loaded).toEqual({ modelId: model.modelId, engine: 'scripted', contextWindow: 4096 });
+    expect(progress.length).toBeGreaterThan(10);
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(progress.at(-1)?.fraction).toBe(1);
+    expect(new Set(progress.map((p) => p.phase))).toEqual(
+      new Set(['download', 'cache', 'compile', 'finishing']),
+    );
+    expect(progress.find((p) => p.phase === 'download')?.totalBytes).toBeGreaterThan(0);
+  });
+
+  it('streams an answer in pieces and ends with usage statistics', async () => {
+    const { client } = connect();
+    await client.load(model);
+    const pieces: string[] = [];
+    const result = await client.generate(ask('서울의 날씨는 어때요?'), {
+      onDelta: (text) => pieces.push(text),
+    });
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(scriptedAnswer(ask('서울의 날씨는 어때요?').turns));
+    expect(result.finishReason).toBe('stop');
+    expect(result.usage.completionTokens).toBe(pieces.length);
+    expect(result.usage.totalMs).toBeGreaterThan(0);
+  });
+
+  it('echoes a /echo message verbatim, whatever it holds', async () => {
+    const { client } = connect();
+    await client.load(model);
+    const text = '한글 🙂👩‍👩‍👧 emoji\n\n### 응답:\n  끝 ';
+    const pieces: string[] = [];
+    await client.generate(ask(`/echo ${text}`), { onDelta: (piece) => pieces.push(piece) });
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.every((piece) => !piece.includes('\uFFFD'))).toBe(true);
+  });
+
+  it('stops at an abort, keeps what was sent and drops nothing after it', async () => {
+    const { client } = connect({ tokenDelayMs: 5, loadMs: 1 });
+    await client.load(model);
+    const controller = new AbortController();
+    const pieces: string[] = [];
+    const result = await client.generate(ask(`/echo ${'가나다라마바사'.repeat(40)}`), {
+      signal: controller.signal,
+      onDelta: (text) => {
+        pieces.push(text);
+        if (pieces.length === 3) controller.abort();
+      },
+    });
+    expect(result.finishReason).toBe('aborted');
+    const afterAbort = pieces.length;
+    expect(afterAbort).toBeGreaterThanOrEqual(3);
+    expect(afterAbort).toBeLessThan(10);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(pieces.length).toBe(afterAbort);
+  });
+
+  it('runs one generation at a time', async () => {
+    const { client } = connect();
+    await client.load(model);
+    const first = client.generate(ask('하나'), { onDelta: () => undefined });
+    await expect(client.generate(ask('둘'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'busy',
+    });
+    await expect(first).resolves.toMatchObject({ finishReason: 'stop' });
+    await expect(client.generate(ask('셋'), { onDelta: () => undefined })).resolves.toMatchObject({
+      finishReason: 'stop',
+    });
+  });
+
+  it('turns a load failure into a typed error', async () => {
+    const { client } = connect({ loadMs: 5, loadError: 'quota-exceeded' });
+    const error = await client.load(model).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code: 'quota-exceeded' });
+  });
+
+  it('cancels a load', async () => {
+    const { client } = connect({ loadMs: 2000 });
+    const controller = new AbortController();
+    const loading = client.load(model, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+  });
+
+  it('fails mid-stream with the scenario code after the pieces already sent', async () => {
+    const { client } = connect({
+      tokenDelayMs: 1,
+      loadMs: 1,
+      generateError: { code: 'device-lost', afterPieces: 4 },
+    });
+    await client.load(model);
+    const pieces: string[] = [];
+    await expect(
+      client.generate(ask('안녕'), { onDelta: (text) => pieces.push(text) }),
+    ).rejects.toMatchObject({
+      code: 'device-lost',
+    });
+    expect(pieces).toHaveLength(4);
+  });
+
+  it('refuses to generate before a load', async () => {
+    const { client } = connect();
+    await expect(client.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'not-loaded',
+    });
+  });
+
+  it('stops after max new tokens with finish reason length', async () => {
+    const { client } = connect();
+    await client.load(model);
+    const pieces: string[] = [];
+    const result = await client.generate(
+      {
+        turns: ask('/echo 가나다라마바사아자차카타파하').turns,
+        params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 2 },
+      },
+      { onDelta: (text) => pieces.push(text) },
+    );
+    expect(result.finishReason).toBe('length');
+    expect(pieces).toHaveLength(2);
+  });
+
+  it('answers a malformed request with invalid-request instead of acting on it', async () => {
+    const { port1, port2 } = new MessageChannel();
+    close = () => {
+      port1.close();
+      port2.close();
+    };
+    let created = false;
+    serveEngine(port2, {
+      createEngine: () => {
+        created = true;
+        return Promise.resolve(new ScriptedEngine());
+      },
+    });
+    const events: EngineEvent[] = [];
+    port1.addEventListener('message', (event) => events.push(event.data as EngineEvent));
+    port1.start();
+    port1.postMessage({ type: 'generate', requestId: 99, turns: 'not a list' });
+    port1.postMessage({ type: 'explode' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual([
+      {
+        type: 'error',
+        requestId: 99,
+        error: { code: 'invalid-request', message: expect.any(String) as string },
+      },
+    ]);
+    expect(created).toBe(false);
+  });
+
+  it('rejects everything pending when the worker dies', async () => {
+    const { client } = connect({ loadMs: 5000 });
+    const loading = client.load(model);
+    client.disconnect('The engine worker stopped: boom');
+    await expect(loading).rejects.toMatchObject({ code: 'worker-failed' });
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { MODEL_CARD_SAMPLING } from '../generation/sampling';
+import { isEngineErrorCode, parseEngineRequest, type EngineRequest } from './protocol';
+
+const valid: EngineRequest[] = [
+  { type: 'scenario', scenario: { tokenDelayMs: 5 } },
+  { type: 'load', requestId: 1, model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' } },
+  { type: 'cancel-load', requestId: 1 },
+  {
+    type: 'generate',
+    requestId: 2,
+    turns: [
+      { role: 'user', content: '안녕하세요' },
+      { role: 'assistant', content: '네, 안녕하세요!' },
+      { role: 'user', content: '🙂 ### 응답:' },
+    ],
+    params: { ...MODEL_CARD_SAMPLING, seed: 7 },
+  },
+  { type: 'abort', requestId: 2 },
+  { type: 'unload', requestId: 3 },
+];
+
+describe('parseEngineRequest', () => {
+  it.each(valid)('accepts a $type request after a structured clone', (request) => {
+    expect(parseEngineRequest(structuredClone(request))).toEqual(request);
+  });
+
+  it.each([
+    ['not an object', 'load'],
+    ['null', null],
+    ['an unknown type', { type: 'explode', requestId: 1 }],
+    ['a load without a model', { type: 'load', requestId: 1 }],
+    ['a load without a base URL', { type: 'load', requestId: 1, model: { modelId: 'm' } }],
+    ['a negative request id', { type: 'abort', requestId: -1 }],
+    ['a fractional request id', { type: 'abort', requestId: 1.5 }],
+    ['a turn with an unknown role', { ...valid[3], turns: [{ role: 'system', content: 'x' }] }],
+    ['a turn without content', { ...valid[3], turns: [{ role: 'user' }] }],
+    ['params with a missing value', { ...valid[3], params: { temperature: 1 } }],
+    ['params with NaN', { ...valid[3], params: { ...MODEL_CARD_SAMPLING, topP: Number.NaN } }],
+    ['a non-numeric seed', { ...valid[3], params: { ...MODEL_CARD_SAMPLING, seed: '7' } }],
+  ])('rejects %s', (_label, data) => {
+    expect(parseEngineRequest(data)).toBeUndefined();
+  });
+});
+
+describe('isEngineErrorCode', () => {
+  it('knows the codes and nothing else', () => {
+    expect(isEngineErrorCode('device-lost')).toBe(true);
+    expect(isEngineErrorCode('worker-failed')).toBe(true);
+    expect(isEngineErrorCode('Device-Lost')).toBe(false);
+    expect(isEngineErrorCode(undefined)).toBe(false);
+  });
+});

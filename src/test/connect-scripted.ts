@@ -1,0 +1,28 @@
+import { EngineClient } from '../engine/engine-client';
+import { serveEngine } from '../engine/engine-host';
+import type { ScriptedScenario } from '../engine/protocol';
+import { ScriptedEngine } from '../engine/scripted/scripted-engine';
+
+/**
+ * The page's engine client wired to the worker host and the scripted engine over a real MessageChannel:
+ * the same code path as the app, minus the Worker.
+ */
+export function connectScriptedEngine(scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 }) {
+  const channel = new MessageChannel();
+  const engine = new ScriptedEngine(scenario);
+  serveEngine(channel.port2, {
+    createEngine: () => Promise.resolve(engine),
+    onScenario: (next) => engine.setScenario(next),
+  });
+  const client = new EngineClient(channel.port1);
+  return {
+    client,
+    workerSide: engine,
+    /** Posts raw data to the worker side, as a foreign page version might. */
+    postRaw: (data: unknown) => channel.port1.postMessage(data),
+    close: () => {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
+}

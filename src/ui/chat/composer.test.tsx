@@ -1,0 +1,91 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChatStore, type ChatStore } from '../../chat/chat-store';
+import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
+import { ChatStoreProvider } from '../chat-store-context';
+import { I18nProvider } from '../i18n/i18n';
+import { Composer } from './composer';
+
+afterEach(cleanup);
+
+async function renderComposer(): Promise<{ store: ChatStore; box: HTMLTextAreaElement }> {
+  const store = createChatStore({
+    engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1 }),
+    model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' },
+  });
+  await act(() => store.getState().loadModel());
+  render(
+    <I18nProvider>
+      <ChatStoreProvider store={store}>
+        <Composer />
+      </ChatStoreProvider>
+    </I18nProvider>,
+  );
+  return { store, box: screen.getByRole('textbox', { name: '메시지 입력' }) };
+}
+
+const userMessages = (store: ChatStore) =>
+  store
+    .getState()
+    .messages.filter((message) => message.role === 'user')
+    .map((message) => message.content);
+
+describe('Composer', () => {
+  it('sends on Enter and clears the box', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '안녕하세요' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual(['안녕하세요']);
+    expect(box.value).toBe('');
+  });
+
+  it('does not send on Shift+Enter', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '첫 줄' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13, shiftKey: true });
+    expect(userMessages(store)).toEqual([]);
+  });
+
+  it('never sends on the Enter that ends a Hangul composition', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.compositionStart(box);
+    fireEvent.change(box, { target: { value: '한' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 229, isComposing: true });
+    fireEvent.compositionEnd(box, { data: '한' });
+    expect(userMessages(store)).toEqual([]);
+    expect(box.value).toBe('한');
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual(['한']);
+  });
+
+  it('does not send while its own composition record is open, even if the event does not say so', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.compositionStart(box);
+    fireEvent.change(box, { target: { value: '글' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual([]);
+  });
+
+  it('ignores blank input', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '   \n ' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(store.getState().messages).toEqual([]);
+    expect(box.value).toBe('   \n ');
+  });
+
+  it('keeps the text when Enter comes during an answer, and offers Stop', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '/echo 길고 긴 답변입니다' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    fireEvent.change(box, { target: { value: '다음 질문' } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual(['/echo 길고 긴 답변입니다']);
+    expect(box.value).toBe('다음 질문');
+    fireEvent.click(screen.getByRole('button', { name: '답변 중지' }));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    expect(store.getState().status).toBe('ready');
+    expect(screen.getByRole('button', { name: '보내기' })).toBeTruthy();
+  });
+});
