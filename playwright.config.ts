@@ -18,6 +18,9 @@ const quietChromium = [
 ];
 
 const SCRIPTED_PORT = 4174;
+/** The same end-to-end build served from a nested path, as a project page on a static host would be. */
+const NESTED_PORT = 4175;
+export const NESTED_URL = `http://localhost:${NESTED_PORT}/deep/nested/app/`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -46,6 +49,11 @@ export default defineConfig({
     {
       command: `node scripts/serve.mjs dist-e2e --port ${SCRIPTED_PORT} --quiet`,
       url: `http://localhost:${SCRIPTED_PORT}/`,
+      reuseExistingServer: !process.env['CI'],
+    },
+    {
+      command: `node scripts/serve.mjs dist-e2e --port ${NESTED_PORT} --base /deep/nested/app/ --quiet`,
+      url: NESTED_URL,
       reuseExistingServer: !process.env['CI'],
     },
   ],

@@ -17,11 +17,16 @@ export class ChatPage {
   }
 
   /** Opens the app with a scripted-engine scenario in the query string, and loads the model. */
-  async open(scenario: Record<string, string | number> = {}): Promise<void> {
-    const query = new URLSearchParams(Object.entries(scenario).map(([key, value]) => [key, String(value)]));
-    await this.page.goto(`./?${query.toString()}`);
+  async open(scenario: Record<string, string | number> = {}, base = './'): Promise<void> {
+    await this.goto(scenario, base);
     await this.page.getByRole('button', { name: '모델 불러오기' }).click();
     await expect(this.page.getByTestId('model-status')).toContainText('준비됨');
+  }
+
+  /** Opens the app without loading the model. */
+  async goto(scenario: Record<string, string | number> = {}, base = './'): Promise<void> {
+    const query = new URLSearchParams(Object.entries(scenario).map(([key, value]) => [key, String(value)]));
+    await this.page.goto(`${base}?${query.toString()}`);
   }
 
   lastAnswer(): Locator {

@@ -89,3 +89,26 @@ describe('Composer', () => {
     expect(screen.getByRole('button', { name: '보내기' })).toBeTruthy();
   });
 });
+
+describe('Composer while an answer streams', () => {
+  it('stops on Escape and keeps the partial answer', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 15)));
+    fireEvent.keyDown(box, { key: 'Escape', keyCode: 27 });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 15)));
+    expect(store.getState().status).toBe('ready');
+    expect(store.getState().messages.at(-1)).toMatchObject({ role: 'assistant', status: 'stopped' });
+  });
+
+  it('returns focus to the box after Stop', async () => {
+    const { box } = await renderComposer();
+    fireEvent.change(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    const stopButton = screen.getByRole('button', { name: '답변 중지' });
+    stopButton.focus();
+    fireEvent.click(stopButton);
+    expect(document.activeElement).toBe(box);
+  });
+});

@@ -20,7 +20,18 @@ export function Composer() {
     if (send(box.current?.value ?? draft) === 'sent') setDraft('');
   };
 
+  const stopAnswer = (): void => {
+    stop();
+    // The Stop button gives way to Send; keep the keyboard user in the box rather than on <body>.
+    box.current?.focus();
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (event.key === 'Escape' && answering && !composing.current) {
+      event.preventDefault();
+      stop();
+      return;
+    }
     if (!isSendKeystroke(event.nativeEvent, composing.current)) return;
     // Enter never inserts a line, even when the store declines the message (busy, not loaded).
     event.preventDefault();
@@ -54,7 +65,7 @@ export function Composer() {
         {answering ? (
           <button
             type="button"
-            onClick={stop}
+            onClick={stopAnswer}
             className="h-11 shrink-0 rounded-2xl bg-stone-800 px-4 font-medium text-white hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-200 dark:text-stone-900"
           >
             {t('composer.stop')}
@@ -70,7 +81,7 @@ export function Composer() {
         )}
       </div>
       <p id={hintId} className="mx-auto mt-1.5 max-w-3xl px-1 text-xs text-stone-600 dark:text-stone-400">
-        {modelReady ? t('composer.hint') : t('composer.hint.notReady')}
+        {t(answering ? 'composer.hint.answering' : modelReady ? 'composer.hint' : 'composer.hint.notReady')}
       </p>
     </form>
   );

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { ChatPage } from './chat-page';
+
+test('a failed load is explained in Korean, and retry loads the model', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto({ loadMs: 200, loadError: 'network' });
+  await page.getByRole('button', { name: '모델 불러오기' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('모델을 불러오지 못했습니다');
+  await expect(alert).toContainText('네트워크 오류');
+  await expect(chat.send).toBeDisabled();
+  await expect(page.getByRole('button', { name: '다시 시도' })).toBeVisible();
+});
+
+test('loading shows a progress bar and can be cancelled', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto({ loadMs: 20_000 });
+  await page.getByRole('button', { name: '모델 불러오기' }).click();
+  const bar = page.getByRole('progressbar', { name: '모델 불러오기 진행률' });
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+  await expect(page.getByText(/[\d,]+ \/ 4,000 MB/)).toBeVisible();
+  await page.getByRole('button', { name: '취소' }).click();
+  await expect(page.getByRole('button', { name: '모델 불러오기' })).toBeVisible();
+  await expect(page.getByTestId('model-status')).toContainText('모델 꺼짐');
+});
+
+test('an error in the middle of an answer keeps the text so far and says what happened', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 10, generateError: 'device-lost:4' });
+  await chat.ask('/echo 가나다라마바사아자차카타파하');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'failed');
+  await expect(chat.lastAnswerText()).toHaveText('가나다라마바사아자차카타');
+  await expect(chat.lastAnswer().getByRole('alert')).toContainText('GPU 연결이 끊어졌습니다');
+  await expect(chat.send).toBeVisible();
+});
