@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BROWSER_ENV, findChromium } from './browser';
 
@@ -31,5 +32,16 @@ describe('findChromium', () => {
       /^No Chromium or Chrome found: .*apt-get install -y chromium.*$/,
     );
     expect('problem' in found && found.problem.includes('\n')).toBe(false);
+  });
+});
+
+describe('playwright.config.ts without a browser', () => {
+  it('stops the run with one line', () => {
+    const run = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--list'], {
+      env: { ...process.env, [BROWSER_ENV]: '/no/such/chrome' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(`${run.stdout}${run.stderr}`.trim()).toBe(`${BROWSER_ENV}=/no/such/chrome does not exist.`);
   });
 });
