@@ -2,8 +2,9 @@
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { benchBundle } from './bench/bundle';
+import { benchLogits } from './bench/logits';
 
-const sections: (() => string | Promise<string>)[] = [() => benchBundle('dist')];
+const sections: (() => string | Promise<string>)[] = [() => benchBundle('dist'), benchLogits];
 
 const results: string[] = [];
 for (const section of sections) results.push(await section());
