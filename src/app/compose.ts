@@ -1,17 +1,19 @@
 import { createChatStore, type ChatStore } from '../chat/chat-store';
 import { createWorkerEngine } from '../engine/create-worker-engine';
-import { defaultModelId } from '../engine/model-records';
+import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
+import { webTabLock } from './tab-lock';
 
-/** Wires the app: one engine worker, one chat store that talks to it. */
+/** Wires the app: one engine worker, one chat store that talks to it, the browser's storage and locks. */
 export function composeApp(): ChatStore {
   const engine = createWorkerEngine();
   if (import.meta.env.MODE === 'e2e') engine.setScenario(scenarioFromUrl(location.search));
-  return createChatStore({
+  const store = createChatStore({
     engine,
-    model: {
-      modelId: defaultModelId,
-      artifactsBaseUrl: new URL('models/', document.baseURI).href,
-    },
+    artifactsBaseUrl: resolveArtifactsBase(import.meta.env.VITE_MODEL_BASE_URL, document.baseURI),
+    ...('storage' in navigator ? { storage: navigator.storage } : {}),
+    ...('locks' in navigator ? { tabLock: webTabLock(navigator.locks) } : {}),
   });
+  void store.getState().checkDevice();
+  return store;
 }

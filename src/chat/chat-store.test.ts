@@ -2,31 +2,86 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { scriptedAnswer } from '../engine/scripted/scripted-engine';
 import { connectScriptedEngine } from '../test/connect-scripted';
-import { createChatStore, type ChatStore } from './chat-store';
+import {
+  createChatStore,
+  type ChatStore,
+  type ChatStoreDependencies,
+  type StorageAccess,
+  type TabLock,
+} from './chat-store';
 import type { AssistantMessage, ModelStatus } from './types';
 
-const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+const artifactsBaseUrl = 'http://localhost/models/';
+const f16ModelId = 'Llama-2-ko-7b-Chat-q4f16_1-MLC';
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
-function setup(scenario?: ScriptedScenario) {
+function setup(
+  scenario?: ScriptedScenario,
+  extra: Partial<Pick<ChatStoreDependencies, 'storage' | 'tabLock'>> = {},
+) {
   const connection = connectScriptedEngine(scenario);
   close = connection.close;
   let id = 0;
   const store = createChatStore({
     engine: connection.client,
-    model,
+    artifactsBaseUrl,
     now: () => 1000,
     newId: () => `id-${++id}`,
+    ...extra,
   });
   return { store, connection };
 }
 
-async function loaded(scenario?: ScriptedScenario) {
-  const context = setup(scenario);
+async function checked(...args: Parameters<typeof setup>) {
+  const context = setup(...args);
+  await context.store.getState().checkDevice();
+  return context;
+}
+
+async function loaded(...args: Parameters<typeof setup>) {
+  const context = await checked(...args);
   await context.store.getState().loadModel();
   return context;
+}
+
+/** A fake of `navigator.storage`, the platform edge. */
+function fakeStorage(quota: number, usage: number, persist = true): StorageAccess & { persistCalls: number } {
+  const storage = {
+    persistCalls: 0,
+    estimate: () => Promise.resolve({ quota, usage }),
+    persisted: () => Promise.resolve(false),
+    persist: () => {
+      storage.persistCalls += 1;
+      return Promise.resolve(persist);
+    },
+  };
+  return storage;
+}
+
+/** Two tabs' view of one Web Locks lock, the platform edge. */
+function fakeLocks() {
+  let holder: { readonly onLost: () => void } | undefined;
+  const tab = (): TabLock => {
+    let mine: { readonly onLost: () => void } | undefined;
+    return {
+      acquire: ({ steal }, onLost) => {
+        if (mine && holder === mine) return Promise.resolve(true);
+        if (holder && !steal) return Promise.resolve(false);
+        const previous = holder;
+        mine = { onLost };
+        holder = mine;
+        previous?.onLost();
+        return Promise.resolve(true);
+      },
+      release: () => {
+        if (holder === mine) holder = undefined;
+        mine = undefined;
+      },
+    };
+  };
+  return { tab };
 }
 
 function waitFor(store: ChatStore, predicate: (state: ReturnType<ChatStore['getState']>) => boolean) {
@@ -48,7 +103,7 @@ const answer = (store: ChatStore): AssistantMessage => {
 
 describe('chat store', () => {
   it('goes idle → loading with progress → ready', async () => {
-    const { store } = setup();
+    const { store } = await checked();
     const seen: ModelStatus['kind'][] = [];
     let progressUpdates = 0;
     store.subscribe((state) => {
@@ -59,14 +114,15 @@ describe('chat store', () => {
     await store.getState().loadModel();
     expect(store.getState().model).toEqual({
       kind: 'ready',
-      model: { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 },
+      model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096 },
+      offline: true,
     });
     expect(seen[0]).toBe('loading');
     expect(progressUpdates).toBeGreaterThan(10);
   });
 
   it('does not start a second load while one runs', async () => {
-    const { store } = setup({ loadMs: 50 });
+    const { store } = await checked({ loadMs: 50 });
     const first = store.getState().loadModel();
     const second = store.getState().loadModel();
     await Promise.all([first, second]);
@@ -74,7 +130,7 @@ describe('chat store', () => {
   });
 
   it('shows a failed load with its code, and loads on retry', async () => {
-    const { store, connection } = setup({ loadMs: 5, loadError: 'network' });
+    const { store, connection } = await checked({ loadMs: 5, loadError: 'network' });
     await store.getState().loadModel();
     expect(store.getState().model).toMatchObject({ kind: 'failed', error: { code: 'network' } });
     connection.client.setScenario({ loadMs: 5 });
@@ -83,7 +139,7 @@ describe('chat store', () => {
   });
 
   it('goes back to idle when the load is cancelled', async () => {
-    const { store } = setup({ loadMs: 5000 });
+    const { store } = await checked({ loadMs: 5000 });
     const loading = store.getState().loadModel();
     await waitFor(store, (state) => state.model.kind === 'loading' && state.model.progress !== undefined);
     store.getState().cancelLoad();
@@ -92,7 +148,7 @@ describe('chat store', () => {
   });
 
   it('keeps a message unsent until the model is ready, and ignores blank input', async () => {
-    const { store } = setup();
+    const { store } = await checked();
     expect(store.getState().send('안녕하세요')).toBe('model-not-ready');
     await store.getState().loadModel();
     expect(store.getState().send('')).toBe('empty');
@@ -159,13 +215,13 @@ describe('chat store', () => {
   it('keeps the text so far when an answer fails mid-stream, and leaves failed answers out of the next prompt', async () => {
     const { store, connection } = await loaded({
       tokenDelayMs: 1,
-      generateError: { code: 'device-lost', afterPieces: 3 },
+      generateError: { code: 'unknown', afterPieces: 3 },
     });
     store.getState().send('/echo 가나다라마바사아자차');
     await waitFor(store, (state) => state.status === 'ready');
     expect(answer(store)).toMatchObject({
       status: 'failed',
-      error: { code: 'device-lost' },
+      error: { code: 'unknown' },
       content: '가나다라마바사아자',
     });
 
@@ -183,5 +239,106 @@ describe('chat store', () => {
     store.getState().send('둘');
     await waitFor(store, (state) => state.status === 'ready');
     expect(answer(store).content).toContain('지금까지 대화에는 3개의 메시지가 있습니다.');
+  });
+});
+
+describe('chat store: the device check before any download', () => {
+  it('blocks without WebGPU and never loads', async () => {
+    const { store } = await checked({ gpu: 'none' });
+    expect(store.getState().preflight).toMatchObject({
+      kind: 'blocked',
+      problems: [{ code: 'webgpu-unavailable' }],
+    });
+    await store.getState().loadModel();
+    expect(store.getState().model).toEqual({ kind: 'idle' });
+  });
+
+  it('blocks when WebGPU has no adapter', async () => {
+    const { store } = await checked({ gpu: 'no-adapter' });
+    expect(store.getState().preflight).toMatchObject({ kind: 'blocked', problems: [{ code: 'no-adapter' }] });
+  });
+
+  it('picks q4f16_1 with shader-f16 and q4f32_1 without it', async () => {
+    const withF16 = await checked({ gpu: 'f16' });
+    expect(withF16.store.getState().preflight).toMatchObject({
+      kind: 'ready',
+      model: { quantization: 'q4f16_1' },
+    });
+    close?.();
+    const without = await checked({ gpu: 'no-f16' });
+    expect(without.store.getState().preflight).toMatchObject({
+      kind: 'ready',
+      model: { quantization: 'q4f32_1' },
+      notes: ['no-shader-f16'],
+    });
+  });
+
+  it('blocks a download that does not fit in storage, and asks for persistence before loading', async () => {
+    const tight = await checked({}, { storage: fakeStorage(2e9, 1e9) });
+    expect(tight.store.getState().preflight).toMatchObject({
+      kind: 'blocked',
+      problems: [{ code: 'storage-insufficient', availableBytes: 1e9 }],
+    });
+    close?.();
+    const storage = fakeStorage(100e9, 1e9, false);
+    const roomy = await loaded({ loadMs: 5 }, { storage });
+    expect(storage.persistCalls).toBe(1);
+    expect(roomy.store.getState().persistence).toBe('denied');
+    expect(roomy.store.getState().preflight).toMatchObject({ kind: 'ready', freeBytes: 99e9 });
+  });
+
+  it('says the model is cached (and so needs no room) after a load, and forgets it when deleted', async () => {
+    const { store } = await loaded({ loadMs: 5 }, { storage: fakeStorage(100e9, 0) });
+    expect(store.getState().model).toMatchObject({ kind: 'ready', offline: true });
+    await store.getState().checkDevice();
+    expect(store.getState().preflight).toMatchObject({ kind: 'ready', cached: true });
+    await store.getState().deleteModelFiles();
+    expect(store.getState().model).toEqual({ kind: 'idle' });
+    expect(store.getState().preflight).toMatchObject({ kind: 'ready', cached: false });
+  });
+});
+
+describe('chat store: one model per browser', () => {
+  it('tells the second tab the model is elsewhere, lets it take over, and tells the first', async () => {
+    const locks = fakeLocks();
+    const first = await loaded({ loadMs: 5 }, { tabLock: locks.tab() });
+    expect(first.store.getState().model.kind).toBe('ready');
+    const firstStore = first.store;
+
+    const second = await checked({ loadMs: 5 }, { tabLock: locks.tab() });
+    await second.store.getState().loadModel();
+    expect(second.store.getState().model).toEqual({ kind: 'elsewhere' });
+
+    await second.store.getState().takeOver();
+    expect(second.store.getState().model.kind).toBe('ready');
+    expect(firstStore.getState().model).toEqual({ kind: 'taken-over' });
+  });
+});
+
+describe('chat store: losing the device mid-chat', () => {
+  it('keeps the conversation and asks for the model again', async () => {
+    const { store, connection } = await loaded({ tokenDelayMs: 1, loadMs: 5 });
+    store.getState().send('/echo 첫 질문');
+    await waitFor(store, (state) => state.status === 'ready');
+    connection.client.setScenario({
+      tokenDelayMs: 1,
+      loadMs: 5,
+      generateError: { code: 'device-lost', afterPieces: 2 },
+    });
+    store.getState().send('/echo 두 번째 질문입니다');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(store.getState().model).toMatchObject({ kind: 'failed', error: { code: 'device-lost' } });
+    expect(store.getState().messages.map((message) => message.content)).toEqual([
+      '/echo 첫 질문',
+      '첫 질문',
+      '/echo 두 번째 질문입니다',
+      '두 번째 질',
+    ]);
+    expect(store.getState().send('다음')).toBe('model-not-ready');
+
+    connection.client.setScenario({ tokenDelayMs: 1, loadMs: 5 });
+    await store.getState().loadModel();
+    expect(store.getState().model.kind).toBe('ready');
+    expect(store.getState().messages).toHaveLength(4);
   });
 });

@@ -1,25 +1,37 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
-import type { ChatTurn, GenerationResult } from '../engine/protocol';
+import { chooseModelRecord } from '../engine/model-records';
+import type { ChatTurn, EngineErrorCode, GenerationResult, ModelSelection } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
+import { LoadSpeedMeter } from './load-progress';
+import { decidePreflight, type StorageFacts } from './preflight';
 import type {
   AnswerState,
   AssistantMessage,
   ChatMessage,
   ChatStatus,
-  ModelSelection,
   ModelStatus,
+  PersistenceState,
+  PreflightState,
   SendOutcome,
 } from './types';
 
 export interface ChatState {
+  readonly preflight: PreflightState;
   readonly model: ModelStatus;
+  readonly persistence: PersistenceState;
   readonly messages: readonly ChatMessage[];
   readonly status: ChatStatus;
   readonly sampling: SamplingParams;
 
+  /** Asks the device and the browser what they offer; downloads nothing. */
+  readonly checkDevice: () => Promise<void>;
   readonly loadModel: () => Promise<void>;
   readonly cancelLoad: () => void;
+  /** Takes the model over from another tab of this browser, then loads it here. */
+  readonly takeOver: () => Promise<void>;
+  /** Removes the model's files from the browser's cache (unloading it first). */
+  readonly deleteModelFiles: () => Promise<void>;
   /** Sends a user message and starts streaming its answer; anything but `sent` leaves the text unused. */
   readonly send: (text: string) => SendOutcome;
   /** Stops the answer being streamed; the text so far is kept. */
@@ -28,12 +40,32 @@ export interface ChatState {
 
 export type ChatStore = StoreApi<ChatState>;
 
+/** The slice of `navigator.storage` the store uses. */
+export interface StorageAccess {
+  estimate(): Promise<{ quota?: number; usage?: number }>;
+  persisted(): Promise<boolean>;
+  persist(): Promise<boolean>;
+}
+
+/** One model per browser: a lock that only one tab holds (Web Locks in the app). */
+export interface TabLock {
+  /** Takes the lock (stealing it from another tab when asked); false when another tab holds it. */
+  acquire(options: { readonly steal: boolean }, onLost: () => void): Promise<boolean>;
+  release(): void;
+}
+
 export interface ChatStoreDependencies {
   readonly engine: ChatEngine;
-  readonly model: ModelSelection;
+  /** Absolute URL of the folder that holds `<model id>/resolve/main/…`. */
+  readonly artifactsBaseUrl: string;
+  readonly storage?: StorageAccess;
+  readonly tabLock?: TabLock;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
+
+/** Answers failing with these leave no usable model behind: the model must be loaded again. */
+const modelGoneCodes: ReadonlySet<EngineErrorCode> = new Set(['device-lost', 'not-loaded', 'worker-failed']);
 
 /** The turns an answer is generated from: finished exchanges, without failed answers. */
 function toTurns(messages: readonly ChatMessage[]): ChatTurn[] {
@@ -48,15 +80,32 @@ function settledState(result: GenerationResult): AnswerState {
     : { status: 'complete', truncated: result.finishReason === 'length', usage: result.usage };
 }
 
+async function readStorage(storage: StorageAccess | undefined): Promise<StorageFacts> {
+  if (!storage) return {};
+  const noEstimate: { quota?: number; usage?: number } = {};
+  const [estimate, persisted] = await Promise.all([
+    storage.estimate().catch(() => noEstimate),
+    storage.persisted().catch(() => undefined),
+  ]);
+  return {
+    ...(estimate.quota === undefined ? {} : { quotaBytes: estimate.quota }),
+    ...(estimate.usage === undefined ? {} : { usageBytes: estimate.usage }),
+    ...(persisted === undefined ? {} : { persisted }),
+  };
+}
+
 export function createChatStore({
   engine,
-  model,
+  artifactsBaseUrl,
+  storage,
+  tabLock,
   now = Date.now,
   newId = () => crypto.randomUUID(),
 }: ChatStoreDependencies): ChatStore {
   let loadController: AbortController | undefined;
   // Identifies the generation in flight; events of any other one are late and dropped.
   let generation: { readonly messageId: string; readonly controller: AbortController } | undefined;
+  const selection = (modelId: string): ModelSelection => ({ modelId, artifactsBaseUrl });
 
   return createStore<ChatState>()((set, get) => {
     const updateAnswer = (messageId: string, update: (message: AssistantMessage) => AssistantMessage) =>
@@ -102,39 +151,95 @@ export function createChatStore({
         ...answer,
       }));
       set({ status: 'ready' });
+      // The conversation stays; the model has to come back before the next answer.
+      if (answer.status === 'failed' && modelGoneCodes.has(answer.error.code)) {
+        set({ model: { kind: 'failed', error: answer.error } });
+      }
+    }
+
+    /** Another tab took the model: stop using it here, keep the conversation. */
+    function onLockLost(): void {
+      generation?.controller.abort();
+      loadController?.abort();
+      void engine.unload().catch(() => undefined);
+      set({ model: { kind: 'taken-over' } });
+    }
+
+    async function load(steal: boolean): Promise<void> {
+      const { preflight, model } = get();
+      if (preflight.kind !== 'ready' || model.kind === 'loading' || model.kind === 'ready') return;
+      if (tabLock && !(await tabLock.acquire({ steal }, onLockLost))) {
+        set({ model: { kind: 'elsewhere' } });
+        return;
+      }
+      const controller = new AbortController();
+      loadController = controller;
+      set({ model: { kind: 'loading', progress: undefined } });
+      if (storage && get().persistence === 'unknown') {
+        // Asked before the download, so the browser does not evict gigabytes of weights under pressure.
+        const granted = await storage.persist().catch(() => undefined);
+        set({ persistence: granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied' });
+      }
+      const meter = new LoadSpeedMeter(now);
+      const target = selection(preflight.model.id);
+      try {
+        const loaded = await engine.load(target, {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (loadController === controller)
+              set({ model: { kind: 'loading', progress: meter.update(progress) } });
+          },
+        });
+        const offline = await engine.isCached(target).catch(() => false);
+        if (loadController === controller) set({ model: { kind: 'ready', model: loaded, offline } });
+      } catch (error) {
+        if (loadController !== controller) return;
+        const info = toErrorInfo(error);
+        tabLock?.release();
+        set({ model: info.code === 'load-cancelled' ? { kind: 'idle' } : { kind: 'failed', error: info } });
+      } finally {
+        if (loadController === controller) loadController = undefined;
+      }
     }
 
     return {
+      preflight: { kind: 'checking' },
       model: { kind: 'idle' },
+      persistence: 'unknown',
       messages: [],
       status: 'ready',
       sampling: MODEL_CARD_SAMPLING,
 
-      async loadModel() {
-        const { kind } = get().model;
-        if (kind === 'loading' || kind === 'ready') return;
-        const controller = new AbortController();
-        loadController = controller;
-        set({ model: { kind: 'loading', progress: undefined } });
-        try {
-          const loaded = await engine.load(model, {
-            signal: controller.signal,
-            onProgress: (progress) => {
-              if (loadController === controller) set({ model: { kind: 'loading', progress } });
-            },
-          });
-          if (loadController === controller) set({ model: { kind: 'ready', model: loaded } });
-        } catch (error) {
-          if (loadController !== controller) return;
-          const info = toErrorInfo(error);
-          set({ model: info.code === 'load-cancelled' ? { kind: 'idle' } : { kind: 'failed', error: info } });
-        } finally {
-          if (loadController === controller) loadController = undefined;
-        }
+      async checkDevice() {
+        set({ preflight: { kind: 'checking' } });
+        const [gpu, facts] = await Promise.all([
+          engine.inspectDevice().catch((): { kind: 'no-webgpu' } => ({ kind: 'no-webgpu' })),
+          readStorage(storage),
+        ]);
+        const candidate = gpu.kind === 'adapter' ? chooseModelRecord(gpu.features) : undefined;
+        const cached = candidate ? await engine.isCached(selection(candidate.id)).catch(() => false) : false;
+        if (facts.persisted === true) set({ persistence: 'granted' });
+        set({ preflight: decidePreflight(gpu, facts, (model) => cached && model.id === candidate?.id) });
       },
+
+      loadModel: () => load(false),
+
+      takeOver: () => load(true),
 
       cancelLoad() {
         loadController?.abort();
+      },
+
+      async deleteModelFiles() {
+        const { preflight } = get();
+        if (preflight.kind !== 'ready') return;
+        generation?.controller.abort();
+        loadController?.abort();
+        await engine.unload().catch(() => undefined);
+        tabLock?.release();
+        set({ model: { kind: 'idle' } });
+        await engine.deleteCached(selection(preflight.model.id));
+        await get().checkDevice();
       },
 
       send(text) {

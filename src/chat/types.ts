@@ -1,10 +1,6 @@
-import type {
-  EngineErrorInfo,
-  GenerationUsage,
-  LoadedModel,
-  LoadProgress,
-  ModelSelection,
-} from '../engine/protocol';
+import type { EngineErrorInfo, GenerationUsage, LoadedModel } from '../engine/protocol';
+import type { LoadProgressView } from './load-progress';
+import type { Preflight } from './preflight';
 
 export interface UserMessage {
   readonly id: string;
@@ -30,16 +26,25 @@ export type AssistantMessage = {
 
 export type ChatMessage = UserMessage | AssistantMessage;
 
+/** What the device check found: still asking, or its decision. */
+export type PreflightState = { readonly kind: 'checking' } | Preflight;
+
 export type ModelStatus =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'loading'; readonly progress: LoadProgress | undefined }
-  | { readonly kind: 'ready'; readonly model: LoadedModel }
-  | { readonly kind: 'failed'; readonly error: EngineErrorInfo };
+  | { readonly kind: 'loading'; readonly progress: LoadProgressView | undefined }
+  /** `offline`: every file is cached, so the model loads again without the network. */
+  | { readonly kind: 'ready'; readonly model: LoadedModel; readonly offline: boolean }
+  | { readonly kind: 'failed'; readonly error: EngineErrorInfo }
+  /** Another tab of this browser holds the model. */
+  | { readonly kind: 'elsewhere' }
+  /** Another tab took the model from this one. */
+  | { readonly kind: 'taken-over' };
+
+/** Whether the browser promised not to evict the cached model under storage pressure. */
+export type PersistenceState = 'unknown' | 'granted' | 'denied' | 'unsupported';
 
 /** `submitted`: sent, no text yet; `streaming`: text is arriving; `ready`: a new message can be sent. */
 export type ChatStatus = 'ready' | 'submitted' | 'streaming';
 
 /** What `send` did with a message; anything but `sent` leaves the text with the caller. */
 export type SendOutcome = 'sent' | 'empty' | 'busy' | 'model-not-ready';
-
-export type { ModelSelection };

@@ -3,6 +3,7 @@ import type {
   EngineErrorCode,
   EngineErrorInfo,
   GenerationResult,
+  GpuReport,
   LoadedModel,
   LoadProgress,
   ModelSelection,
@@ -35,6 +36,12 @@ export interface GenerateOptions {
  * is streaming rejects with `busy`.
  */
 export interface ChatEngine {
+  /** What WebGPU offers here; downloads nothing. */
+  inspectDevice(): Promise<GpuReport>;
+  /** Whether every file of the model is in the browser's cache, so it loads without the network. */
+  isCached(model: ModelSelection): Promise<boolean>;
+  /** Removes the model's files from the browser's cache. */
+  deleteCached(model: ModelSelection): Promise<void>;
   load(model: ModelSelection, options?: LoadOptions): Promise<LoadedModel>;
   generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult>;
   unload(): Promise<void>;

@@ -28,9 +28,13 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
     const loaded = await client.load(model, { onProgress: (p) => progress.push(p) });
     expect(loaded).toEqual({ modelId: model.modelId, engine: 'scripted', contextWindow: 4096 });
     expect(progress.length).toBeGreaterThan(10);
-    const fractions = progress.map((p) => p.fraction);
-    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-    expect(progress.at(-1)?.fraction).toBe(1);
+    const phases = [...new Set(progress.map((p) => p.phase))];
+    expect(phases).toEqual(['download', 'cache', 'compile', 'finishing']);
+    for (const phase of phases) {
+      const fractions = progress.filter((p) => p.phase === phase).map((p) => p.fraction);
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+      expect(fractions.at(-1)).toBe(1);
+    }
     expect(new Set(progress.map((p) => p.phase))).toEqual(
       new Set(['download', 'cache', 'compile', 'finishing']),
     );
@@ -155,13 +159,7 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
       port1.close();
       port2.close();
     };
-    let created = false;
-    serveEngine(port2, {
-      createEngine: () => {
-        created = true;
-        return Promise.resolve(new ScriptedEngine());
-      },
-    });
+    serveEngine(port2, { engine: new ScriptedEngine() });
     const events: EngineEvent[] = [];
     port1.addEventListener('message', (event) => events.push(event.data as EngineEvent));
     port1.start();
@@ -175,7 +173,6 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
         error: { code: 'invalid-request', message: expect.any(String) as string },
       },
     ]);
-    expect(created).toBe(false);
   });
 
   it('rejects everything pending when the worker dies', async () => {
@@ -183,5 +180,30 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
     const loading = client.load(model);
     client.disconnect('The engine worker stopped: boom');
     await expect(loading).rejects.toMatchObject({ code: 'worker-failed' });
+  });
+});
+
+describe('device and cache questions over the protocol', () => {
+  it('reports the scripted device', async () => {
+    const { client } = connect({ gpu: 'no-f16' });
+    await expect(client.inspectDevice()).resolves.toMatchObject({ kind: 'adapter', features: [] });
+  });
+
+  it('reports the cache before and after a load, and deletes it', async () => {
+    const { client } = connect();
+    await expect(client.isCached(model)).resolves.toBe(false);
+    await client.load(model);
+    await expect(client.isCached(model)).resolves.toBe(true);
+    await client.deleteCached(model);
+    await expect(client.isCached(model)).resolves.toBe(false);
+  });
+
+  it('skips the download phase when the model is cached', async () => {
+    const { client } = connect();
+    await client.load(model);
+    const phases = new Set<string>();
+    await client.load(model, { onProgress: (p) => phases.add(p.phase) });
+    expect(phases.has('download')).toBe(false);
+    expect(phases.has('cache')).toBe(true);
   });
 });

@@ -10,10 +10,24 @@ import type {
   EngineEvent,
   EngineRequest,
   GenerationResult,
+  GpuReport,
   LoadedModel,
   ModelSelection,
   ScriptedScenario,
 } from './protocol';
+
+/** Events that answer a request in one message. */
+type ReplyEvent = Extract<
+  EngineEvent,
+  { type: 'unloaded' | 'device-report' | 'cache-status' | 'cache-deleted' }
+>;
+
+/** Requests answered by one {@link ReplyEvent}; the client assigns their request id. */
+type ReplyRequest = Extract<
+  EngineRequest,
+  { type: 'unload' | 'inspect-device' | 'cache-status' | 'delete-cache' }
+>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 /** What the client waits for, per request: each kind of request settles on its own event. */
 type Pending =
@@ -30,8 +44,9 @@ type Pending =
       readonly reject: (error: EngineError) => void;
     }
   | {
-      readonly kind: 'unload';
-      readonly resolve: () => void;
+      readonly kind: 'reply';
+      readonly expects: ReplyEvent['type'];
+      readonly resolve: (event: ReplyEvent) => void;
       readonly reject: (error: EngineError) => void;
     };
 
@@ -99,11 +114,37 @@ export class EngineClient implements ChatEngine {
     });
   }
 
-  unload(): Promise<void> {
+  async inspectDevice(): Promise<GpuReport> {
+    const event = await this.ask({ type: 'inspect-device' }, 'device-report');
+    return event.report;
+  }
+
+  async isCached(model: ModelSelection): Promise<boolean> {
+    const event = await this.ask({ type: 'cache-status', model }, 'cache-status');
+    return event.cached;
+  }
+
+  async deleteCached(model: ModelSelection): Promise<void> {
+    await this.ask({ type: 'delete-cache', model }, 'cache-deleted');
+  }
+
+  async unload(): Promise<void> {
+    await this.ask({ type: 'unload' }, 'unloaded');
+  }
+
+  private ask<T extends ReplyEvent['type']>(
+    request: WithoutId<ReplyRequest>,
+    expects: T,
+  ): Promise<Extract<ReplyEvent, { type: T }>> {
     return new Promise((resolve, reject) => {
       const requestId = this.nextRequestId++;
-      this.pending.set(requestId, { kind: 'unload', resolve, reject });
-      this.post({ type: 'unload', requestId });
+      this.pending.set(requestId, {
+        kind: 'reply',
+        expects,
+        resolve: (event) => resolve(event as Extract<ReplyEvent, { type: T }>),
+        reject,
+      });
+      this.post({ ...request, requestId });
     });
   }
 
@@ -139,9 +180,12 @@ export class EngineClient implements ChatEngine {
         pending.resolve(event.result);
         return;
       case 'unloaded':
-        if (pending.kind !== 'unload') return;
+      case 'device-report':
+      case 'cache-status':
+      case 'cache-deleted':
+        if (pending.kind !== 'reply' || pending.expects !== event.type) return;
         this.pending.delete(event.requestId);
-        pending.resolve();
+        pending.resolve(event);
         return;
       case 'error':
         this.pending.delete(event.requestId);

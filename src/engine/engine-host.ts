@@ -3,8 +3,7 @@ import type { MessageEndpoint } from './message-endpoint';
 import { parseEngineRequest, type EngineEvent, type EngineRequest, type ScriptedScenario } from './protocol';
 
 export interface EngineHostOptions {
-  /** Creates the engine on first use, so the worker answers at once and heavy code loads lazily. */
-  readonly createEngine: () => Promise<ChatEngine>;
+  readonly engine: ChatEngine;
   /** Receives `scenario` requests; only end-to-end builds pass one. */
   readonly onScenario?: (scenario: ScriptedScenario) => void;
 }
@@ -14,11 +13,10 @@ export interface EngineHostOptions {
  * the running load and generation, and enforces one generation at a time whatever the engine does.
  */
 export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOptions): () => void {
-  let enginePromise: Promise<ChatEngine> | undefined;
+  const { engine } = options;
   const loads = new Map<number, AbortController>();
   let generation: { readonly requestId: number; readonly controller: AbortController } | undefined;
 
-  const engine = (): Promise<ChatEngine> => (enginePromise ??= options.createEngine());
   const send = (event: EngineEvent): void => endpoint.postMessage(event);
   const fail = (requestId: number, error: unknown): void =>
     send({ type: 'error', requestId, error: toErrorInfo(error) });
@@ -27,9 +25,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
     const controller = new AbortController();
     loads.set(request.requestId, controller);
     try {
-      const model = await (
-        await engine()
-      ).load(request.model, {
+      const model = await engine.load(request.model, {
         signal: controller.signal,
         onProgress: (progress) => send({ type: 'progress', requestId: request.requestId, progress }),
       });
@@ -49,9 +45,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
     const current = { requestId: request.requestId, controller: new AbortController() };
     generation = current;
     try {
-      const result = await (
-        await engine()
-      ).generate(
+      const result = await engine.generate(
         { turns: request.turns, params: request.params },
         {
           signal: current.controller.signal,
@@ -69,9 +63,15 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
   async function unload(requestId: number): Promise<void> {
     generation?.controller.abort();
     for (const controller of loads.values()) controller.abort();
+    await reply(requestId, async () => {
+      await engine.unload();
+      return { type: 'unloaded', requestId };
+    });
+  }
+
+  async function reply(requestId: number, answer: () => Promise<EngineEvent>): Promise<void> {
     try {
-      if (enginePromise) await (await enginePromise).unload();
-      send({ type: 'unloaded', requestId });
+      send(await answer());
     } catch (error) {
       fail(requestId, error);
     }
@@ -96,6 +96,26 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         return;
       case 'unload':
         void unload(request.requestId);
+        return;
+      case 'inspect-device':
+        void reply(request.requestId, async () => ({
+          type: 'device-report',
+          requestId: request.requestId,
+          report: await engine.inspectDevice(),
+        }));
+        return;
+      case 'cache-status':
+        void reply(request.requestId, async () => ({
+          type: 'cache-status',
+          requestId: request.requestId,
+          cached: await engine.isCached(request.model),
+        }));
+        return;
+      case 'delete-cache':
+        void reply(request.requestId, async () => {
+          await engine.deleteCached(request.model);
+          return { type: 'cache-deleted', requestId: request.requestId };
+        });
         return;
       default:
         request satisfies never;

@@ -26,14 +26,30 @@ export interface ModelSelection {
   readonly artifactsBaseUrl: string;
 }
 
+/** What the worker found of WebGPU, before anything is downloaded. */
+export type GpuReport =
+  | { readonly kind: 'no-webgpu' }
+  | { readonly kind: 'no-adapter' }
+  | {
+      readonly kind: 'adapter';
+      readonly vendor: string;
+      readonly architecture: string;
+      readonly description: string;
+      /** A software (CPU) adapter such as SwiftShader: it works, very slowly. */
+      readonly isFallback: boolean;
+      readonly features: readonly string[];
+      readonly maxBufferSize: number;
+      readonly maxStorageBufferBindingSize: number;
+    };
+
 /** Where a load is in its work; drives the progress bar. */
 export type LoadPhase = 'preparing' | 'download' | 'cache' | 'compile' | 'finishing';
 
 export interface LoadProgress {
   readonly phase: LoadPhase;
-  /** 0..1 over the whole load. */
+  /** 0..1 within the phase. */
   readonly fraction: number;
-  /** Bytes of weights done and in all, when the phase is about bytes. */
+  /** Bytes done and in all, when the phase is about bytes (download, reading the cache). */
   readonly loadedBytes?: number;
   readonly totalBytes?: number;
   /** The engine's own description, for the details line. */
@@ -106,6 +122,8 @@ export interface ScriptedScenario {
   readonly loadError?: EngineErrorCode;
   /** Fail a generation with this code after this many pieces. */
   readonly generateError?: { readonly code: EngineErrorCode; readonly afterPieces: number };
+  /** The device the scripted worker reports (default: a GPU with shader-f16). */
+  readonly gpu?: 'none' | 'no-adapter' | 'no-f16' | 'f16';
 }
 
 export type EngineRequest =
@@ -119,7 +137,10 @@ export type EngineRequest =
       readonly params: SamplingParams;
     }
   | { readonly type: 'abort'; readonly requestId: number }
-  | { readonly type: 'unload'; readonly requestId: number };
+  | { readonly type: 'unload'; readonly requestId: number }
+  | { readonly type: 'inspect-device'; readonly requestId: number }
+  | { readonly type: 'cache-status'; readonly requestId: number; readonly model: ModelSelection }
+  | { readonly type: 'delete-cache'; readonly requestId: number; readonly model: ModelSelection };
 
 export type EngineEvent =
   | { readonly type: 'progress'; readonly requestId: number; readonly progress: LoadProgress }
@@ -127,6 +148,9 @@ export type EngineEvent =
   | { readonly type: 'delta'; readonly requestId: number; readonly text: string }
   | { readonly type: 'done'; readonly requestId: number; readonly result: GenerationResult }
   | { readonly type: 'unloaded'; readonly requestId: number }
+  | { readonly type: 'device-report'; readonly requestId: number; readonly report: GpuReport }
+  | { readonly type: 'cache-status'; readonly requestId: number; readonly cached: boolean }
+  | { readonly type: 'cache-deleted'; readonly requestId: number }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
 
 const errorCodes: ReadonlySet<string> = new Set<EngineErrorCode>([
@@ -168,6 +192,12 @@ function isTurn(value: unknown): value is ChatTurn {
   );
 }
 
+function isModelSelection(value: unknown): value is ModelSelection {
+  return (
+    isRecord(value) && typeof value['modelId'] === 'string' && typeof value['artifactsBaseUrl'] === 'string'
+  );
+}
+
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -191,10 +221,9 @@ export function parseEngineRequest(data: unknown): EngineRequest | undefined {
     case 'scenario':
       return isRecord(data['scenario']) ? (data as EngineRequest) : undefined;
     case 'load':
-      return isRequestId(data['requestId']) &&
-        isRecord(data['model']) &&
-        typeof data['model']['modelId'] === 'string' &&
-        typeof data['model']['artifactsBaseUrl'] === 'string'
+    case 'cache-status':
+    case 'delete-cache':
+      return isRequestId(data['requestId']) && isModelSelection(data['model'])
         ? (data as EngineRequest)
         : undefined;
     case 'generate':
@@ -207,6 +236,7 @@ export function parseEngineRequest(data: unknown): EngineRequest | undefined {
     case 'cancel-load':
     case 'abort':
     case 'unload':
+    case 'inspect-device':
       return isRequestId(data['requestId']) ? (data as EngineRequest) : undefined;
     default:
       return undefined;

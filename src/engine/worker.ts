@@ -1,4 +1,6 @@
 import { serveEngine } from './engine-host';
+import { probeGpu, type GpuLike } from './gpu-probe';
+import { lazyEngine } from './lazy-engine';
 import type { MessageEndpoint } from './message-endpoint';
 
 // The worker's global scope is typed as a window here (the app is compiled with the DOM library);
@@ -10,11 +12,18 @@ const endpoint = self as unknown as MessageEndpoint;
 if (import.meta.env.MODE === 'e2e') {
   const scripted = import('./scripted/scripted-engine').then(({ ScriptedEngine }) => new ScriptedEngine());
   serveEngine(endpoint, {
-    createEngine: () => scripted,
+    engine: lazyEngine(
+      () => scripted,
+      async () => (await scripted).inspectDevice(),
+    ),
     onScenario: (scenario) => void scripted.then((engine) => engine.setScenario(scenario)),
   });
 } else {
+  const gpu = (navigator as { gpu?: GpuLike }).gpu;
   serveEngine(endpoint, {
-    createEngine: () => import('./web-llm/web-llm-engine').then(({ WebLlmEngine }) => new WebLlmEngine()),
+    engine: lazyEngine(
+      () => import('./web-llm/web-llm-engine').then(({ WebLlmEngine }) => new WebLlmEngine()),
+      () => probeGpu(gpu),
+    ),
   });
 }

@@ -11,7 +11,7 @@ export function connectScriptedEngine(scenario: ScriptedScenario = { tokenDelayM
   const channel = new MessageChannel();
   const engine = new ScriptedEngine(scenario);
   serveEngine(channel.port2, {
-    createEngine: () => Promise.resolve(engine),
+    engine,
     onScenario: (next) => engine.setScenario(next),
   });
   const client = new EngineClient(channel.port1);

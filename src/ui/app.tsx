@@ -11,12 +11,15 @@ const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; reado
   loading: { key: 'model.status.loading', dot: 'bg-amber-500 animate-pulse' },
   ready: { key: 'model.status.ready', dot: 'bg-emerald-500' },
   failed: { key: 'model.status.failed', dot: 'bg-red-600' },
+  elsewhere: { key: 'model.status.elsewhere', dot: 'bg-stone-400' },
+  'taken-over': { key: 'model.status.elsewhere', dot: 'bg-stone-400' },
 };
 
 function Header() {
   const { t, locale, setLocale } = useI18n();
-  const modelKind = useChat((state) => state.model.kind);
-  const status = statusStyle[modelKind];
+  const model = useChat((state) => state.model);
+  const checking = useChat((state) => state.preflight.kind === 'checking');
+  const status = statusStyle[model.kind];
   return (
     <header className="flex items-center gap-3 border-b border-stone-200 bg-white/90 px-4 py-3 backdrop-blur dark:border-stone-800 dark:bg-stone-950/90">
       <div className="min-w-0 flex-1">
@@ -29,7 +32,8 @@ function Header() {
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
         <span className="hidden sm:inline">{t('model.name')} · </span>
-        {t(status.key)}
+        {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
+        {model.kind === 'ready' && model.offline && <span>· {t('model.status.offline')}</span>}
       </p>
       <button
         type="button"

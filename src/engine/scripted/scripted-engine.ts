@@ -5,7 +5,14 @@ import {
   type GenerateRequest,
   type LoadOptions,
 } from '../chat-engine';
-import type { GenerationResult, LoadedModel, LoadPhase, ModelSelection, ScriptedScenario } from '../protocol';
+import type {
+  GenerationResult,
+  GpuReport,
+  LoadedModel,
+  LoadPhase,
+  ModelSelection,
+  ScriptedScenario,
+} from '../protocol';
 
 /** A string that only the scripted engine's code contains; the build test looks for it. */
 export const SCRIPTED_ENGINE_MARKER = '스크립트 엔진의 답변';
@@ -21,13 +28,25 @@ const defaults = {
   loadMs: 400,
 } as const;
 
-const loadPlan: readonly { readonly phase: LoadPhase; readonly until: number }[] = [
-  { phase: 'download', until: 0.7 },
-  { phase: 'cache', until: 0.85 },
-  { phase: 'compile', until: 0.98 },
-  { phase: 'finishing', until: 1 },
+/** Phases of a load and their share of its time; a cached model skips the download, as web-llm does. */
+const loadPlan: readonly { readonly phase: LoadPhase; readonly share: number; readonly bytes: boolean }[] = [
+  { phase: 'download', share: 0.7, bytes: true },
+  { phase: 'cache', share: 0.15, bytes: true },
+  { phase: 'compile', share: 0.13, bytes: false },
+  { phase: 'finishing', share: 0.02, bytes: false },
 ];
 const LOAD_STEPS = 20;
+
+const scriptedAdapter = (features: readonly string[]): GpuReport => ({
+  kind: 'adapter',
+  vendor: 'scripted',
+  architecture: 'test',
+  description: 'Scripted GPU',
+  isFallback: false,
+  features,
+  maxBufferSize: 2 ** 31,
+  maxStorageBufferBindingSize: 2 ** 31,
+});
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -74,6 +93,7 @@ export function scriptedAnswer(turns: GenerateRequest['turns']): string {
 export class ScriptedEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
   private generating = false;
+  private readonly cached = new Set<string>();
 
   constructor(private scenario: ScriptedScenario = {}) {}
 
@@ -81,29 +101,51 @@ export class ScriptedEngine implements ChatEngine {
     this.scenario = scenario;
   }
 
+  inspectDevice(): Promise<GpuReport> {
+    switch (this.scenario.gpu ?? 'f16') {
+      case 'none':
+        return Promise.resolve({ kind: 'no-webgpu' });
+      case 'no-adapter':
+        return Promise.resolve({ kind: 'no-adapter' });
+      case 'no-f16':
+        return Promise.resolve(scriptedAdapter([]));
+      case 'f16':
+        return Promise.resolve(scriptedAdapter(['shader-f16']));
+    }
+  }
+
+  isCached(model: ModelSelection): Promise<boolean> {
+    return Promise.resolve(this.cached.has(model.modelId));
+  }
+
+  deleteCached(model: ModelSelection): Promise<void> {
+    this.cached.delete(model.modelId);
+    return Promise.resolve();
+  }
+
   async load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
     const loadMs = this.scenario.loadMs ?? defaults.loadMs;
-    const failAt = this.scenario.loadError ? LOAD_STEPS / 2 : Number.POSITIVE_INFINITY;
-    let from = 0;
-    for (const { phase, until } of loadPlan) {
+    const skipDownload = this.cached.has(model.modelId);
+    for (const { phase, share, bytes } of loadPlan) {
+      if (phase === 'download' && skipDownload) continue;
       for (let step = 1; step <= LOAD_STEPS; step += 1) {
-        await sleep(loadMs / (LOAD_STEPS * loadPlan.length), options.signal);
+        await sleep((loadMs * share) / LOAD_STEPS, options.signal);
         if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
-        const fraction = from + ((until - from) * step) / LOAD_STEPS;
+        const fraction = step / LOAD_STEPS;
         options.onProgress?.({
           phase,
           fraction,
           text: `scripted ${phase} ${step}/${LOAD_STEPS}`,
-          ...(phase === 'download'
-            ? { loadedBytes: Math.round((DOWNLOAD_BYTES * step) / LOAD_STEPS), totalBytes: DOWNLOAD_BYTES }
+          ...(bytes
+            ? { loadedBytes: Math.round(DOWNLOAD_BYTES * fraction), totalBytes: DOWNLOAD_BYTES }
             : {}),
         });
-        if (phase === 'download' && step >= failAt && this.scenario.loadError) {
+        if (phase === 'download' && step >= LOAD_STEPS / 2 && this.scenario.loadError) {
           throw new EngineError(this.scenario.loadError, `Scripted load failure: ${this.scenario.loadError}`);
         }
       }
-      from = until;
     }
+    this.cached.add(model.modelId);
     this.loaded = { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 };
     return this.loaded;
   }

@@ -1,4 +1,4 @@
-import { MLCEngine, type AppConfig, type InitProgressReport } from '@mlc-ai/web-llm';
+import { deleteModelAllInfoInCache, hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
 import {
   EngineError,
   type ChatEngine,
@@ -6,27 +6,34 @@ import {
   type GenerateRequest,
   type LoadOptions,
 } from '../chat-engine';
-import type { FinishReason, GenerationResult, LoadedModel, LoadProgress, ModelSelection } from '../protocol';
-import { findModelRecord } from '../model-records';
-import { toEngineError } from './web-llm-errors';
+import { probeGpu, type GpuLike } from '../gpu-probe';
+import { findModelRecord, type ModelRecord } from '../model-records';
+import type { FinishReason, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
+import { diagnoseModelFiles, modelFileUrls } from './model-files';
+import { toLoadProgress } from './progress-report';
+import { deviceOrUserCodes, toEngineError } from './web-llm-errors';
 
-/** Reads web-llm's progress text ("Fetching param cache[3/120]: 210MB fetched. …") into a phase. */
-function toProgress(report: InitProgressReport): LoadProgress {
-  const fetched = /(\d+)MB fetched/.exec(report.text);
-  const phase = report.text.startsWith('Fetching')
-    ? 'download'
-    : report.text.startsWith('Loading model from cache')
-      ? 'cache'
-      : report.text.startsWith('Loading GPU shader')
-        ? 'compile'
-        : report.progress >= 1
-          ? 'finishing'
-          : 'preparing';
+function recordFor(selection: ModelSelection): ModelRecord {
+  const record = findModelRecord(selection.modelId);
+  if (!record) throw new EngineError('invalid-request', `Unknown model: ${selection.modelId}`);
+  return record;
+}
+
+/** The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base. */
+function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig {
+  const urls = modelFileUrls(record, artifactsBaseUrl);
   return {
-    phase,
-    fraction: report.progress,
-    text: report.text,
-    ...(fetched?.[1] ? { loadedBytes: Number(fetched[1]) * 1_000_000 } : {}),
+    model_list: [
+      {
+        model: urls.base,
+        model_id: record.id,
+        model_lib: urls.library,
+        required_features: [...record.requiredFeatures],
+        vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
+        buffer_size_required_bytes: record.maxBufferBytes,
+        overrides: { context_window_size: record.contextWindow },
+      },
+    ],
   };
 }
 
@@ -43,30 +50,39 @@ export class WebLlmEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
   private generating = false;
 
+  inspectDevice(): Promise<GpuReport> {
+    return probeGpu((navigator as { gpu?: GpuLike }).gpu);
+  }
+
+  async isCached(selection: ModelSelection): Promise<boolean> {
+    const record = recordFor(selection);
+    return hasModelInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
+  }
+
+  async deleteCached(selection: ModelSelection): Promise<void> {
+    const record = recordFor(selection);
+    await deleteModelAllInfoInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
+  }
+
   async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
-    const record = findModelRecord(selection.modelId);
-    if (!record) throw new EngineError('invalid-request', `Unknown model: ${selection.modelId}`);
-    const base = new URL(`${record.id}/resolve/main/`, selection.artifactsBaseUrl).href;
-    const appConfig: AppConfig = {
-      model_list: [
-        {
-          model: base,
-          model_id: record.id,
-          model_lib: new URL(record.modelLib, base).href,
-          required_features: [...record.requiredFeatures],
-          overrides: { context_window_size: record.contextWindow },
-        },
-      ],
-    };
-    this.engine.setAppConfig(appConfig);
-    this.engine.setInitProgressCallback((report) => options.onProgress?.(toProgress(report)));
+    const record = recordFor(selection);
+    this.loaded = undefined;
+    this.engine.setAppConfig(appConfigFor(record, selection.artifactsBaseUrl));
+    this.engine.setInitProgressCallback((report) =>
+      options.onProgress?.(toLoadProgress(report, record.downloadBytes)),
+    );
     const cancel = (): void => void this.engine.unload();
     options.signal?.addEventListener('abort', cancel, { once: true });
     try {
       await this.engine.reload(record.id);
     } catch (error) {
       if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
-      throw toEngineError(error);
+      const mapped = toEngineError(error);
+      if (deviceOrUserCodes.has(mapped.code)) throw mapped;
+      const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+      throw (
+        (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
+      );
     } finally {
       options.signal?.removeEventListener('abort', cancel);
     }

@@ -21,7 +21,15 @@ describe('toEngineError', () => {
     ['DeviceLostError: The WebGPU device was lost while loading the model.', 'device-lost'],
     [named('QuotaExceededError', 'The quota has been exceeded.'), 'quota-exceeded'],
     [named('TypeError', 'Failed to fetch'), 'network'],
-    [named('CompileError', 'WebAssembly.instantiate(): expected magic word'), 'model-lib-mismatch'],
+    [named('CompileError', 'WebAssembly.instantiate(): expected magic word'), 'model-files-corrupt'],
+    [
+      named(
+        'LinkError',
+        'WebAssembly.instantiate(): Import #0 "env" "foo": function import requires a callable',
+      ),
+      'model-lib-mismatch',
+    ],
+    [named('TypeError', "Failed to execute 'add' on 'Cache': Request failed"), 'network'],
     [named('ModelNotLoadedError', 'Model not loaded before trying to complete'), 'not-loaded'],
     [named('RangeError', 'something else entirely'), 'unknown'],
   ])('maps %s to %s', (error, code) => {

@@ -2,26 +2,38 @@ import { EngineError } from '../chat-engine';
 import type { EngineErrorCode } from '../protocol';
 
 /**
- * web-llm exports only `IntegrityError`; the others are told apart by `name` or by the message prefix
- * (its own worker handler flattens errors to "Name: message").
+ * web-llm exports only `IntegrityError`; the others are told apart by `name` or by the message
+ * (its own worker handler flattens errors to "Name: message"). First match wins.
  */
-const byName: readonly (readonly [pattern: RegExp, code: EngineErrorCode])[] = [
+const patterns: readonly (readonly [pattern: RegExp, code: EngineErrorCode])[] = [
   [/WebGPUNotAvailableError|WebGPU is not supported|navigator\.gpu/i, 'webgpu-unavailable'],
   [/ShaderF16SupportError|shader-f16/i, 'shader-f16-unsupported'],
   [/DeviceLostError|device (was )?lost/i, 'device-lost'],
   [/ContextWindowSizeExceededError/, 'context-window-exceeded'],
   [/ModelNotLoadedError/, 'not-loaded'],
   [/QuotaExceededError|quota/i, 'quota-exceeded'],
-  [/out of memory|OutOfMemory|allocation failed/i, 'out-of-memory'],
+  [/out of memory|OutOfMemory|allocation failed|Failed to allocate/i, 'out-of-memory'],
   [/IntegrityError/, 'model-files-corrupt'],
-  [/CompileError|LinkError|MissingModelError/, 'model-lib-mismatch'],
-  [/ModelNotFoundError|404/, 'model-files-missing'],
-  [/Failed to fetch|NetworkError|network/i, 'network'],
+  // A library built for another TVM runtime fails to link, or misses runtime functions it expects.
+  [/LinkError|Cannot find global function|version mismatch|MissingModelWasmError/i, 'model-lib-mismatch'],
+  [/CompileError/, 'model-files-corrupt'],
+  [/ModelNotFoundError|HTTP 404/, 'model-files-missing'],
+  [/Failed to fetch|NetworkError|network|Request failed/i, 'network'],
 ];
 
 export function toEngineError(error: unknown): EngineError {
   if (error instanceof EngineError) return error;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const code = byName.find(([pattern]) => pattern.test(text))?.[1] ?? 'unknown';
+  const code = patterns.find(([pattern]) => pattern.test(text))?.[1] ?? 'unknown';
   return new EngineError(code, text);
 }
+
+/** Codes whose cause is the device or the user, not the files: no point asking the host about them. */
+export const deviceOrUserCodes: ReadonlySet<EngineErrorCode> = new Set([
+  'webgpu-unavailable',
+  'shader-f16-unsupported',
+  'device-lost',
+  'out-of-memory',
+  'quota-exceeded',
+  'load-cancelled',
+]);

@@ -12,9 +12,12 @@ afterEach(cleanup);
 async function renderComposer(): Promise<{ store: ChatStore; box: HTMLTextAreaElement }> {
   const store = createChatStore({
     engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1 }),
-    model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' },
+    artifactsBaseUrl: 'http://localhost/models/',
   });
-  await act(() => store.getState().loadModel());
+  await act(async () => {
+    await store.getState().checkDevice();
+    await store.getState().loadModel();
+  });
   render(
     <I18nProvider>
       <ChatStoreProvider store={store}>

@@ -1,3 +1,4 @@
+import type { PreflightProblem } from '../../chat/preflight';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 
 export type Locale = 'ko' | 'en';
@@ -12,6 +13,52 @@ const ko = {
   'model.status.loading': '불러오는 중',
   'model.status.ready': '준비됨',
   'model.status.failed': '오류',
+  'model.status.checking': '기기 확인 중',
+  'model.status.elsewhere': '다른 탭에서 사용 중',
+  'model.status.offline': '오프라인 가능',
+  'preflight.checking': '이 기기에서 모델을 돌릴 수 있는지 확인하는 중…',
+  'preflight.blocked.title': '이 기기에서는 모델을 실행할 수 없습니다',
+  'preflight.recheck': '다시 확인',
+  'preflight.problem.webgpu-unavailable':
+    '이 브라우저에서는 WebGPU를 쓸 수 없습니다. Chrome 또는 Edge 최신 버전에서 열어 주세요. 이미 Chrome이라면 설정 › 시스템 › “가능한 경우 그래픽 가속 사용”을 켜고, chrome://gpu 에서 WebGPU 상태를 확인하세요.',
+  'preflight.problem.no-adapter':
+    'WebGPU는 있지만 쓸 수 있는 GPU를 찾지 못했습니다. 그래픽 드라이버를 업데이트하고 하드웨어 가속을 켠 뒤 다시 확인하세요.',
+  'preflight.problem.buffer-too-small':
+    '이 GPU가 한 번에 다룰 수 있는 버퍼가 너무 작습니다({available} MB, 필요 {needed} MB). 더 최신 GPU가 있는 기기에서 열어 주세요.',
+  'preflight.problem.storage-insufficient':
+    '저장 공간이 부족합니다. {needed} GB가 필요한데 {available} GB만 남아 있습니다. 디스크 공간을 확보하거나 다른 사이트의 데이터를 지운 뒤 다시 확인하세요.',
+  'preflight.ready.title': '모델을 불러올 준비가 되었습니다',
+  'preflight.gpu': 'GPU',
+  'preflight.build': '모델 빌드',
+  'preflight.download': '내려받기',
+  'preflight.memory': '필요한 GPU 메모리',
+  'preflight.free': '남은 저장 공간',
+  'preflight.cached': '이미 이 브라우저에 저장됨 · 오프라인에서도 불러올 수 있음',
+  'preflight.downloadSize': '{size} GB (처음 한 번)',
+  'preflight.memorySize': '약 {size} GB',
+  'preflight.build.f16': '{quantization} (16비트 셰이더)',
+  'preflight.build.f32': '{quantization} (이 GPU에는 shader-f16이 없어 32비트 빌드를 씁니다)',
+  'preflight.note.software-adapter':
+    '소프트웨어(CPU) WebGPU 어댑터입니다. 실행은 되지만 매우 느립니다. 실제 GPU가 있는 기기를 권장합니다.',
+  'preflight.note.storage-not-persisted':
+    '저장소 보호가 꺼져 있습니다. 공간이 부족하면 브라우저가 저장된 모델을 지울 수 있습니다.',
+  'preflight.deleteFiles': '저장된 모델 파일 지우기',
+  'persistence.granted': '저장소 보호 켜짐: 브라우저가 모델을 임의로 지우지 않습니다.',
+  'persistence.denied':
+    '저장소 보호 꺼짐: 공간이 부족하면 브라우저가 모델을 지울 수 있습니다. 앱을 설치하면 켜질 수 있어요.',
+  'model.loadSize': '모델 불러오기 ({size} GB)',
+  'model.speed': '{speed} MB/초',
+  'model.timeLeft': '약 {time} 남음',
+  'model.minutes': '{minutes}분 {seconds}초',
+  'model.seconds': '{seconds}초',
+  'model.elsewhere.title': '다른 탭에서 이미 모델을 쓰고 있습니다',
+  'model.elsewhere.body':
+    '모델은 GPU 메모리를 많이 쓰기 때문에 한 브라우저에서 하나만 불러옵니다. 이 탭에서 쓰면 다른 탭의 모델은 내려갑니다.',
+  'model.takeOver': '이 탭에서 쓰기',
+  'model.takenOver.title': '다른 탭이 모델을 가져갔습니다',
+  'model.takenOver.body': '이 탭의 대화는 그대로 있습니다. 다시 가져오면 모델을 이 탭에서 불러옵니다.',
+  'model.takeBack': '이 탭으로 가져오기',
+  'model.reload': '모델 다시 불러오기',
   'model.idle.title': '먼저 모델을 불러오세요',
   'model.idle.body':
     '모델은 이 기기의 GPU에서 실행됩니다. 대화 내용은 어떤 서버에도 전송되지 않습니다. 처음 한 번은 몇 GB를 내려받아야 합니다.',
@@ -80,6 +127,52 @@ const en: Record<MessageKey, string> = {
   'model.status.loading': 'Loading',
   'model.status.ready': 'Ready',
   'model.status.failed': 'Error',
+  'model.status.checking': 'Checking device',
+  'model.status.elsewhere': 'In use in another tab',
+  'model.status.offline': 'Works offline',
+  'preflight.checking': 'Checking whether this device can run the model…',
+  'preflight.blocked.title': 'This device cannot run the model',
+  'preflight.recheck': 'Check again',
+  'preflight.problem.webgpu-unavailable':
+    'WebGPU is not available in this browser. Open the app in a recent Chrome or Edge. In Chrome, turn on Settings › System › “Use graphics acceleration when available” and check WebGPU at chrome://gpu.',
+  'preflight.problem.no-adapter':
+    'WebGPU is present but no usable GPU was found. Update the graphics driver, turn on hardware acceleration, and check again.',
+  'preflight.problem.buffer-too-small':
+    'This GPU’s largest buffer is too small ({available} MB; {needed} MB needed). Open the app on a device with a more recent GPU.',
+  'preflight.problem.storage-insufficient':
+    'Not enough storage: {needed} GB is needed and only {available} GB is free. Free up disk space or clear other sites’ data, then check again.',
+  'preflight.ready.title': 'Ready to load the model',
+  'preflight.gpu': 'GPU',
+  'preflight.build': 'Model build',
+  'preflight.download': 'Download',
+  'preflight.memory': 'GPU memory needed',
+  'preflight.free': 'Free storage',
+  'preflight.cached': 'Already stored in this browser · loads offline',
+  'preflight.downloadSize': '{size} GB (first time only)',
+  'preflight.memorySize': 'about {size} GB',
+  'preflight.build.f16': '{quantization} (16-bit shaders)',
+  'preflight.build.f32': '{quantization} (this GPU has no shader-f16, so the 32-bit build is used)',
+  'preflight.note.software-adapter':
+    'This is a software (CPU) WebGPU adapter. It works, but very slowly. A device with a real GPU is recommended.',
+  'preflight.note.storage-not-persisted':
+    'Storage protection is off: under storage pressure the browser may delete the stored model.',
+  'preflight.deleteFiles': 'Delete stored model files',
+  'persistence.granted': 'Storage protection on: the browser will not delete the model on its own.',
+  'persistence.denied':
+    'Storage protection off: the browser may delete the model when space runs low. Installing the app may turn it on.',
+  'model.loadSize': 'Load model ({size} GB)',
+  'model.speed': '{speed} MB/s',
+  'model.timeLeft': 'about {time} left',
+  'model.minutes': '{minutes} min {seconds} s',
+  'model.seconds': '{seconds} s',
+  'model.elsewhere.title': 'Another tab is already using the model',
+  'model.elsewhere.body':
+    'The model needs a lot of GPU memory, so one browser loads it once. Using it here unloads it from the other tab.',
+  'model.takeOver': 'Use it in this tab',
+  'model.takenOver.title': 'Another tab took the model',
+  'model.takenOver.body': 'This tab’s conversation is kept. Taking it back loads the model in this tab.',
+  'model.takeBack': 'Take it back',
+  'model.reload': 'Load the model again',
   'model.idle.title': 'Load the model first',
   'model.idle.body':
     'The model runs on this device’s GPU. Your conversations are never sent to any server. The first load downloads a few GB.',
@@ -142,6 +235,10 @@ export function errorKey(code: EngineErrorCode): MessageKey {
 
 export function phaseKey(phase: LoadPhase): MessageKey {
   return `phase.${phase}`;
+}
+
+export function problemKey(code: PreflightProblem['code']): MessageKey {
+  return `preflight.problem.${code}`;
 }
 
 export function translate(

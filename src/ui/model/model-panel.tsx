@@ -1,95 +1,267 @@
+import type { ReactNode } from 'react';
+import type { LoadProgressView } from '../../chat/load-progress';
+import type { Preflight } from '../../chat/preflight';
 import { useChat } from '../chat-store-context';
-import { errorKey, phaseKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
+import { errorKey, phaseKey, problemKey } from '../i18n/messages';
 
 const buttonClass =
   'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
+const primaryButton = `${buttonClass} bg-teal-700 text-white hover:bg-teal-800`;
+const secondaryButton = `${buttonClass} bg-stone-200 text-stone-900 hover:bg-stone-300 dark:bg-stone-800 dark:text-stone-100 dark:hover:bg-stone-700`;
 
-/** The model's load state while it is not ready: the load button, the progress bar, or what went wrong. */
-export function ModelPanel() {
-  const { t, formatNumber } = useI18n();
-  const model = useChat((state) => state.model);
-  const loadModel = useChat((state) => state.loadModel);
-  const cancelLoad = useChat((state) => state.cancelLoad);
-  if (model.kind === 'ready') return null;
+const GB = 1e9;
+const MB = 1e6;
 
+function Panel({
+  title,
+  tone = 'plain',
+  children,
+}: {
+  title: string;
+  tone?: 'plain' | 'alert';
+  children: ReactNode;
+}) {
   return (
     <section
       aria-labelledby="model-panel-title"
       className="mx-auto mt-4 w-[calc(100%-2rem)] max-w-3xl rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:ring-stone-800"
     >
-      {model.kind === 'idle' && (
-        <>
-          <h2 id="model-panel-title" className="text-lg font-semibold">
-            {t('model.idle.title')}
-          </h2>
-          <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.idle.body')}</p>
-          <button
-            type="button"
-            onClick={() => void loadModel()}
-            className={`${buttonClass} mt-4 bg-teal-700 text-white hover:bg-teal-800`}
-          >
-            {t('model.load')}
-          </button>
-        </>
-      )}
-      {model.kind === 'loading' && (
-        <>
-          <h2 id="model-panel-title" className="text-lg font-semibold">
-            {t('model.loading.title')}
-          </h2>
-          <div
-            role="progressbar"
-            aria-label={t('model.progressLabel')}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round((model.progress?.fraction ?? 0) * 100)}
-            className="mt-3 h-2 overflow-hidden rounded-full bg-stone-200 dark:bg-stone-800"
-          >
-            <div
-              className="h-full bg-teal-600 transition-[width]"
-              style={{ width: `${(model.progress?.fraction ?? 0) * 100}%` }}
-            />
+      <div role={tone === 'alert' ? 'alert' : undefined}>
+        <h2
+          id="model-panel-title"
+          className={`text-lg font-semibold ${tone === 'alert' ? 'text-red-800 dark:text-red-300' : ''}`}
+        >
+          {title}
+        </h2>
+        {children}
+      </div>
+    </section>
+  );
+}
+
+function DeviceFacts({ preflight }: { preflight: Extract<Preflight, { kind: 'ready' }> }) {
+  const { t, formatNumber } = useI18n();
+  const { gpu, model } = preflight;
+  const gpuName = [gpu.description, gpu.vendor, gpu.architecture].filter(Boolean).join(' · ') || 'WebGPU';
+  const rows: [string, string][] = [
+    [t('preflight.gpu'), gpuName],
+    [
+      t('preflight.build'),
+      t(model.requiredFeatures.includes('shader-f16') ? 'preflight.build.f16' : 'preflight.build.f32', {
+        quantization: model.quantization,
+      }),
+    ],
+    [
+      t('preflight.download'),
+      preflight.cached
+        ? t('preflight.cached')
+        : t('preflight.downloadSize', { size: formatNumber(model.downloadBytes / GB, 1) }),
+    ],
+    [t('preflight.memory'), t('preflight.memorySize', { size: formatNumber(model.gpuMemoryBytes / GB, 1) })],
+  ];
+  if (preflight.freeBytes !== undefined) {
+    rows.push([t('preflight.free'), `${formatNumber(preflight.freeBytes / GB, 1)} GB`]);
+  }
+  return (
+    <>
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="preflight-facts">
+        {rows.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="text-stone-600 dark:text-stone-400">{label}</dt>
+            <dd className="text-stone-900 dark:text-stone-100">{value}</dd>
           </div>
-          <p className="mt-2 flex justify-between text-sm text-stone-700 tabular-nums dark:text-stone-300">
-            <span>{t(phaseKey(model.progress?.phase ?? 'preparing'))}</span>
-            {model.progress?.loadedBytes !== undefined && model.progress.totalBytes !== undefined && (
-              <span>
-                {t('model.megabytes', {
-                  done: formatNumber(model.progress.loadedBytes / 1e6),
-                  total: formatNumber(model.progress.totalBytes / 1e6),
-                })}
-              </span>
-            )}
-          </p>
-          <button
-            type="button"
-            onClick={cancelLoad}
-            className={`${buttonClass} mt-3 bg-stone-200 text-stone-900 hover:bg-stone-300 dark:bg-stone-800 dark:text-stone-100`}
+        ))}
+      </dl>
+      {preflight.notes
+        .filter((note) => note !== 'no-shader-f16')
+        .map((note) => (
+          <p
+            key={note}
+            className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
           >
+            {t(`preflight.note.${note}`)}
+          </p>
+        ))}
+    </>
+  );
+}
+
+function formatDuration(seconds: number, t: ReturnType<typeof useI18n>['t']): string {
+  const whole = Math.max(Math.round(seconds), 1);
+  return whole >= 60
+    ? t('model.minutes', { minutes: Math.floor(whole / 60), seconds: whole % 60 })
+    : t('model.seconds', { seconds: whole });
+}
+
+function LoadingProgress({ progress }: { progress: LoadProgressView | undefined }) {
+  const { t, formatNumber } = useI18n();
+  const percent = Math.round((progress?.fraction ?? 0) * 100);
+  const details: string[] = [];
+  if (progress?.loadedBytes !== undefined && progress.totalBytes !== undefined) {
+    details.push(
+      t('model.megabytes', {
+        done: formatNumber(progress.loadedBytes / MB),
+        total: formatNumber(progress.totalBytes / MB),
+      }),
+    );
+  }
+  if (progress?.bytesPerSecond !== undefined) {
+    details.push(t('model.speed', { speed: formatNumber(progress.bytesPerSecond / MB, 1) }));
+  }
+  if (progress?.secondsLeft !== undefined) {
+    details.push(t('model.timeLeft', { time: formatDuration(progress.secondsLeft, t) }));
+  }
+  return (
+    <>
+      <p className="mt-2 flex justify-between text-sm text-stone-700 dark:text-stone-300">
+        <span>{t(phaseKey(progress?.phase ?? 'preparing'))}</span>
+        <span className="tabular-nums">{percent}%</span>
+      </p>
+      <div
+        role="progressbar"
+        aria-label={t('model.progressLabel')}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={`${t(phaseKey(progress?.phase ?? 'preparing'))} ${percent}%`}
+        className="mt-1 h-2 overflow-hidden rounded-full bg-stone-200 dark:bg-stone-800"
+      >
+        <div className="h-full bg-teal-600 transition-[width]" style={{ width: `${percent}%` }} />
+      </div>
+      {details.length > 0 && (
+        <p
+          className="mt-2 text-sm text-stone-700 tabular-nums dark:text-stone-300"
+          data-testid="load-details"
+        >
+          {details.join(' · ')}
+        </p>
+      )}
+    </>
+  );
+}
+
+function PersistenceNote() {
+  const { t } = useI18n();
+  const persistence = useChat((state) => state.persistence);
+  if (persistence !== 'granted' && persistence !== 'denied') return null;
+  return <p className="mt-2 text-xs text-stone-600 dark:text-stone-400">{t(`persistence.${persistence}`)}</p>;
+}
+
+/** Everything about the model until it is ready: the device check, loading, and what went wrong. */
+export function ModelPanel() {
+  const { t, formatNumber } = useI18n();
+  const preflight = useChat((state) => state.preflight);
+  const model = useChat((state) => state.model);
+  const checkDevice = useChat((state) => state.checkDevice);
+  const loadModel = useChat((state) => state.loadModel);
+  const cancelLoad = useChat((state) => state.cancelLoad);
+  const takeOver = useChat((state) => state.takeOver);
+  const deleteModelFiles = useChat((state) => state.deleteModelFiles);
+
+  if (model.kind === 'ready') return null;
+  if (preflight.kind === 'checking') {
+    return (
+      <Panel title={t('preflight.checking')}>
+        <span className="sr-only">{t('model.status.checking')}</span>
+      </Panel>
+    );
+  }
+  if (preflight.kind === 'blocked') {
+    return (
+      <Panel title={t('preflight.blocked.title')} tone="alert">
+        <ul className="mt-2 space-y-2 text-sm">
+          {preflight.problems.map((problem) => (
+            <li key={problem.code}>
+              {t(
+                problemKey(problem.code),
+                'neededBytes' in problem
+                  ? {
+                      needed: formatNumber(
+                        problem.neededBytes / (problem.code === 'buffer-too-small' ? MB : GB),
+                        1,
+                      ),
+                      available: formatNumber(
+                        problem.availableBytes / (problem.code === 'buffer-too-small' ? MB : GB),
+                        1,
+                      ),
+                    }
+                  : {},
+              )}
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => void checkDevice()} className={`${secondaryButton} mt-4`}>
+          {t('preflight.recheck')}
+        </button>
+      </Panel>
+    );
+  }
+
+  switch (model.kind) {
+    case 'idle':
+      return (
+        <Panel title={t('preflight.ready.title')}>
+          <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.idle.body')}</p>
+          <DeviceFacts preflight={preflight} />
+          <div className="mt-4 flex flex-wrap gap-2">
+            <button type="button" onClick={() => void loadModel()} className={primaryButton}>
+              {preflight.cached
+                ? t('model.load')
+                : t('model.loadSize', { size: formatNumber(preflight.model.downloadBytes / GB, 1) })}
+            </button>
+            {preflight.cached && (
+              <button type="button" onClick={() => void deleteModelFiles()} className={secondaryButton}>
+                {t('preflight.deleteFiles')}
+              </button>
+            )}
+          </div>
+        </Panel>
+      );
+    case 'loading':
+      return (
+        <Panel title={t('model.loading.title')}>
+          <LoadingProgress progress={model.progress} />
+          <PersistenceNote />
+          <button type="button" onClick={cancelLoad} className={`${secondaryButton} mt-3`}>
             {t('model.cancel')}
           </button>
-        </>
-      )}
-      {model.kind === 'failed' && (
-        <div role="alert">
-          <h2 id="model-panel-title" className="text-lg font-semibold text-red-800 dark:text-red-300">
-            {t('model.failed.title')}
-          </h2>
+        </Panel>
+      );
+    case 'failed':
+      return (
+        <Panel title={t('model.failed.title')} tone="alert">
           <p className="mt-1 text-sm">{t(errorKey(model.error.code))}</p>
           <details className="mt-2 text-xs text-stone-600 dark:text-stone-400">
             <summary>{t('error.details')}</summary>
             <code className="break-all">{model.error.message}</code>
           </details>
-          <button
-            type="button"
-            onClick={() => void loadModel()}
-            className={`${buttonClass} mt-4 bg-teal-700 text-white hover:bg-teal-800`}
-          >
-            {t('model.retry')}
+          <button type="button" onClick={() => void loadModel()} className={`${primaryButton} mt-4`}>
+            {model.error.code === 'device-lost' || model.error.code === 'not-loaded'
+              ? t('model.reload')
+              : t('model.retry')}
           </button>
-        </div>
-      )}
-    </section>
-  );
+        </Panel>
+      );
+    case 'elsewhere':
+      return (
+        <Panel title={t('model.elsewhere.title')}>
+          <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.elsewhere.body')}</p>
+          <button type="button" onClick={() => void takeOver()} className={`${primaryButton} mt-4`}>
+            {t('model.takeOver')}
+          </button>
+        </Panel>
+      );
+    case 'taken-over':
+      return (
+        <Panel title={t('model.takenOver.title')}>
+          <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.takenOver.body')}</p>
+          <button type="button" onClick={() => void takeOver()} className={`${primaryButton} mt-4`}>
+            {t('model.takeBack')}
+          </button>
+        </Panel>
+      );
+    default:
+      return model satisfies never;
+  }
 }
