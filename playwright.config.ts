@@ -18,6 +18,15 @@ const quietChromium = [
 ];
 
 const SCRIPTED_PORT = 4174;
+/** The production build with the real web-llm worker, with no model files (every model file is a 404)… */
+const REAL_PORT = 4176;
+export const REAL_URL = `http://localhost:${REAL_PORT}/`;
+/** …and with model files that are broken in a known way (see e2e/fixtures/models/). */
+export const brokenModelServers = {
+  'garbage-config': 4177,
+  'corrupt-library': 4178,
+  'mismatched-library': 4179,
+} as const;
 /** The same end-to-end build served from a nested path, as a project page on a static host would be. */
 const NESTED_PORT = 4175;
 export const NESTED_URL = `http://localhost:${NESTED_PORT}/deep/nested/app/`;
@@ -40,6 +49,20 @@ export default defineConfig({
   projects: [
     { name: 'build', testMatch: 'build/**/*.spec.ts' },
     {
+      name: 'real-no-webgpu',
+      testMatch: 'real/no-webgpu.spec.ts',
+      use: { baseURL: REAL_URL },
+    },
+    {
+      name: 'real-webgpu',
+      testMatch: 'real/webgpu.spec.ts',
+      use: {
+        baseURL: REAL_URL,
+        // Chromium's WebGPU on the CPU (SwiftShader): a real adapter, without shader-f16.
+        launchOptions: { executablePath: browser.path, args: [...quietChromium, '--enable-unsafe-webgpu'] },
+      },
+    },
+    {
       name: 'scripted',
       testMatch: 'scripted/**/*.spec.ts',
       use: { baseURL: `http://localhost:${SCRIPTED_PORT}/` },
@@ -56,5 +79,15 @@ export default defineConfig({
       url: NESTED_URL,
       reuseExistingServer: !process.env['CI'],
     },
+    {
+      command: `node scripts/serve.mjs dist --port ${REAL_PORT} --quiet`,
+      url: REAL_URL,
+      reuseExistingServer: !process.env['CI'],
+    },
+    ...Object.entries(brokenModelServers).map(([fixture, port]) => ({
+      command: `node scripts/serve.mjs dist --port ${port} --models e2e/fixtures/models/${fixture} --quiet`,
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: !process.env['CI'],
+    })),
   ],
 });

@@ -2,7 +2,9 @@
 // A plain static file server: what a static host does, no more. Missing files get a real 404 (no
 // index.html fallback), so tests see the same failures a deployment would.
 //
-//   node scripts/serve.mjs <dir> [--port 4173] [--host 127.0.0.1] [--base /sub/path/] [--quiet]
+//   node scripts/serve.mjs <dir> [--port 4173] [--host 127.0.0.1] [--base /sub/path/] [--models DIR] [--quiet]
+//
+// --models serves <base>models/ from DIR instead of <dir>/models (model files kept outside the build).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -31,19 +33,26 @@ const { values, positionals } = parseArgs({
     port: { type: 'string', default: '4173' },
     host: { type: 'string', default: '127.0.0.1' },
     base: { type: 'string', default: '/' },
+    models: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
 });
 
 const root = resolve(positionals[0] ?? 'dist');
+const modelsRoot = values.models === undefined ? undefined : resolve(values.models);
 const base = `/${values.base.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
 
 /** @param {string} pathname */
 async function findFile(pathname) {
   if (!pathname.startsWith(base)) return undefined;
-  const relative = normalize(decodeURIComponent(pathname.slice(base.length)));
-  const file = join(root, relative);
-  if (file !== root && !file.startsWith(root + sep)) return undefined;
+  let relative = normalize(decodeURIComponent(pathname.slice(base.length)));
+  let folder = root;
+  if (modelsRoot !== undefined && relative.startsWith(`models${sep}`)) {
+    folder = modelsRoot;
+    relative = relative.slice(`models${sep}`.length);
+  }
+  const file = join(folder, relative);
+  if (file !== folder && !file.startsWith(folder + sep)) return undefined;
   const info = await stat(file).catch(() => undefined);
   if (info?.isFile()) return { file, size: info.size };
   if (info?.isDirectory()) {

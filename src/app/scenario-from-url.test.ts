@@ -14,9 +14,9 @@ describe('scenarioFromUrl', () => {
   });
 
   it('ignores what it does not know', () => {
-    expect(scenarioFromUrl('?tokenDelayMs=-3&loadMs=abc&loadError=kaboom&generateError=nope:1&x=1')).toEqual(
-      {},
-    );
+    expect(
+      scenarioFromUrl('?tokenDelayMs=-3&loadMs=abc&loadError=kaboom&generateError=nope:1&gpu=tpu&x=1'),
+    ).toEqual({});
     expect(scenarioFromUrl('')).toEqual({});
   });
 });

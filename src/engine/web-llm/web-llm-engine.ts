@@ -11,7 +11,7 @@ import { findModelRecord, type ModelRecord } from '../model-records';
 import type { FinishReason, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
 import { diagnoseModelFiles, modelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
-import { deviceOrUserCodes, toEngineError } from './web-llm-errors';
+import { fileAmbiguousCodes, toEngineError } from './web-llm-errors';
 
 function recordFor(selection: ModelSelection): ModelRecord {
   const record = findModelRecord(selection.modelId);
@@ -78,7 +78,7 @@ export class WebLlmEngine implements ChatEngine {
     } catch (error) {
       if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
       const mapped = toEngineError(error);
-      if (deviceOrUserCodes.has(mapped.code)) throw mapped;
+      if (!fileAmbiguousCodes.has(mapped.code)) throw mapped;
       const urls = modelFileUrls(record, selection.artifactsBaseUrl);
       throw (
         (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped

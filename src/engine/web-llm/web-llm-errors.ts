@@ -28,12 +28,14 @@ export function toEngineError(error: unknown): EngineError {
   return new EngineError(code, text);
 }
 
-/** Codes whose cause is the device or the user, not the files: no point asking the host about them. */
-export const deviceOrUserCodes: ReadonlySet<EngineErrorCode> = new Set([
-  'webgpu-unavailable',
-  'shader-f16-unsupported',
-  'device-lost',
-  'out-of-memory',
-  'quota-exceeded',
-  'load-cancelled',
+/**
+ * Codes a failed load may carry when the real cause is a file on the host: a 404 reaches web-llm as a failed
+ * Cache.add ("network"), as JSON that does not parse, or as a library that does not compile ("corrupt").
+ * Only these are worth asking the host about; the others already say what happened.
+ */
+export const fileAmbiguousCodes: ReadonlySet<EngineErrorCode> = new Set([
+  'unknown',
+  'network',
+  'model-files-corrupt',
+  'model-files-missing',
 ]);

@@ -22,7 +22,7 @@ const ko = {
   'preflight.problem.webgpu-unavailable':
     '이 브라우저에서는 WebGPU를 쓸 수 없습니다. Chrome 또는 Edge 최신 버전에서 열어 주세요. 이미 Chrome이라면 설정 › 시스템 › “가능한 경우 그래픽 가속 사용”을 켜고, chrome://gpu 에서 WebGPU 상태를 확인하세요.',
   'preflight.problem.no-adapter':
-    'WebGPU는 있지만 쓸 수 있는 GPU를 찾지 못했습니다. 그래픽 드라이버를 업데이트하고 하드웨어 가속을 켠 뒤 다시 확인하세요.',
+    '이 브라우저에서는 WebGPU를 쓸 수 없습니다: 쓸 수 있는 GPU 어댑터가 없습니다. 그래픽 드라이버를 업데이트하고 하드웨어 가속을 켜세요. Linux에서는 chrome://flags 의 “Unsafe WebGPU Support”를 켜야 할 수 있습니다. chrome://gpu 에서 WebGPU 상태를 확인하세요.',
   'preflight.problem.buffer-too-small':
     '이 GPU가 한 번에 다룰 수 있는 버퍼가 너무 작습니다({available} MB, 필요 {needed} MB). 더 최신 GPU가 있는 기기에서 열어 주세요.',
   'preflight.problem.storage-insufficient':
@@ -136,7 +136,7 @@ const en: Record<MessageKey, string> = {
   'preflight.problem.webgpu-unavailable':
     'WebGPU is not available in this browser. Open the app in a recent Chrome or Edge. In Chrome, turn on Settings › System › “Use graphics acceleration when available” and check WebGPU at chrome://gpu.',
   'preflight.problem.no-adapter':
-    'WebGPU is present but no usable GPU was found. Update the graphics driver, turn on hardware acceleration, and check again.',
+    'WebGPU is not available in this browser: there is no usable GPU adapter. Update the graphics driver and turn on hardware acceleration. On Linux, chrome://flags “Unsafe WebGPU Support” may be needed. Check WebGPU at chrome://gpu.',
   'preflight.problem.buffer-too-small':
     'This GPU’s largest buffer is too small ({available} MB; {needed} MB needed). Open the app on a device with a more recent GPU.',
   'preflight.problem.storage-insufficient':

@@ -1,0 +1,62 @@
+import { expect, test, type Page } from '@playwright/test';
+import { brokenModelServers } from '../../playwright.config';
+import { recordRequests } from './local-only';
+
+async function loadFrom(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: /모델 불러오기/ }).click();
+}
+
+test('on Chromium’s CPU adapter the preflight reports it and picks the q4f32_1 build', async ({ page }) => {
+  const requests = recordRequests(page);
+  await page.goto('./');
+  const facts = page.getByTestId('preflight-facts');
+  await expect(facts).toContainText('swiftshader');
+  await expect(facts).toContainText('q4f32_1');
+  await expect(facts).toContainText('shader-f16');
+  await expect(page.getByText('소프트웨어(CPU) WebGPU 어댑터입니다')).toBeVisible();
+  await expect(page.getByRole('button', { name: /모델 불러오기 \(4\.1 GB\)/ })).toBeVisible();
+  requests.expectAllLocal();
+  expect(requests.urls.filter((url) => url.includes('/models/'))).toEqual([]);
+});
+
+test('model files that are not there (a real 404) give the missing-files error', async ({ page }) => {
+  const requests = recordRequests(page);
+  await loadFrom(page, './');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('모델 파일을 찾을 수 없습니다', { timeout: 20_000 });
+  await alert.getByText('자세한 내용').click();
+  await expect(alert).toContainText('mlc-chat-config.json: HTTP 404');
+  await expect(page.getByRole('button', { name: '다시 시도' })).toBeVisible();
+  requests.expectAllLocal();
+});
+
+test('a chat config that is not JSON is called corrupt', async ({ page }) => {
+  const requests = recordRequests(page);
+  await loadFrom(page, `http://localhost:${brokenModelServers['garbage-config']}/`);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('모델 파일이 손상되었습니다', { timeout: 20_000 });
+  await alert.getByText('자세한 내용').click();
+  await expect(alert).toContainText('mlc-chat-config.json is not valid JSON');
+  requests.expectAllLocal();
+});
+
+test('a model library that is not WebAssembly is called corrupt', async ({ page }) => {
+  const requests = recordRequests(page);
+  await loadFrom(page, `http://localhost:${brokenModelServers['corrupt-library']}/`);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('모델 파일이 손상되었습니다', { timeout: 20_000 });
+  await alert.getByText('자세한 내용').click();
+  await expect(alert).toContainText('is not a WebAssembly module');
+  requests.expectAllLocal();
+});
+
+test('a model library built for another runtime is called a mismatch', async ({ page }) => {
+  const requests = recordRequests(page);
+  await loadFrom(page, `http://localhost:${brokenModelServers['mismatched-library']}/`);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('모델 라이브러리가 이 앱의 런타임과 맞지 않습니다', { timeout: 20_000 });
+  await alert.getByText('자세한 내용').click();
+  await expect(alert).toContainText('LinkError');
+  requests.expectAllLocal();
+});
