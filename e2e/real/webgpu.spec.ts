@@ -60,3 +60,20 @@ test('a model library built for another runtime is called a mismatch', async ({ 
   await expect(alert).toContainText('LinkError');
   requests.expectAllLocal();
 });
+
+test('a model folder picked from disk loads with no host: its files come from the folder', async ({
+  page,
+}) => {
+  const requests = recordRequests(page);
+  await page.goto('./');
+  await expect(page.getByTestId('preflight-facts')).toContainText('q4f32_1');
+  await page.getByTestId('folder-input').setInputFiles('e2e/fixtures/folder-import');
+  const alert = page.getByRole('alert');
+  // The fixture's library is built for another runtime: reaching that error proves the config and the
+  // library were read from the folder, since this server has no model files at all.
+  await expect(alert).toContainText('모델 라이브러리가 이 앱의 런타임과 맞지 않습니다', { timeout: 20_000 });
+  await alert.getByText('자세한 내용').click();
+  await expect(alert).toContainText('LinkError');
+  requests.expectAllLocal();
+  expect(requests.urls.filter((url) => url.includes('/models/'))).toEqual([]);
+});

@@ -60,3 +60,20 @@ test('without shader-f16 the preflight picks the 32-bit build', async ({ page })
   await chat.goto({ gpu: 'no-f16' });
   await expect(page.getByTestId('preflight-facts')).toContainText('q4f32_1');
 });
+
+test('dropping a model folder on the panel loads the model from it', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.goto({ loadMs: 100 });
+  const panel = page.getByRole('region', { name: '모델을 불러올 준비가 되었습니다' });
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    for (const name of ['mlc-chat-config.json', 'tokenizer.json', 'tensor-cache.json']) {
+      data.items.add(new File(['{}'], name, { type: 'application/json' }));
+    }
+    return data;
+  });
+  await panel.dispatchEvent('dragover', { dataTransfer: drop });
+  await panel.dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('model-status')).toContainText('준비됨');
+  await expect(page.getByTestId('model-status')).toContainText('오프라인 가능');
+});

@@ -342,3 +342,20 @@ describe('chat store: losing the device mid-chat', () => {
     expect(store.getState().messages).toHaveLength(4);
   });
 });
+
+describe('chat store: loading from a folder', () => {
+  const file = (path: string) => ({ path, file: new Blob(['{}']) });
+
+  it('copies the folder, then loads the model from the cache', async () => {
+    const { store } = await checked({ loadMs: 5 });
+    await store.getState().importFolder([file('model/mlc-chat-config.json'), file('model/tokenizer.json')]);
+    expect(store.getState().model).toMatchObject({ kind: 'ready', offline: true });
+    expect(store.getState().preflight).toMatchObject({ kind: 'ready', cached: true });
+  });
+
+  it('explains a folder that is not a model', async () => {
+    const { store } = await checked({ loadMs: 5 });
+    await store.getState().importFolder([file('photos/cat.jpg')]);
+    expect(store.getState().model).toMatchObject({ kind: 'failed', error: { code: 'model-files-missing' } });
+  });
+});

@@ -1,7 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
 import { chooseModelRecord } from '../engine/model-records';
-import type { ChatTurn, EngineErrorCode, GenerationResult, ModelSelection } from '../engine/protocol';
+import type {
+  ChatTurn,
+  EngineErrorCode,
+  FolderFile,
+  GenerationResult,
+  ModelSelection,
+} from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
 import { LoadSpeedMeter } from './load-progress';
 import { decidePreflight, type StorageFacts } from './preflight';
@@ -28,6 +34,8 @@ export interface ChatState {
   readonly checkDevice: () => Promise<void>;
   readonly loadModel: () => Promise<void>;
   readonly cancelLoad: () => void;
+  /** Copies a model folder from disk into the browser's cache, then loads the model from there. */
+  readonly importFolder: (files: readonly FolderFile[]) => Promise<void>;
   /** Takes the model over from another tab of this browser, then loads it here. */
   readonly takeOver: () => Promise<void>;
   /** Removes the model's files from the browser's cache (unloading it first). */
@@ -225,6 +233,35 @@ export function createChatStore({
       loadModel: () => load(false),
 
       takeOver: () => load(true),
+
+      async importFolder(files) {
+        const { preflight, model } = get();
+        if (preflight.kind !== 'ready' || model.kind === 'loading' || model.kind === 'ready') return;
+        const controller = new AbortController();
+        loadController = controller;
+        const meter = new LoadSpeedMeter(now);
+        set({ model: { kind: 'loading', progress: undefined } });
+        try {
+          await engine.importFolder(selection(preflight.model.id), files, {
+            signal: controller.signal,
+            onProgress: (progress) => {
+              if (loadController === controller)
+                set({ model: { kind: 'loading', progress: meter.update(progress) } });
+            },
+          });
+        } catch (error) {
+          if (loadController !== controller) return;
+          loadController = undefined;
+          const info = toErrorInfo(error);
+          set({ model: info.code === 'load-cancelled' ? { kind: 'idle' } : { kind: 'failed', error: info } });
+          return;
+        }
+        if (loadController !== controller) return;
+        loadController = undefined;
+        set({ model: { kind: 'idle' } });
+        await get().checkDevice();
+        await load(false);
+      },
 
       cancelLoad() {
         loadController?.abort();

@@ -2,6 +2,7 @@ import type {
   ChatTurn,
   EngineErrorCode,
   EngineErrorInfo,
+  FolderFile,
   GenerationResult,
   GpuReport,
   LoadedModel,
@@ -42,6 +43,8 @@ export interface ChatEngine {
   isCached(model: ModelSelection): Promise<boolean>;
   /** Removes the model's files from the browser's cache. */
   deleteCached(model: ModelSelection): Promise<void>;
+  /** Copies a model folder from disk into the browser's cache, so the next load needs no host. */
+  importFolder(model: ModelSelection, files: readonly FolderFile[], options?: LoadOptions): Promise<void>;
   load(model: ModelSelection, options?: LoadOptions): Promise<LoadedModel>;
   generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult>;
   unload(): Promise<void>;

@@ -9,6 +9,7 @@ import type { MessageEndpoint } from './message-endpoint';
 import type {
   EngineEvent,
   EngineRequest,
+  FolderFile,
   GenerationResult,
   GpuReport,
   LoadedModel,
@@ -35,6 +36,12 @@ type Pending =
       readonly kind: 'load';
       readonly options: LoadOptions;
       readonly resolve: (model: LoadedModel) => void;
+      readonly reject: (error: EngineError) => void;
+    }
+  | {
+      readonly kind: 'import';
+      readonly options: LoadOptions;
+      readonly resolve: () => void;
       readonly reject: (error: EngineError) => void;
     }
   | {
@@ -81,6 +88,21 @@ export class EngineClient implements ChatEngine {
         once: true,
       });
       this.post({ type: 'load', requestId, model });
+    });
+  }
+
+  importFolder(
+    model: ModelSelection,
+    files: readonly FolderFile[],
+    options: LoadOptions = {},
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const requestId = this.nextRequestId++;
+      this.pending.set(requestId, { kind: 'import', options, resolve, reject });
+      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel-load', requestId }), {
+        once: true,
+      });
+      this.post({ type: 'import-folder', requestId, model, files });
     });
   }
 
@@ -164,7 +186,13 @@ export class EngineClient implements ChatEngine {
     if (!pending) return;
     switch (event.type) {
       case 'progress':
-        if (pending.kind === 'load') pending.options.onProgress?.(event.progress);
+        if (pending.kind === 'load' || pending.kind === 'import')
+          pending.options.onProgress?.(event.progress);
+        return;
+      case 'imported':
+        if (pending.kind !== 'import') return;
+        this.pending.delete(event.requestId);
+        pending.resolve();
         return;
       case 'loaded':
         if (pending.kind !== 'load') return;

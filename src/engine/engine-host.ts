@@ -37,6 +37,22 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
     }
   }
 
+  async function importFolder(request: Extract<EngineRequest, { type: 'import-folder' }>): Promise<void> {
+    const controller = new AbortController();
+    loads.set(request.requestId, controller);
+    try {
+      await engine.importFolder(request.model, request.files, {
+        signal: controller.signal,
+        onProgress: (progress) => send({ type: 'progress', requestId: request.requestId, progress }),
+      });
+      send({ type: 'imported', requestId: request.requestId });
+    } catch (error) {
+      fail(request.requestId, error);
+    } finally {
+      loads.delete(request.requestId);
+    }
+  }
+
   async function generate(request: Extract<EngineRequest, { type: 'generate' }>): Promise<void> {
     if (generation) {
       fail(request.requestId, new EngineError('busy', 'Another answer is still being generated.'));
@@ -84,6 +100,9 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         return;
       case 'load':
         void load(request);
+        return;
+      case 'import-folder':
+        void importFolder(request);
         return;
       case 'cancel-load':
         loads.get(request.requestId)?.abort();

@@ -15,6 +15,7 @@ export function lazyEngine(
     inspectDevice,
     isCached: async (model) => (await get()).isCached(model),
     deleteCached: async (model) => (await get()).deleteCached(model),
+    importFolder: async (model, files, options) => (await get()).importFolder(model, files, options),
     load: async (model, options) => (await get()).load(model, options),
     generate: async (request, options) => (await get()).generate(request, options),
     // Nothing to unload before the engine exists.

@@ -43,7 +43,8 @@ export type GpuReport =
     };
 
 /** Where a load is in its work; drives the progress bar. */
-export type LoadPhase = 'preparing' | 'download' | 'cache' | 'compile' | 'finishing';
+/** `import`: copying a model folder from disk into the browser's cache. */
+export type LoadPhase = 'preparing' | 'import' | 'download' | 'cache' | 'compile' | 'finishing';
 
 export interface LoadProgress {
   readonly phase: LoadPhase;
@@ -126,6 +127,12 @@ export interface ScriptedScenario {
   readonly gpu?: 'none' | 'no-adapter' | 'no-f16' | 'f16';
 }
 
+/** A file of a model folder the user picked or dropped, with its path inside that folder. */
+export interface FolderFile {
+  readonly path: string;
+  readonly file: Blob;
+}
+
 export type EngineRequest =
   | { readonly type: 'scenario'; readonly scenario: ScriptedScenario }
   | { readonly type: 'load'; readonly requestId: number; readonly model: ModelSelection }
@@ -140,7 +147,13 @@ export type EngineRequest =
   | { readonly type: 'unload'; readonly requestId: number }
   | { readonly type: 'inspect-device'; readonly requestId: number }
   | { readonly type: 'cache-status'; readonly requestId: number; readonly model: ModelSelection }
-  | { readonly type: 'delete-cache'; readonly requestId: number; readonly model: ModelSelection };
+  | { readonly type: 'delete-cache'; readonly requestId: number; readonly model: ModelSelection }
+  | {
+      readonly type: 'import-folder';
+      readonly requestId: number;
+      readonly model: ModelSelection;
+      readonly files: readonly FolderFile[];
+    };
 
 export type EngineEvent =
   | { readonly type: 'progress'; readonly requestId: number; readonly progress: LoadProgress }
@@ -151,6 +164,7 @@ export type EngineEvent =
   | { readonly type: 'device-report'; readonly requestId: number; readonly report: GpuReport }
   | { readonly type: 'cache-status'; readonly requestId: number; readonly cached: boolean }
   | { readonly type: 'cache-deleted'; readonly requestId: number }
+  | { readonly type: 'imported'; readonly requestId: number }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
 
 const errorCodes: ReadonlySet<string> = new Set<EngineErrorCode>([
@@ -198,6 +212,10 @@ function isModelSelection(value: unknown): value is ModelSelection {
   );
 }
 
+function isFolderFile(value: unknown): value is FolderFile {
+  return isRecord(value) && typeof value['path'] === 'string' && value['file'] instanceof Blob;
+}
+
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -231,6 +249,13 @@ export function parseEngineRequest(data: unknown): EngineRequest | undefined {
         Array.isArray(data['turns']) &&
         data['turns'].every(isTurn) &&
         isSamplingParams(data['params'])
+        ? (data as EngineRequest)
+        : undefined;
+    case 'import-folder':
+      return isRequestId(data['requestId']) &&
+        isModelSelection(data['model']) &&
+        Array.isArray(data['files']) &&
+        data['files'].every(isFolderFile)
         ? (data as EngineRequest)
         : undefined;
     case 'cancel-load':

@@ -6,6 +6,7 @@ import {
   type LoadOptions,
 } from '../chat-engine';
 import type {
+  FolderFile,
   GenerationResult,
   GpuReport,
   LoadedModel,
@@ -121,6 +122,32 @@ export class ScriptedEngine implements ChatEngine {
   deleteCached(model: ModelSelection): Promise<void> {
     this.cached.delete(model.modelId);
     return Promise.resolve();
+  }
+
+  /** Accepts a folder that holds an `mlc-chat-config.json`, and treats the model as cached from then on. */
+  async importFolder(
+    model: ModelSelection,
+    files: readonly FolderFile[],
+    options: LoadOptions = {},
+  ): Promise<void> {
+    if (!files.some((entry) => entry.path.endsWith('mlc-chat-config.json'))) {
+      throw new EngineError('model-files-missing', 'The folder has no mlc-chat-config.json.');
+    }
+    const totalBytes = files.reduce((sum, entry) => sum + entry.file.size, 0);
+    let loadedBytes = 0;
+    for (const entry of files) {
+      await sleep(5, options.signal);
+      if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The import was cancelled.');
+      loadedBytes += entry.file.size;
+      options.onProgress?.({
+        phase: 'import',
+        fraction: loadedBytes / totalBytes,
+        loadedBytes,
+        totalBytes,
+        text: entry.path,
+      });
+    }
+    this.cached.add(model.modelId);
   }
 
   async load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {

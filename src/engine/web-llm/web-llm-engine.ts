@@ -8,10 +8,28 @@ import {
 } from '../chat-engine';
 import { probeGpu, type GpuLike } from '../gpu-probe';
 import { findModelRecord, type ModelRecord } from '../model-records';
-import type { FinishReason, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
+import type {
+  FinishReason,
+  FolderFile,
+  GenerationResult,
+  GpuReport,
+  LoadedModel,
+  ModelSelection,
+} from '../protocol';
+import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { diagnoseModelFiles, modelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
 import { fileAmbiguousCodes, toEngineError } from './web-llm-errors';
+
+/**
+ * web-llm fetches a library on a `localhost` URL straight from the network, never from its cache. When an
+ * imported folder put the library in the cache, hand it over as a blob URL so the load needs no host there.
+ */
+async function cachedLibraryUrl(libraryUrl: string): Promise<string | undefined> {
+  if (!new URL(libraryUrl).hostname.includes('localhost')) return undefined;
+  const cached = await (await caches.open(WEB_LLM_CACHES.wasm)).match(libraryUrl);
+  return cached ? URL.createObjectURL(await cached.blob()) : undefined;
+}
 
 function recordFor(selection: ModelSelection): ModelRecord {
   const record = findModelRecord(selection.modelId);
@@ -64,10 +82,29 @@ export class WebLlmEngine implements ChatEngine {
     await deleteModelAllInfoInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
   }
 
+  async importFolder(
+    selection: ModelSelection,
+    files: readonly FolderFile[],
+    options: LoadOptions = {},
+  ): Promise<void> {
+    const record = recordFor(selection);
+    await importModelFolder(
+      files,
+      record,
+      modelFileUrls(record, selection.artifactsBaseUrl),
+      caches,
+      (progress) => options.onProgress?.(progress),
+    );
+  }
+
   async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
     const record = recordFor(selection);
     this.loaded = undefined;
-    this.engine.setAppConfig(appConfigFor(record, selection.artifactsBaseUrl));
+    const appConfig = appConfigFor(record, selection.artifactsBaseUrl);
+    const cachedLibrary = await cachedLibraryUrl(modelFileUrls(record, selection.artifactsBaseUrl).library);
+    if (cachedLibrary !== undefined && appConfig.model_list[0])
+      appConfig.model_list[0].model_lib = cachedLibrary;
+    this.engine.setAppConfig(appConfig);
     this.engine.setInitProgressCallback((report) =>
       options.onProgress?.(toLoadProgress(report, record.downloadBytes)),
     );

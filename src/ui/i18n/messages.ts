@@ -70,6 +70,11 @@ const ko = {
   'model.progressLabel': '모델 불러오기 진행률',
   'model.megabytes': '{done} / {total} MB',
   'phase.preparing': '준비 중',
+  'phase.import': '폴더에서 복사하는 중',
+  'folder.pick': '폴더에서 불러오기',
+  'folder.drop': '빌드된 모델 폴더를 여기에 끌어다 놓아도 됩니다.',
+  'folder.hint':
+    '모델 파일(mlc-chat-config.json, tokenizer.json, tensor-cache.json, params_shard_*.bin, .wasm)이 있는 폴더를 고르면 서버 없이 불러옵니다.',
   'phase.download': '내려받는 중',
   'phase.cache': '캐시에서 읽는 중',
   'phase.compile': 'GPU 셰이더 준비 중',
@@ -184,6 +189,11 @@ const en: Record<MessageKey, string> = {
   'model.progressLabel': 'Model loading progress',
   'model.megabytes': '{done} / {total} MB',
   'phase.preparing': 'Preparing',
+  'phase.import': 'Copying from the folder',
+  'folder.pick': 'Load from a folder',
+  'folder.drop': 'You can also drop a built model folder here.',
+  'folder.hint':
+    'Choose the folder with the model files (mlc-chat-config.json, tokenizer.json, tensor-cache.json, params_shard_*.bin, .wasm) to load it without any host.',
   'phase.download': 'Downloading',
   'phase.cache': 'Reading from cache',
   'phase.compile': 'Preparing GPU shaders',

@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import type { LoadProgressView } from '../../chat/load-progress';
 import type { Preflight } from '../../chat/preflight';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
+import { filesFromDrop, filesFromInput } from './folder-files';
 
 const buttonClass =
   'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
@@ -16,16 +17,33 @@ const MB = 1e6;
 function Panel({
   title,
   tone = 'plain',
+  onDropFolder,
   children,
 }: {
   title: string;
   tone?: 'plain' | 'alert';
+  /** Makes the panel a drop target for a model folder. */
+  onDropFolder?: (data: DataTransfer) => void;
   children: ReactNode;
 }) {
+  const [dragging, setDragging] = useState(false);
+  const drop = onDropFolder && {
+    onDragOver: (event: DragEvent) => {
+      event.preventDefault();
+      setDragging(true);
+    },
+    onDragLeave: () => setDragging(false),
+    onDrop: (event: DragEvent) => {
+      event.preventDefault();
+      setDragging(false);
+      onDropFolder(event.dataTransfer);
+    },
+  };
   return (
     <section
       aria-labelledby="model-panel-title"
-      className="mx-auto mt-4 w-[calc(100%-2rem)] max-w-3xl rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:ring-stone-800"
+      {...drop}
+      className={`mx-auto mt-4 w-[calc(100%-2rem)] max-w-3xl rounded-2xl bg-white p-5 shadow-sm ring-1 dark:bg-stone-900 ${dragging ? 'ring-2 ring-teal-600' : 'ring-stone-200 dark:ring-stone-800'}`}
     >
       <div role={tone === 'alert' ? 'alert' : undefined}>
         <h2
@@ -141,6 +159,39 @@ function LoadingProgress({ progress }: { progress: LoadProgressView | undefined 
   );
 }
 
+/** Loads a built model from a folder on disk: a button for the folder picker, and dropping on the panel. */
+function FolderImport() {
+  const { t } = useI18n();
+  const importFolder = useChat((state) => state.importFolder);
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="mt-4 border-t border-stone-200 pt-4 dark:border-stone-800">
+      <input
+        ref={(element) => {
+          input.current = element;
+          // Not in React's attribute types; it makes the picker choose a folder and keep relative paths.
+          element?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        multiple
+        hidden
+        data-testid="folder-input"
+        onChange={(event) => {
+          const { files } = event.currentTarget;
+          if (files && files.length > 0) void importFolder(filesFromInput(files));
+          event.currentTarget.value = '';
+        }}
+      />
+      <button type="button" onClick={() => input.current?.click()} className={secondaryButton}>
+        {t('folder.pick')}
+      </button>
+      <p className="mt-2 text-xs text-stone-600 dark:text-stone-400">
+        {t('folder.hint')} {t('folder.drop')}
+      </p>
+    </div>
+  );
+}
+
 function PersistenceNote() {
   const { t } = useI18n();
   const persistence = useChat((state) => state.persistence);
@@ -158,6 +209,10 @@ export function ModelPanel() {
   const cancelLoad = useChat((state) => state.cancelLoad);
   const takeOver = useChat((state) => state.takeOver);
   const deleteModelFiles = useChat((state) => state.deleteModelFiles);
+  const importFolder = useChat((state) => state.importFolder);
+  const onDropFolder = (data: DataTransfer): void => {
+    void filesFromDrop(data).then((files) => (files.length > 0 ? importFolder(files) : undefined));
+  };
 
   if (model.kind === 'ready') return null;
   if (preflight.kind === 'checking') {
@@ -201,7 +256,7 @@ export function ModelPanel() {
   switch (model.kind) {
     case 'idle':
       return (
-        <Panel title={t('preflight.ready.title')}>
+        <Panel title={t('preflight.ready.title')} onDropFolder={onDropFolder}>
           <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.idle.body')}</p>
           <DeviceFacts preflight={preflight} />
           <div className="mt-4 flex flex-wrap gap-2">
@@ -216,6 +271,7 @@ export function ModelPanel() {
               </button>
             )}
           </div>
+          <FolderImport />
         </Panel>
       );
     case 'loading':
@@ -230,7 +286,7 @@ export function ModelPanel() {
       );
     case 'failed':
       return (
-        <Panel title={t('model.failed.title')} tone="alert">
+        <Panel title={t('model.failed.title')} tone="alert" onDropFolder={onDropFolder}>
           <p className="mt-1 text-sm">{t(errorKey(model.error.code))}</p>
           <details className="mt-2 text-xs text-stone-600 dark:text-stone-400">
             <summary>{t('error.details')}</summary>
