@@ -72,9 +72,22 @@ export class WebLlmEngine implements ChatEngine {
     return probeGpu((navigator as { gpu?: GpuLike }).gpu);
   }
 
+  /**
+   * Whether the model loads without the network: web-llm's own check covers the weights only, so the
+   * config, the tokenizer and the library (web-llm never caches one on localhost) are checked too.
+   */
   async isCached(selection: ModelSelection): Promise<boolean> {
     const record = recordFor(selection);
-    return hasModelInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
+    if (!(await hasModelInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl)))) return false;
+    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    const has = async (cache: string, url: string): Promise<boolean> =>
+      (await (await caches.open(cache)).match(url)) !== undefined;
+    const checks = await Promise.all([
+      has(WEB_LLM_CACHES.config, urls.config),
+      has(WEB_LLM_CACHES.model, urls.tokenizer),
+      has(WEB_LLM_CACHES.wasm, urls.library),
+    ]);
+    return checks.every(Boolean);
   }
 
   async deleteCached(selection: ModelSelection): Promise<void> {
