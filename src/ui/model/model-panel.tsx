@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import type { LoadProgressView } from '../../chat/load-progress';
 import type { Preflight } from '../../chat/preflight';
+import type { EngineErrorCode } from '../../engine/protocol';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
@@ -10,6 +11,14 @@ const buttonClass =
   'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
 const primaryButton = `${buttonClass} bg-teal-700 text-white hover:bg-teal-800`;
 const secondaryButton = `${buttonClass} bg-stone-200 text-stone-900 hover:bg-stone-300 dark:bg-stone-800 dark:text-stone-100 dark:hover:bg-stone-700`;
+
+/** Failures a model folder on disk can get around. */
+const fileErrorCodes: ReadonlySet<EngineErrorCode> = new Set([
+  'model-files-missing',
+  'model-files-corrupt',
+  'model-lib-mismatch',
+  'network',
+]);
 
 const GB = 1e9;
 const MB = 1e6;
@@ -297,6 +306,7 @@ export function ModelPanel() {
               ? t('model.reload')
               : t('model.retry')}
           </button>
+          {fileErrorCodes.has(model.error.code) && <FolderImport />}
         </Panel>
       );
     case 'elsewhere':
