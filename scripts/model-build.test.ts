@@ -14,6 +14,7 @@ import {
   writeChatConfig,
 } from '../model-config/build/write-chat-config';
 import { formatKullmPrompt, type KullmTurn } from '../src/generation/kullm';
+import { seededRandom } from '../src/generation/random';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -98,18 +99,6 @@ function renderFresh(convTemplate: unknown, turns: readonly ChatMessage[]): WebL
   conversation.appendMessage('user', last.content);
   conversation.appendReplyHeader('assistant');
   return conversation;
-}
-
-/** mulberry32: a small seeded generator, so that a failing random case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const user = (content: string): KullmTurn => ({ role: 'user', content });

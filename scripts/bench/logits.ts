@@ -7,24 +7,13 @@ import {
   softmax,
 } from '../../src/generation/hf-logits';
 import { MODEL_CARD_SAMPLING } from '../../src/generation/sampling';
+import { seededRandom } from '../../src/generation/random';
 
 /** Llama-2-ko's vocabulary, and a history near the end of a long answer in its 4,096-token context. */
 const VOCAB_SIZE = 46_336;
 const HISTORY_LENGTH = 3_000;
 /** The budget set for steps 1 to 5, so that sampling on the CPU never limits the tokens per second. */
 const TARGET_MEDIAN_MS = 0.5;
-
-/** mulberry32, so that every run times the same inputs. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Input {
   readonly ids: number[];

@@ -9,7 +9,7 @@ function positiveNumber(value: string | null): number | undefined {
 /**
  * Reads the scripted engine's behaviour from the page's query string (end-to-end builds only):
  * `tokenDelayMs`, `loadMs`, `loadError=<code>`, `generateError=<code>:<afterPieces>`,
- * `gpu=none|no-adapter|no-f16|f16`.
+ * `gpu=none|no-adapter|no-f16|f16`, `contextWindow` (tokens, one per code point).
  */
 export function scenarioFromUrl(search: string): ScriptedScenario {
   const params = new URLSearchParams(search);
@@ -18,10 +18,12 @@ export function scenarioFromUrl(search: string): ScriptedScenario {
   const loadError = params.get('loadError');
   const [generateCode, afterPieces] = (params.get('generateError') ?? '').split(':');
   const gpu = params.get('gpu');
+  const contextWindow = positiveNumber(params.get('contextWindow'));
   return {
     ...(tokenDelayMs === undefined ? {} : { tokenDelayMs }),
     ...(loadMs === undefined ? {} : { loadMs }),
     ...(isEngineErrorCode(loadError) ? { loadError } : {}),
+    ...(contextWindow === undefined ? {} : { contextWindow }),
     ...(gpu === 'none' || gpu === 'no-adapter' || gpu === 'no-f16' || gpu === 'f16' ? { gpu } : {}),
     ...(isEngineErrorCode(generateCode)
       ? { generateError: { code: generateCode, afterPieces: positiveNumber(afterPieces ?? null) ?? 0 } }

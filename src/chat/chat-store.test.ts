@@ -212,7 +212,7 @@ describe('chat store', () => {
     expect(answer(store)).toMatchObject({ content: '다시', status: 'complete' });
   });
 
-  it('keeps the text so far when an answer fails mid-stream, and leaves failed answers out of the next prompt', async () => {
+  it('keeps the text so far when an answer fails mid-stream, and leaves the failed exchange out of the next prompt', async () => {
     const { store, connection } = await loaded({
       tokenDelayMs: 1,
       generateError: { code: 'unknown', afterPieces: 3 },
@@ -228,8 +228,8 @@ describe('chat store', () => {
     connection.client.setScenario({ tokenDelayMs: 1 });
     store.getState().send('그럼 이번에는요?');
     await waitFor(store, (state) => state.status === 'ready');
-    // The scripted answer counts the turns it was given: two user messages, the failed answer left out.
-    expect(answer(store).content).toContain('지금까지 대화에는 2개의 메시지가 있습니다.');
+    // The scripted answer counts the turns it was given: the failed question and answer are left out.
+    expect(answer(store).content).toContain('지금까지 대화에는 1개의 메시지가 있습니다.');
   });
 
   it('sends earlier exchanges, stopped answers included, with the new message', async () => {
@@ -357,5 +357,49 @@ describe('chat store: loading from a folder', () => {
     const { store } = await checked({ loadMs: 5 });
     await store.getState().importFolder([file('photos/cat.jpg')]);
     expect(store.getState().model).toMatchObject({ kind: 'failed', error: { code: 'model-files-missing' } });
+  });
+});
+
+describe('chat store: the context window', () => {
+  it('gives a message too long for the window back to the message box with a notice', async () => {
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 1200 });
+    const long = '긴 글 '.repeat(100);
+    store.getState().setDraft(long);
+    expect(store.getState().send(long)).toBe('sent');
+    expect(store.getState().draft).toBe('');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(store.getState().messages).toEqual([]);
+    expect(store.getState().draft).toBe(long);
+    expect(store.getState().notice).toMatchObject({ kind: 'too-long' });
+  });
+
+  it('marks an answer that left out earlier turns', async () => {
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 1200 });
+    store.getState().setSampling({ maxNewTokens: 900 });
+    store.getState().send(`/echo ${'앞선 이야기 '.repeat(30)}`);
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().send('/echo 지금 질문');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(answer(store)).toMatchObject({ status: 'complete', droppedTurns: 2, content: '지금 질문' });
+  });
+});
+
+describe('chat store: sampling settings', () => {
+  it('changes values for the conversation, sets and clears a seed, and resets to the model card', async () => {
+    const { store } = await checked();
+    store.getState().setSampling({ topK: 40, temperature: 0.7 });
+    store.getState().setSeed(1234);
+    expect(store.getState().sampling).toMatchObject({ topK: 40, temperature: 0.7, seed: 1234, topP: 0.92 });
+    store.getState().setSeed(undefined);
+    expect(store.getState().sampling).not.toHaveProperty('seed');
+    store.getState().resetSampling();
+    expect(store.getState().sampling).toEqual({
+      temperature: 1,
+      topK: 20,
+      topP: 0.92,
+      repetitionPenalty: 1.2,
+      noRepeatNgramSize: 3,
+      maxNewTokens: 1024,
+    });
   });
 });

@@ -20,6 +20,7 @@ import type {
   PersistenceState,
   PreflightState,
   SendOutcome,
+  ComposerNotice,
 } from './types';
 
 export interface ChatState {
@@ -28,7 +29,11 @@ export interface ChatState {
   readonly persistence: PersistenceState;
   readonly messages: readonly ChatMessage[];
   readonly status: ChatStatus;
+  /** This conversation's sampling values (the model card's until changed). */
   readonly sampling: SamplingParams;
+  /** The text in the message box; kept here so a message the model cannot take comes back to it. */
+  readonly draft: string;
+  readonly notice: ComposerNotice | undefined;
 
   /** Asks the device and the browser what they offer; downloads nothing. */
   readonly checkDevice: () => Promise<void>;
@@ -44,6 +49,12 @@ export interface ChatState {
   readonly send: (text: string) => SendOutcome;
   /** Stops the answer being streamed; the text so far is kept. */
   readonly stop: () => void;
+  readonly setDraft: (text: string) => void;
+  readonly setSampling: (change: Partial<Omit<SamplingParams, 'seed'>>) => void;
+  /** A seed makes answers reproducible; undefined draws a new one for every answer. */
+  readonly setSeed: (seed: number | undefined) => void;
+  /** Back to the model card's values (and no seed). */
+  readonly resetSampling: () => void;
 }
 
 export type ChatStore = StoreApi<ChatState>;
@@ -75,17 +86,30 @@ export interface ChatStoreDependencies {
 /** Answers failing with these leave no usable model behind: the model must be loaded again. */
 const modelGoneCodes: ReadonlySet<EngineErrorCode> = new Set(['device-lost', 'not-loaded', 'worker-failed']);
 
-/** The turns an answer is generated from: finished exchanges, without failed answers. */
+/**
+ * The turns an answer is generated from: the finished exchanges (stopped answers keep their partial text),
+ * without an exchange whose answer failed, so the turns alternate user, assistant as the prompt needs.
+ */
 function toTurns(messages: readonly ChatMessage[]): ChatTurn[] {
-  return messages
-    .filter((message) => message.role === 'user' || message.status !== 'failed')
-    .map((message) => ({ role: message.role, content: message.content }));
+  const turns: ChatTurn[] = [];
+  messages.forEach((message, index) => {
+    const answer = messages[index + 1];
+    if (message.role === 'user' && answer?.role === 'assistant' && answer.status === 'failed') return;
+    if (message.role === 'assistant' && message.status === 'failed') return;
+    turns.push({ role: message.role, content: message.content });
+  });
+  return turns;
 }
 
 function settledState(result: GenerationResult): AnswerState {
   return result.finishReason === 'aborted'
-    ? { status: 'stopped', usage: result.usage }
-    : { status: 'complete', truncated: result.finishReason === 'length', usage: result.usage };
+    ? { status: 'stopped', usage: result.usage, droppedTurns: result.droppedTurns }
+    : {
+        status: 'complete',
+        truncated: result.finishReason === 'length',
+        usage: result.usage,
+        droppedTurns: result.droppedTurns,
+      };
 }
 
 async function readStorage(storage: StorageAccess | undefined): Promise<StorageFacts> {
@@ -151,6 +175,10 @@ export function createChatStore({
       }
       if (!isCurrent()) return;
       generation = undefined;
+      if (answer.status === 'failed' && answer.error.code === 'context-window-exceeded') {
+        returnToDraft(messageId, answer.error.message);
+        return;
+      }
       updateAnswer(messageId, ({ id, role, content, createdAt }) => ({
         id,
         role,
@@ -163,6 +191,22 @@ export function createChatStore({
       if (answer.status === 'failed' && modelGoneCodes.has(answer.error.code)) {
         set({ model: { kind: 'failed', error: answer.error } });
       }
+    }
+
+    /**
+     * A message too long for the context window never joins the conversation: it goes back to the message
+     * box (unless something new was typed there meanwhile) with a notice.
+     */
+    function returnToDraft(answerId: string, detail: string): void {
+      const messages = get().messages;
+      const index = messages.findIndex((message) => message.id === answerId);
+      const question = messages[index - 1];
+      set((state) => ({
+        status: 'ready',
+        messages: state.messages.filter((_, position) => position !== index && position !== index - 1),
+        draft: state.draft === '' && question ? question.content : state.draft,
+        notice: { kind: 'too-long', detail },
+      }));
     }
 
     /** Another tab took the model: stop using it here, keep the conversation. */
@@ -217,6 +261,8 @@ export function createChatStore({
       messages: [],
       status: 'ready',
       sampling: MODEL_CARD_SAMPLING,
+      draft: '',
+      notice: undefined,
 
       async checkDevice() {
         set({ preflight: { kind: 'checking' } });
@@ -289,6 +335,8 @@ export function createChatStore({
         generation = { messageId: answerId, controller };
         set((state) => ({
           status: 'submitted',
+          draft: '',
+          notice: undefined,
           messages: [
             ...state.messages,
             { id: newId(), role: 'user', content: text, createdAt },
@@ -301,6 +349,25 @@ export function createChatStore({
 
       stop() {
         generation?.controller.abort();
+      },
+
+      setDraft(text) {
+        set({ draft: text });
+      },
+
+      setSampling(change) {
+        set((state) => ({ sampling: { ...state.sampling, ...change } }));
+      },
+
+      setSeed(seed) {
+        set((state) => {
+          const { seed: _dropped, ...rest } = state.sampling;
+          return { sampling: seed === undefined ? rest : { ...rest, seed } };
+        });
+      },
+
+      resetSampling() {
+        set({ sampling: MODEL_CARD_SAMPLING });
       },
     };
   });

@@ -13,8 +13,14 @@ export interface UserMessage {
 export type AnswerState =
   | { readonly status: 'pending' }
   | { readonly status: 'streaming' }
-  | { readonly status: 'complete'; readonly truncated: boolean; readonly usage: GenerationUsage }
-  | { readonly status: 'stopped'; readonly usage: GenerationUsage }
+  | {
+      readonly status: 'complete';
+      readonly truncated: boolean;
+      readonly usage: GenerationUsage;
+      /** Earlier turns the answer was generated without, because the context window was full. */
+      readonly droppedTurns: number;
+    }
+  | { readonly status: 'stopped'; readonly usage: GenerationUsage; readonly droppedTurns: number }
   | { readonly status: 'failed'; readonly error: EngineErrorInfo };
 
 export type AssistantMessage = {
@@ -48,3 +54,6 @@ export type ChatStatus = 'ready' | 'submitted' | 'streaming';
 
 /** What `send` did with a message; anything but `sent` leaves the text with the caller. */
 export type SendOutcome = 'sent' | 'empty' | 'busy' | 'model-not-ready';
+
+/** Something the composer tells the user about the last message it tried to send. */
+export type ComposerNotice = { readonly kind: 'too-long'; readonly detail: string };

@@ -83,6 +83,8 @@ export interface GenerationUsage {
 export interface GenerationResult {
   readonly finishReason: FinishReason;
   readonly usage: GenerationUsage;
+  /** Earlier turns left out of the prompt because the context window was full (oldest first). */
+  readonly droppedTurns: number;
 }
 
 /**
@@ -123,6 +125,8 @@ export interface ScriptedScenario {
   readonly loadError?: EngineErrorCode;
   /** Fail a generation with this code after this many pieces. */
   readonly generateError?: { readonly code: EngineErrorCode; readonly afterPieces: number };
+  /** The context window the scripted engine budgets with, counting a token per code point (default 4,096). */
+  readonly contextWindow?: number;
   /** The device the scripted worker reports (default: a GPU with shader-f16). */
   readonly gpu?: 'none' | 'no-adapter' | 'no-f16' | 'f16';
 }

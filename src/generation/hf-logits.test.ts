@@ -10,6 +10,7 @@ import {
   sampleToken,
   softmax,
 } from './hf-logits';
+import { seededRandom } from './random';
 
 interface VectorCase {
   readonly name: string;
@@ -102,18 +103,6 @@ function probMismatches(actual: Float32Array, expected: readonly number[]): stri
 
 const finiteIds = (scores: Float32Array): number[] =>
   Array.from(scores.keys()).filter((id) => scores[id] !== -Infinity);
-
-/** mulberry32: a small seeded generator, so that a failing random case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, options: readonly T[]): T => {
   const option = options[Math.floor(random() * options.length)];

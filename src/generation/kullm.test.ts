@@ -9,6 +9,7 @@ import {
   KULLM_RESPONSE_HEADER,
   type KullmTurn,
 } from './kullm';
+import { seededRandom } from './random';
 
 // Written out by hand from the model card, not built from the module's constants.
 const PREAMBLE = '아래는 작업을 설명하는 명령어입니다. 요청을 적절히 완료하는 응답을 작성하세요.';
@@ -21,18 +22,6 @@ const assistant = (content: string): KullmTurn => ({ role: 'assistant', content 
 function expectSameText(actual: string, expected: string): void {
   expect(actual).toBe(expected);
   expect(utf8(actual)).toEqual(utf8(expected));
-}
-
-/** mulberry32: a small seeded generator, so that a failing random case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('the kullm constants', () => {

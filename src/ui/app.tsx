@@ -4,6 +4,7 @@ import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { ModelPanel } from './model/model-panel';
+import { SamplingSettings } from './settings/sampling-settings';
 import type { ModelStatus } from '../chat/types';
 
 const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; readonly dot: string }> = {
@@ -35,6 +36,7 @@ function Header() {
         {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
         {model.kind === 'ready' && model.offline && <span>· {t('model.status.offline')}</span>}
       </p>
+      <SamplingSettings />
       <button
         type="button"
         lang={locale === 'ko' ? 'en' : 'ko'}

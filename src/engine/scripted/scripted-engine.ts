@@ -1,3 +1,5 @@
+import { fitToContext } from '../../generation/context-budget';
+import { formatKullmPrompt } from '../../generation/kullm';
 import {
   EngineError,
   type ChatEngine,
@@ -195,10 +197,21 @@ export class ScriptedEngine implements ChatEngine {
 
   private async stream(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     const started = performance.now();
-    const pieces = splitIntoPieces(scriptedAnswer(request.turns));
+    // The real engine's budget, with a token per code point standing in for the tokenizer.
+    const fit = fitToContext(request.turns, (turns) => Array.from(formatKullmPrompt(turns)).length + 1, {
+      contextWindow: this.scenario.contextWindow ?? 4096,
+      maxNewTokens: request.params.maxNewTokens,
+    });
+    if (fit.kind === 'too-long') {
+      throw new EngineError(
+        'context-window-exceeded',
+        `The message takes ${fit.promptTokens} tokens with the prompt; at most ${fit.limit} fit with room for the answer.`,
+      );
+    }
+    const pieces = splitIntoPieces(scriptedAnswer(fit.turns));
     const limit = Math.min(pieces.length, request.params.maxNewTokens);
     const failure = this.scenario.generateError;
-    const promptTokens = request.turns.reduce((sum, turn) => sum + Array.from(turn.content).length, 0);
+    const promptTokens = fit.promptTokens;
     let firstPieceAt = started;
     let sent = 0;
     const result = (finishReason: GenerationResult['finishReason']): GenerationResult => {
@@ -206,6 +219,7 @@ export class ScriptedEngine implements ChatEngine {
       const decodeSeconds = (now - firstPieceAt) / 1000;
       return {
         finishReason,
+        droppedTurns: fit.droppedTurns,
         usage: {
           promptTokens,
           completionTokens: sent,

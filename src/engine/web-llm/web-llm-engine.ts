@@ -1,4 +1,11 @@
-import { deleteModelAllInfoInCache, hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
+import {
+  deleteModelAllInfoInCache,
+  hasModelInCache,
+  MLCEngine,
+  type AppConfig,
+  type LogitProcessor,
+} from '@mlc-ai/web-llm';
+import { ModelCardSampler } from '../../generation/model-card-sampler';
 import {
   EngineError,
   type ChatEngine,
@@ -8,15 +15,10 @@ import {
 } from '../chat-engine';
 import { probeGpu, type GpuLike } from '../gpu-probe';
 import { findModelRecord, type ModelRecord } from '../model-records';
-import type {
-  FinishReason,
-  FolderFile,
-  GenerationResult,
-  GpuReport,
-  LoadedModel,
-  ModelSelection,
-} from '../protocol';
+import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
+import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
+import { KullmSession, type TokenModel } from './kullm-session';
 import { diagnoseModelFiles, modelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
 import { fileAmbiguousCodes, toEngineError } from './web-llm-errors';
@@ -29,6 +31,12 @@ async function cachedLibraryUrl(libraryUrl: string): Promise<string | undefined>
   if (!new URL(libraryUrl).hostname.includes('localhost')) return undefined;
   const cached = await (await caches.open(WEB_LLM_CACHES.wasm)).match(libraryUrl);
   return cached ? URL.createObjectURL(await cached.blob()) : undefined;
+}
+
+/** The model's tokenizer.json, from web-llm's cache where the load just put it. */
+async function readTokenizer(url: string): Promise<ArrayBuffer> {
+  const cached = await (await caches.open(WEB_LLM_CACHES.model)).match(url);
+  return (cached ?? (await fetch(url))).arrayBuffer();
 }
 
 function recordFor(selection: ModelSelection): ModelRecord {
@@ -49,14 +57,18 @@ function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig 
         required_features: [...record.requiredFeatures],
         vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
         buffer_size_required_bytes: record.maxBufferBytes,
-        overrides: { context_window_size: record.contextWindow },
+        // Greedy, with web-llm's own penalties and top-p off: the logit processor has already drawn the token.
+        overrides: {
+          context_window_size: record.contextWindow,
+          temperature: 0,
+          top_p: 1,
+          repetition_penalty: 1,
+          frequency_penalty: 0,
+          presence_penalty: 0,
+        },
       },
     ],
   };
-}
-
-function toFinishReason(reason: string | null | undefined): FinishReason {
-  return reason === 'length' ? 'length' : reason === 'abort' ? 'aborted' : 'stop';
 }
 
 /**
@@ -65,8 +77,30 @@ function toFinishReason(reason: string | null | undefined): FinishReason {
  */
 export class WebLlmEngine implements ChatEngine {
   private readonly engine = new MLCEngine();
+  private readonly sampler = new ModelCardSampler();
   private loaded: LoadedModel | undefined;
+  private session: KullmSession | undefined;
+  private tokenizer: HfTokenizer | undefined;
   private generating = false;
+  private oneHot = new Float32Array(0);
+
+  /**
+   * web-llm's logit processor hook, used to draw with the model card's pipeline: the processor returns
+   * the drawn token alone (every other score -Infinity), and web-llm, set to greedy with its own penalties
+   * and top-p off, takes it. Nothing is applied twice.
+   */
+  private readonly logitProcessor: LogitProcessor = {
+    processLogits: (logits) => {
+      const id = this.sampler.draw(logits);
+      if (this.oneHot.length !== logits.length) this.oneHot = new Float32Array(logits.length);
+      this.oneHot.fill(-Infinity);
+      this.oneHot[id] = 0;
+      return this.oneHot;
+    },
+    // The session adds each fed token to the sampler's sequence itself.
+    processSampledToken: () => undefined,
+    resetState: () => undefined,
+  };
 
   inspectDevice(): Promise<GpuReport> {
     return probeGpu((navigator as { gpu?: GpuLike }).gpu);
@@ -118,6 +152,7 @@ export class WebLlmEngine implements ChatEngine {
     if (cachedLibrary !== undefined && appConfig.model_list[0])
       appConfig.model_list[0].model_lib = cachedLibrary;
     this.engine.setAppConfig(appConfig);
+    this.engine.setLogitProcessorRegistry(new Map([[record.id, this.logitProcessor]]));
     this.engine.setInitProgressCallback((report) =>
       options.onProgress?.(toLoadProgress(report, record.downloadBytes)),
     );
@@ -136,75 +171,37 @@ export class WebLlmEngine implements ChatEngine {
     } finally {
       options.signal?.removeEventListener('abort', cancel);
     }
+    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    this.tokenizer?.dispose();
+    const tokenizer = await loadHfTokenizer(await readTokenizer(urls.tokenizer));
+    this.tokenizer = tokenizer;
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
+      resetChat: () => this.engine.resetChat(),
+    };
+    this.session = new KullmSession(model, tokenizer, this.sampler, record.contextWindow);
     this.loaded = { modelId: record.id, engine: 'web-llm', contextWindow: record.contextWindow };
     return this.loaded;
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
-    if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
+    if (!this.loaded || !this.session) throw new EngineError('not-loaded', 'No model is loaded.');
     if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
     this.generating = true;
-    const interrupt = (): void => void this.engine.interruptGenerate();
-    options.signal?.addEventListener('abort', interrupt, { once: true });
-    const started = performance.now();
     try {
-      const { params } = request;
-      // Until the model-card logits pipeline runs in the worker, web-llm samples with its own
-      // temperature, top-p and repetition penalty; top-k and the no-repeat n-gram rule are not applied.
-      const chunks = await this.engine.chat.completions.create({
-        messages: request.turns.map((turn) => ({ role: turn.role, content: turn.content })),
-        stream: true,
-        stream_options: { include_usage: true },
-        temperature: params.temperature,
-        top_p: params.topP,
-        repetition_penalty: params.repetitionPenalty,
-        max_tokens: params.maxNewTokens,
-        ...(params.seed === undefined ? {} : { seed: params.seed }),
-      });
-      let finishReason: FinishReason = 'stop';
-      let result: GenerationResult | undefined;
-      for await (const chunk of chunks) {
-        const choice = chunk.choices[0];
-        if (choice?.delta.content) options.onDelta(choice.delta.content);
-        if (choice?.finish_reason) finishReason = toFinishReason(choice.finish_reason);
-        if (chunk.usage) {
-          result = {
-            finishReason,
-            usage: {
-              promptTokens: chunk.usage.prompt_tokens,
-              completionTokens: chunk.usage.completion_tokens,
-              prefillTokensPerSecond: chunk.usage.extra.prefill_tokens_per_s,
-              decodeTokensPerSecond: chunk.usage.extra.decode_tokens_per_s,
-              timeToFirstTokenMs: chunk.usage.extra.time_to_first_token_s * 1000,
-              totalMs: performance.now() - started,
-            },
-          };
-        }
-      }
-      const reason = options.signal?.aborted ? 'aborted' : finishReason;
-      return result
-        ? { ...result, finishReason: reason }
-        : {
-            finishReason: reason,
-            usage: {
-              promptTokens: 0,
-              completionTokens: 0,
-              prefillTokensPerSecond: 0,
-              decodeTokensPerSecond: 0,
-              timeToFirstTokenMs: 0,
-              totalMs: performance.now() - started,
-            },
-          };
+      return await this.session.generate(request, options);
     } catch (error) {
       throw toEngineError(error);
     } finally {
-      options.signal?.removeEventListener('abort', interrupt);
       this.generating = false;
     }
   }
 
   async unload(): Promise<void> {
     this.loaded = undefined;
+    this.session = undefined;
+    this.tokenizer?.dispose();
+    this.tokenizer = undefined;
     await this.engine.unload();
   }
 }

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type SubmitEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { useChat } from '../chat-store-context';
 import { isSendKeystroke } from './send-keystroke';
@@ -9,7 +9,9 @@ export function Composer() {
   const stop = useChat((state) => state.stop);
   const answering = useChat((state) => state.status !== 'ready');
   const modelReady = useChat((state) => state.model.kind === 'ready');
-  const [draft, setDraft] = useState('');
+  const draft = useChat((state) => state.draft);
+  const setDraft = useChat((state) => state.setDraft);
+  const notice = useChat((state) => state.notice);
   const composing = useRef(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
@@ -17,7 +19,7 @@ export function Composer() {
   // Reads the box itself, not the last render's draft: the input event that commits the final Hangul
   // syllable can land in the same task as the Enter that sends, before React has re-rendered.
   const submit = (): void => {
-    if (send(box.current?.value ?? draft) === 'sent') setDraft('');
+    send(box.current?.value ?? draft);
   };
 
   const stopAnswer = (): void => {
@@ -80,6 +82,11 @@ export function Composer() {
           </button>
         )}
       </div>
+      {notice && (
+        <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">
+          {t('composer.tooLong')}
+        </p>
+      )}
       <p id={hintId} className="mx-auto mt-1.5 max-w-3xl px-1 text-xs text-stone-600 dark:text-stone-400">
         {t(answering ? 'composer.hint.answering' : modelReady ? 'composer.hint' : 'composer.hint.notReady')}
       </p>

@@ -17,6 +17,7 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
             <span className="font-medium text-amber-800 dark:text-amber-300">{t('message.stopped')}</span>
           )}
           {message.status === 'complete' && message.truncated && <span>{t('message.truncated')}</span>}
+          {message.droppedTurns > 0 && <span>{t('message.dropped', { count: message.droppedTurns })}</span>}
           <span>
             {t('message.stats', {
               tokens: formatNumber(message.usage.completionTokens),

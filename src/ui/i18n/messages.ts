@@ -9,6 +9,30 @@ const ko = {
   'app.language': 'English',
   'app.languageLabel': 'Switch to English',
   'model.name': 'Llama-2-ko 7B Chat',
+  'settings.open': '설정',
+  'settings.title': '답변 생성 설정',
+  'settings.intro': '이 대화에 쓰이는 샘플링 값입니다. 기본값은 모델 카드의 값입니다.',
+  'settings.temperature': '온도 (temperature)',
+  'settings.temperature.help': '클수록 답이 다양해지고, 작을수록 일정해집니다. 모델 카드: {value}',
+  'settings.topK': 'top-k',
+  'settings.topK.help': '가장 가능성 높은 k개 토큰 중에서만 고릅니다 (0이면 끔). 모델 카드: {value}',
+  'settings.topP': 'top-p',
+  'settings.topP.help': '확률이 높은 순으로 누적 확률 p까지의 토큰만 남깁니다. 모델 카드: {value}',
+  'settings.repetitionPenalty': '반복 억제 (repetition penalty)',
+  'settings.repetitionPenalty.help':
+    '질문을 포함해 이미 나온 토큰의 점수를 낮춥니다 (1이면 끔). 모델 카드: {value}',
+  'settings.noRepeatNgramSize': '같은 구절 금지 (no-repeat n-gram)',
+  'settings.noRepeatNgramSize.help':
+    '같은 n개 토큰 묶음이 다시 나오지 않게 합니다 (0이면 끔). 모델 카드: {value}',
+  'settings.maxNewTokens': '최대 답변 길이 (토큰)',
+  'settings.maxNewTokens.help': '한 답변의 최대 토큰 수입니다. 모델 카드: {value}',
+  'settings.seed': '시드 (seed)',
+  'settings.seed.help': '같은 시드, 같은 대화, 같은 설정이면 같은 답이 나옵니다. 비워 두면 매번 달라집니다.',
+  'settings.beams': '빔 탐색 (num_beams=3): 사용할 수 없음',
+  'settings.beams.help':
+    '모델 카드는 빔 3개를 함께 뽑는 빔 샘플링을 쓰지만, 답을 나오는 대로 보여 주는 스트리밍 엔진은 한 줄만 뽑을 수 있습니다. 그래서 같은 단계(반복 억제, 구절 금지, 온도, top-k, top-p)로 한 줄을 샘플링합니다.',
+  'settings.reset': '모델 카드 값으로 되돌리기',
+  'settings.close': '닫기',
   'model.status.idle': '모델 꺼짐',
   'model.status.loading': '불러오는 중',
   'model.status.ready': '준비됨',
@@ -95,6 +119,9 @@ const ko = {
   'composer.hint.answering': 'Esc 또는 중지 버튼으로 답변을 멈출 수 있어요.',
   'composer.hint.notReady': '모델을 불러온 뒤에 보낼 수 있어요.',
   'composer.send': '보내기',
+  'composer.tooLong':
+    '메시지가 너무 깁니다. 모델의 문맥 창(4,096 토큰)에 답변할 자리까지 들어가지 않습니다. 줄여서 다시 보내 주세요.',
+  'message.dropped': '문맥 창이 가득 차서 앞선 메시지 {count}개를 빼고 답했습니다.',
   'composer.stop': '답변 중지',
   'error.details': '자세한 내용',
   'error.webgpu-unavailable':
@@ -128,6 +155,32 @@ const en: Record<MessageKey, string> = {
   'app.language': '한국어',
   'app.languageLabel': '한국어로 보기',
   'model.name': 'Llama-2-ko 7B Chat',
+  'settings.open': 'Settings',
+  'settings.title': 'Answer generation',
+  'settings.intro': 'The sampling values of this conversation. The defaults are the model card’s.',
+  'settings.temperature': 'Temperature',
+  'settings.temperature.help':
+    'Higher gives more varied answers, lower more consistent ones. Model card: {value}',
+  'settings.topK': 'Top-k',
+  'settings.topK.help': 'Draw only among the k most likely tokens (0 turns it off). Model card: {value}',
+  'settings.topP': 'Top-p',
+  'settings.topP.help':
+    'Keep the most likely tokens up to a cumulative probability of p. Model card: {value}',
+  'settings.repetitionPenalty': 'Repetition penalty',
+  'settings.repetitionPenalty.help':
+    'Lowers the score of every token already seen, the question included (1 turns it off). Model card: {value}',
+  'settings.noRepeatNgramSize': 'No-repeat n-gram',
+  'settings.noRepeatNgramSize.help': 'Never repeat a run of n tokens (0 turns it off). Model card: {value}',
+  'settings.maxNewTokens': 'Longest answer (tokens)',
+  'settings.maxNewTokens.help': 'The most tokens one answer may have. Model card: {value}',
+  'settings.seed': 'Seed',
+  'settings.seed.help':
+    'The same seed, conversation and settings give the same answer. Leave it empty for a new one each time.',
+  'settings.beams': 'Beam search (num_beams=3): not available',
+  'settings.beams.help':
+    'The model card samples three beams together; an engine that shows the answer as it is written can only draw one sequence, so it samples one with the same steps (repetition penalty, no-repeat n-gram, temperature, top-k, top-p).',
+  'settings.reset': 'Reset to the model card',
+  'settings.close': 'Close',
   'model.status.idle': 'Model off',
   'model.status.loading': 'Loading',
   'model.status.ready': 'Ready',
@@ -214,6 +267,9 @@ const en: Record<MessageKey, string> = {
   'composer.hint.answering': 'Press Esc or Stop to end the answer.',
   'composer.hint.notReady': 'You can send once the model is loaded.',
   'composer.send': 'Send',
+  'composer.tooLong':
+    'The message is too long: with room for the answer it does not fit the model’s context window (4,096 tokens). Shorten it and send again.',
+  'message.dropped': 'The context window was full: the answer leaves out the {count} earliest messages.',
   'composer.stop': 'Stop answer',
   'error.details': 'Details',
   'error.webgpu-unavailable':

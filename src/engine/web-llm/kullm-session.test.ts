@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { ModelCardSampler } from '../../generation/model-card-sampler';
+import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
+import { EOS_ID, promptTokenIds } from '../../generation/tokens';
+import { byteTokenizer } from '../../test/byte-tokenizer';
+import { loadMiniTokenizer, miniTokenId } from '../../test/mini-tokenizer';
+import { KullmSession, type TokenModel } from './kullm-session';
+
+/** The GPU edge: records what it is fed and answers with scripted tokens. */
+function fakeModel(answers: string[]) {
+  const calls: { ids: number[]; prefill: boolean }[] = [];
+  let resets = 0;
+  let queue: number[] = [];
+  const model: TokenModel = {
+    forwardTokensAndSample: (ids, prefill) => {
+      calls.push({ ids: [...ids], prefill });
+      if (prefill) queue = [...byteTokenizer.encode(answers.shift() ?? ''), EOS_ID];
+      return Promise.resolve(queue.shift() ?? EOS_ID);
+    },
+    resetChat: () => {
+      resets += 1;
+      return Promise.resolve();
+    },
+  };
+  return { model, calls, resets: () => resets };
+}
+
+const ask = (turns: KullmTurn[], params = MODEL_CARD_SAMPLING) => ({ turns, params });
+
+async function run(session: KullmSession, turns: KullmTurn[], params = MODEL_CARD_SAMPLING) {
+  const pieces: string[] = [];
+  const result = await session.generate(ask(turns, params), { onDelta: (text) => pieces.push(text) });
+  return { text: pieces.join(''), result };
+}
+
+describe('KullmSession', () => {
+  it('feeds BOS and one encoding of the whole kullm prompt, and streams only the answer', async () => {
+    const { model, calls } = fakeModel([' 안녕하세요!']);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const turns: KullmTurn[] = [{ role: 'user', content: '인사해 줘' }];
+    const { text, result } = await run(session, turns);
+    expect(calls[0]).toEqual({ ids: promptTokenIds(byteTokenizer, formatKullmPrompt(turns)), prefill: true });
+    expect(calls[0]?.ids[0]).toBe(1);
+    expect(text).toBe(' 안녕하세요!');
+    expect(text).not.toContain('### 응답');
+    expect(result).toMatchObject({ finishReason: 'stop', droppedTurns: 0 });
+    expect(result.usage.completionTokens).toBe(byteTokenizer.encode(' 안녕하세요!').length);
+    // Each answer token but the last is fed back one at a time.
+    expect(calls.slice(1).every((call) => !call.prefill && call.ids.length === 1)).toBe(true);
+  });
+
+  it('continues a conversation from the KV cache, feeding only the new ids, the same ids a rebuild feeds', async () => {
+    const { model, calls, resets } = fakeModel([' 첫 답', ' 둘째 답']);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const first = await run(session, [{ role: 'user', content: '하나' }]);
+    const turns: KullmTurn[] = [
+      { role: 'user', content: '하나' },
+      { role: 'assistant', content: first.text },
+      { role: 'user', content: '둘' },
+    ];
+    const before = calls.length;
+    await run(session, turns);
+    const full = promptTokenIds(byteTokenizer, formatKullmPrompt(turns));
+    const fedSoFar = calls.slice(0, before).flatMap((call) => call.ids);
+    expect(resets()).toBe(1);
+    expect(calls[before]).toEqual({ ids: full.slice(fedSoFar.length), prefill: true });
+    expect([...fedSoFar, ...(calls[before]?.ids ?? [])]).toEqual(full);
+  });
+
+  it('rebuilds the cache when the conversation changed (an edit), from one encoding of the new text', async () => {
+    const { model, calls, resets } = fakeModel([' 답', ' 새 답']);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    await run(session, [{ role: 'user', content: '원래 질문' }]);
+    const edited: KullmTurn[] = [{ role: 'user', content: '고친 질문' }];
+    const before = calls.length;
+    await run(session, edited);
+    expect(resets()).toBe(2);
+    expect(calls[before]).toEqual({
+      ids: promptTokenIds(byteTokenizer, formatKullmPrompt(edited)),
+      prefill: true,
+    });
+  });
+
+  it('stops at max new tokens, and at an abort', async () => {
+    const { model } = fakeModel([' 아주 긴 답변입니다', ' 또 다른 긴 답변']);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const limited = await run(session, [{ role: 'user', content: '길게' }], {
+      ...MODEL_CARD_SAMPLING,
+      maxNewTokens: 4,
+    });
+    expect(limited.result).toMatchObject({ finishReason: 'length', usage: { completionTokens: 4 } });
+    expect(limited.text).toBe(' 아');
+
+    const controller = new AbortController();
+    const pieces: string[] = [];
+    const result = await session.generate(ask([{ role: 'user', content: '또' }]), {
+      signal: controller.signal,
+      onDelta: (text) => {
+        pieces.push(text);
+        controller.abort();
+      },
+    });
+    expect(result.finishReason).toBe('aborted');
+    expect(pieces.join('')).toBe(' ');
+  });
+
+  it('leaves out the oldest turns to fit the window and says how many', async () => {
+    const { model, calls } = fakeModel([' 네']);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 1200);
+    const turns: KullmTurn[] = [
+      { role: 'user', content: '가'.repeat(100) },
+      { role: 'assistant', content: '나'.repeat(100) },
+      { role: 'user', content: '지금 질문' },
+    ];
+    const { result } = await run(session, turns, { ...MODEL_CARD_SAMPLING, maxNewTokens: 800 });
+    expect(result.droppedTurns).toBe(2);
+    expect(calls[0]?.ids).toEqual(promptTokenIds(byteTokenizer, formatKullmPrompt(turns.slice(2))));
+  });
+
+  it('refuses a message too long for the window with a typed error, feeding nothing', async () => {
+    const { model, calls } = fakeModel([]);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    await expect(run(session, [{ role: 'user', content: '긴'.repeat(2000) }])).rejects.toMatchObject({
+      code: 'context-window-exceeded',
+    });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('KullmSession with a Llama-style tokenizer.json (the Hugging Face tokenizer, as in the worker)', () => {
+  it('feeds the first turn as BOS plus one encoding of the whole prompt, with no extra ▁ at the seams', async () => {
+    const tokenizer = await loadMiniTokenizer();
+    const calls: number[][] = [];
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids) => {
+        calls.push([...ids]);
+        return Promise.resolve(EOS_ID);
+      },
+      resetChat: () => Promise.resolve(),
+    };
+    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), 4096);
+    const turns: KullmTurn[] = [{ role: 'user', content: '안녕하세요' }];
+    await session.generate(ask(turns), { onDelta: () => undefined });
+    const prompt = formatKullmPrompt(turns);
+    expect(calls[0]).toEqual([1, ...tokenizer.encode(prompt)]);
+    expect(calls[0]?.filter((id) => id === 1)).toHaveLength(1);
+    expect(calls[0]?.includes(miniTokenId('▁'))).toBe(false);
+  });
+
+  it('streams a syllable split over byte tokens only once it is whole', async () => {
+    const tokenizer = await loadMiniTokenizer();
+    const answer = tokenizer.encode('안녕 뷁');
+    let step = 0;
+    const model: TokenModel = {
+      forwardTokensAndSample: () => Promise.resolve(answer[step++] ?? EOS_ID),
+      resetChat: () => Promise.resolve(),
+    };
+    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), 4096);
+    const pieces: string[] = [];
+    await session.generate(ask([{ role: 'user', content: '인사' }]), {
+      onDelta: (text) => pieces.push(text),
+    });
+    expect(pieces.every((piece) => !piece.includes('\uFFFD'))).toBe(true);
+    expect(pieces.join('')).toBe(' 안녕 뷁');
+  });
+});

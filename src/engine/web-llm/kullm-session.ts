@@ -1,0 +1,119 @@
+import { fitToContext } from '../../generation/context-budget';
+import { formatKullmPrompt } from '../../generation/kullm';
+import type { ModelCardSampler } from '../../generation/model-card-sampler';
+import { seededRandom } from '../../generation/random';
+import { StreamDecoder } from '../../generation/stream-decoder';
+import { EOS_ID, promptTokenIds, type TextTokenizer } from '../../generation/tokens';
+import { EngineError, type GenerateOptions, type GenerateRequest } from '../chat-engine';
+import type { FinishReason, GenerationResult } from '../protocol';
+
+/** The GPU side of web-llm's `MLCEngine` that the session drives: feed ids, get the next sampled id. */
+export interface TokenModel {
+  forwardTokensAndSample(inputIds: number[], isPrefill: boolean): Promise<number>;
+  resetChat(): Promise<void>;
+}
+
+/** How many prompt ids the answer is decoded after, so its leading space survives Llama's decoder. */
+const ANCHOR_IDS = 3;
+
+/**
+ * One conversation on the model, fed token ids directly: the prompt is the kullm text of the turns,
+ * tokenized once as a whole with BOS; the oldest turns give way when the window is full; each token is drawn
+ * by the model-card sampler (registered as web-llm's logit processor); the KV cache is reused whenever the
+ * new prompt's ids continue what it already holds, and rebuilt otherwise, so continuing and rebuilding a
+ * conversation feed the model the same ids.
+ */
+export class KullmSession {
+  /** The ids the KV cache holds, in order. */
+  private cached: number[] = [];
+
+  constructor(
+    private readonly model: TokenModel,
+    private readonly tokenizer: TextTokenizer,
+    private readonly sampler: ModelCardSampler,
+    private readonly contextWindow: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly entropy: () => number = () => Math.floor(Math.random() * 2 ** 32),
+  ) {}
+
+  async generate({ turns, params }: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+    const started = this.now();
+    const count = (kept: readonly GenerateRequest['turns'][number][]): number =>
+      promptTokenIds(this.tokenizer, formatKullmPrompt(kept)).length;
+    const fit = fitToContext(turns, count, {
+      contextWindow: this.contextWindow,
+      maxNewTokens: params.maxNewTokens,
+    });
+    if (fit.kind === 'too-long') {
+      throw new EngineError(
+        'context-window-exceeded',
+        `The message takes ${fit.promptTokens} tokens with the prompt; at most ${fit.limit} fit with room for the answer.`,
+      );
+    }
+    const ids = promptTokenIds(this.tokenizer, formatKullmPrompt(fit.turns));
+    const continues =
+      this.cached.length > 0 &&
+      this.cached.length < ids.length &&
+      this.cached.every((id, i) => id === ids[i]);
+    if (!continues) {
+      await this.model.resetChat();
+      this.cached = [];
+    }
+    const toFeed = ids.slice(this.cached.length);
+    this.sampler.begin(ids, params, seededRandom(params.seed ?? this.entropy()));
+    const decoder = new StreamDecoder(this.tokenizer, ids.slice(-ANCHOR_IDS));
+
+    let generated = 0;
+    let finishReason: FinishReason = 'stop';
+    let next: number;
+    let prefillMs = 0;
+    try {
+      next = await this.model.forwardTokensAndSample(toFeed, true);
+      this.cached = [...ids];
+      prefillMs = this.now() - started;
+      for (;;) {
+        if (next === EOS_ID) break;
+        if (options.signal?.aborted) {
+          finishReason = 'aborted';
+          break;
+        }
+        this.sampler.accept(next);
+        generated += 1;
+        const delta = decoder.push(next);
+        if (delta) options.onDelta(delta);
+        if (generated >= params.maxNewTokens) {
+          finishReason = 'length';
+          break;
+        }
+        const fed = next;
+        next = await this.model.forwardTokensAndSample([fed], false);
+        this.cached.push(fed);
+      }
+    } catch (error) {
+      // The KV cache is in an unknown state after a failure; the next answer rebuilds it.
+      this.cached = [];
+      throw error;
+    }
+    const rest = decoder.finish();
+    if (rest) options.onDelta(rest);
+    const totalMs = this.now() - started;
+    const decodeMs = totalMs - prefillMs;
+    return {
+      finishReason,
+      droppedTurns: fit.droppedTurns,
+      usage: {
+        promptTokens: ids.length,
+        completionTokens: generated,
+        prefillTokensPerSecond: prefillMs > 0 ? (toFeed.length * 1000) / prefillMs : 0,
+        decodeTokensPerSecond: decodeMs > 0 && generated > 1 ? ((generated - 1) * 1000) / decodeMs : 0,
+        timeToFirstTokenMs: prefillMs,
+        totalMs,
+      },
+    };
+  }
+
+  /** Forgets the KV cache's contents (after unload or reload). */
+  reset(): void {
+    this.cached = [];
+  }
+}

@@ -1,0 +1,146 @@
+import { useId, useRef, useState } from 'react';
+import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+import { parseFieldValue, parseSeed, samplingFields, type SamplingField } from './sampling-fields';
+
+const inputClass =
+  'w-28 rounded-lg border border-stone-300 bg-white px-2 py-1 text-right tabular-nums focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none aria-invalid:border-red-600 dark:border-stone-700 dark:bg-stone-900';
+
+function NumberField({ field }: { field: SamplingField }) {
+  const { t } = useI18n();
+  const value = useChat((state) => state.sampling[field.key]);
+  const setSampling = useChat((state) => state.setSampling);
+  const [text, setText] = useState(String(value));
+  const [shown, setShown] = useState(value);
+  const id = useId();
+  // Follow the store when it changes from outside (a reset), without fighting the user's typing.
+  if (shown !== value) {
+    setShown(value);
+    setText(String(value));
+  }
+  const invalid = parseFieldValue(field, text) === undefined;
+  return (
+    <div className="grid grid-cols-[1fr_auto] items-start gap-x-4 gap-y-0.5 py-2">
+      <label htmlFor={id} className="font-medium">
+        {t(field.label)}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={field.min}
+        max={field.max}
+        step={field.step}
+        value={text}
+        aria-invalid={invalid}
+        aria-describedby={`${id}-help`}
+        onChange={(event) => {
+          setText(event.target.value);
+          const parsed = parseFieldValue(field, event.target.value);
+          if (parsed !== undefined) setSampling({ [field.key]: parsed });
+        }}
+        className={inputClass}
+      />
+      <p id={`${id}-help`} className="col-span-2 text-xs text-stone-600 dark:text-stone-400">
+        {t(field.help, { value: MODEL_CARD_SAMPLING[field.key], min: field.min, max: field.max })}
+      </p>
+    </div>
+  );
+}
+
+function SeedField() {
+  const { t } = useI18n();
+  const seed = useChat((state) => state.sampling.seed);
+  const setSeed = useChat((state) => state.setSeed);
+  const [text, setText] = useState(seed === undefined ? '' : String(seed));
+  const [shown, setShown] = useState(seed);
+  const id = useId();
+  if (shown !== seed) {
+    setShown(seed);
+    setText(seed === undefined ? '' : String(seed));
+  }
+  const invalid = parseSeed(text) === undefined;
+  return (
+    <div className="grid grid-cols-[1fr_auto] items-start gap-x-4 gap-y-0.5 py-2">
+      <label htmlFor={id} className="font-medium">
+        {t('settings.seed')}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        value={text}
+        aria-invalid={invalid}
+        aria-describedby={`${id}-help`}
+        onChange={(event) => {
+          setText(event.target.value);
+          const parsed = parseSeed(event.target.value);
+          if (parsed !== undefined) setSeed(parsed ?? undefined);
+        }}
+        className={inputClass}
+      />
+      <p id={`${id}-help`} className="col-span-2 text-xs text-stone-600 dark:text-stone-400">
+        {t('settings.seed.help')}
+      </p>
+    </div>
+  );
+}
+
+/** The conversation's sampling values, in a dialog opened from the header. */
+export function SamplingSettings() {
+  const { t } = useI18n();
+  const resetSampling = useChat((state) => state.resetSampling);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  return (
+    <>
+      <button
+        type="button"
+        aria-haspopup="dialog"
+        onClick={() => dialog.current?.showModal()}
+        className="rounded-lg px-2 py-1 text-sm text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+      >
+        {t('settings.open')}
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto w-[min(32rem,calc(100%-2rem))] rounded-2xl bg-white p-5 text-stone-900 shadow-xl backdrop:bg-black/40 dark:bg-stone-900 dark:text-stone-100"
+      >
+        <h2 id={titleId} className="text-lg font-semibold">
+          {t('settings.title')}
+        </h2>
+        <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('settings.intro')}</p>
+        <div className="mt-2 divide-y divide-stone-200 dark:divide-stone-800">
+          {samplingFields.map((field) => (
+            <NumberField key={field.key} field={field} />
+          ))}
+          <SeedField />
+          <div className="py-2" data-testid="beams-unavailable">
+            <p className="font-medium text-stone-500">{t('settings.beams')}</p>
+            <p className="text-xs text-stone-600 dark:text-stone-400">{t('settings.beams.help')}</p>
+          </div>
+        </div>
+        <div className="mt-4 flex flex-wrap justify-end gap-2">
+          <button
+            type="button"
+            onClick={resetSampling}
+            className="rounded-xl bg-stone-200 px-4 py-2 font-medium text-stone-900 hover:bg-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:bg-stone-800 dark:text-stone-100"
+          >
+            {t('settings.reset')}
+          </button>
+          <button
+            type="button"
+            onClick={() => dialog.current?.close()}
+            className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none"
+          >
+            {t('settings.close')}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
