@@ -1,10 +1,4 @@
-import {
-  deleteModelAllInfoInCache,
-  hasModelInCache,
-  MLCEngine,
-  type AppConfig,
-  type LogitProcessor,
-} from '@mlc-ai/web-llm';
+import { deleteModelAllInfoInCache, hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
 import { ModelCardSampler } from '../../generation/model-card-sampler';
 import {
   EngineError,
@@ -16,6 +10,7 @@ import {
 import { probeGpu, type GpuLike } from '../gpu-probe';
 import { findModelRecord, type ModelRecord } from '../model-records';
 import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
+import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type TokenModel } from './kullm-session';
@@ -57,15 +52,7 @@ function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig 
         required_features: [...record.requiredFeatures],
         vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
         buffer_size_required_bytes: record.maxBufferBytes,
-        // Greedy, with web-llm's own penalties and top-p off: the logit processor has already drawn the token.
-        overrides: {
-          context_window_size: record.contextWindow,
-          temperature: 0,
-          top_p: 1,
-          repetition_penalty: 1,
-          frequency_penalty: 0,
-          presence_penalty: 0,
-        },
+        overrides: { context_window_size: record.contextWindow, ...NEUTRAL_WEB_LLM_SAMPLING },
       },
     ],
   };
@@ -82,25 +69,7 @@ export class WebLlmEngine implements ChatEngine {
   private session: KullmSession | undefined;
   private tokenizer: HfTokenizer | undefined;
   private generating = false;
-  private oneHot = new Float32Array(0);
-
-  /**
-   * web-llm's logit processor hook, used to draw with the model card's pipeline: the processor returns
-   * the drawn token alone (every other score -Infinity), and web-llm, set to greedy with its own penalties
-   * and top-p off, takes it. Nothing is applied twice.
-   */
-  private readonly logitProcessor: LogitProcessor = {
-    processLogits: (logits) => {
-      const id = this.sampler.draw(logits);
-      if (this.oneHot.length !== logits.length) this.oneHot = new Float32Array(logits.length);
-      this.oneHot.fill(-Infinity);
-      this.oneHot[id] = 0;
-      return this.oneHot;
-    },
-    // The session adds each fed token to the sampler's sequence itself.
-    processSampledToken: () => undefined,
-    resetState: () => undefined,
-  };
+  private readonly logitProcessor = drawnTokenProcessor(this.sampler);
 
   inspectDevice(): Promise<GpuReport> {
     return probeGpu((navigator as { gpu?: GpuLike }).gpu);
