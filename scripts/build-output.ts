@@ -28,7 +28,7 @@ export function pageScripts(dist: string): string[] {
   return [...files].filter((file) => file.endsWith('.js'));
 }
 
-/** The engine worker's entry file, and the chunks it imports on demand (web-llm, on the first load). */
+/** The engine worker's entry file, and the chunks it imports on demand (web-llm, on the first load), transitively. */
 export function workerScripts(dist: string): { readonly entry: string; readonly onDemand: string[] } {
   const workers = Object.values(readManifest(dist))
     .flatMap((chunk) => chunk.assets ?? [])
@@ -36,10 +36,20 @@ export function workerScripts(dist: string): { readonly entry: string; readonly 
   const entry = workers[0];
   if (!entry || workers.length > 1)
     throw new Error(`Expected one worker in ${dist}, found ${workers.length}.`);
-  const code = readFileSync(join(dist, entry), 'utf8');
   const folder = entry.slice(0, entry.lastIndexOf('/') + 1);
-  const onDemand = [...code.matchAll(/import\(\s*[`'"]\.\/([^`'"]+\.js)[`'"]\s*\)/g)].map(
-    (match) => folder + (match[1] ?? ''),
-  );
-  return { entry, onDemand };
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const code = readFileSync(join(dist, file), 'utf8');
+    // Chunks refer to each other as "./name.js" from the same folder, statically or in import().
+    for (const match of code.matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) {
+      const chunk = folder + (match[1] ?? '');
+      if (!seen.has(chunk)) {
+        seen.add(chunk);
+        queue.push(chunk);
+      }
+    }
+  }
+  seen.delete(entry);
+  return { entry, onDemand: [...seen] };
 }
