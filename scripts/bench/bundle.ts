@@ -19,7 +19,7 @@ export function benchBundle(dist = 'dist'): string {
   const rows: [string, readonly string[]][] = [
     ['Page JavaScript before a model is requested', page],
     ['Engine worker chunk (started with the page)', [worker.entry]],
-    ['Loaded by the worker on the first model load (web-llm)', worker.onDemand],
+    ['Loaded by the worker on the first model load (web-llm, the tokenizer)', worker.onDemand],
   ];
   const pageKb = gzipKb(dist, page);
   return [
