@@ -28,7 +28,7 @@ test('sampling settings show the model card’s values, explain beams, and reset
   const chat = new ChatPage(page);
   await chat.goto();
   await page.getByRole('button', { name: '설정' }).click();
-  const dialog = page.getByRole('dialog', { name: '답변 생성 설정' });
+  const dialog = page.getByRole('dialog', { name: '설정' });
   await expect(dialog.getByLabel('top-k')).toHaveValue('20');
   await expect(dialog.getByLabel('top-p')).toHaveValue('0.92');
   await expect(dialog.getByLabel('반복 억제 (repetition penalty)')).toHaveValue('1.2');

@@ -1,4 +1,5 @@
 import { createChatStore, type ChatStore } from '../chat/chat-store';
+import { createSettingsStore, type SettingsStore } from '../chat/settings-store';
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
@@ -16,4 +17,9 @@ export function composeApp(): ChatStore {
   });
   void store.getState().checkDevice();
   return store;
+}
+
+/** The remembered app settings (language, theme), in localStorage: small, and needed before first paint. */
+export function composeSettings(): SettingsStore {
+  return createSettingsStore(localStorage);
 }

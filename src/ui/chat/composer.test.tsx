@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { ChatStoreProvider } from '../chat-store-context';
+import { createSettingsStore } from '../../chat/settings-store';
 import { I18nProvider } from '../i18n/i18n';
+import { SettingsProvider } from '../settings-context';
 import { Composer } from './composer';
 
 afterEach(cleanup);
@@ -18,12 +20,19 @@ async function renderComposer(): Promise<{ store: ChatStore; box: HTMLTextAreaEl
     await store.getState().checkDevice();
     await store.getState().loadModel();
   });
+  const settings = createSettingsStore({
+    getItem: () => null,
+    setItem: () => undefined,
+    removeItem: () => undefined,
+  });
   render(
-    <I18nProvider>
-      <ChatStoreProvider store={store}>
-        <Composer />
-      </ChatStoreProvider>
-    </I18nProvider>,
+    <SettingsProvider store={settings}>
+      <I18nProvider>
+        <ChatStoreProvider store={store}>
+          <Composer />
+        </ChatStoreProvider>
+      </I18nProvider>
+    </SettingsProvider>,
   );
   return { store, box: screen.getByRole('textbox', { name: '메시지 입력' }) };
 }

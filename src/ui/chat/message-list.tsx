@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { AnswerAnnouncer } from './answer-announcer';
 import { MessageView } from './message-view';
 
 /** How close to the bottom (px) still counts as "following" the answer. */
@@ -11,34 +12,74 @@ export function MessageList() {
   const messages = useChat((state) => state.messages);
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  /** Where the list last scrolled itself to; the reader scrolled up if it is now above that. */
+  const autoTop = useRef(0);
+  const [awayFromLatest, setAwayFromLatest] = useState(false);
 
+  // Follows the answer while the reader is at the bottom; once they scroll up, it stays where they are.
+  // Scroll events arrive a frame late, and tokens can come faster, so the position is checked here too.
   useEffect(() => {
     const element = scroller.current;
-    if (element && following.current) element.scrollTop = element.scrollHeight;
+    if (!element || !following.current) return;
+    if (element.scrollTop + 1 < autoTop.current) {
+      following.current = false;
+      setAwayFromLatest(true);
+      return;
+    }
+    element.scrollTop = element.scrollHeight;
+    autoTop.current = element.scrollTop;
   }, [messages]);
 
   const onScroll = (): void => {
     const element = scroller.current;
     if (!element) return;
     following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD;
+    if (following.current) autoTop.current = element.scrollTop;
+    setAwayFromLatest(!following.current);
+  };
+
+  const jumpToLatest = (): void => {
+    const element = scroller.current;
+    if (!element) return;
+    following.current = true;
+    setAwayFromLatest(false);
+    element.scrollTop = element.scrollHeight;
+    autoTop.current = element.scrollTop;
   };
 
   if (messages.length === 0) {
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-1 px-6 text-center">
-        <p className="text-lg font-semibold text-stone-800 dark:text-stone-200">{t('chat.empty.title')}</p>
+        <h2 className="text-lg font-semibold text-stone-800 dark:text-stone-200">{t('chat.empty.title')}</h2>
         <p className="text-sm text-stone-600 dark:text-stone-400">{t('chat.empty.body')}</p>
       </div>
     );
   }
 
   return (
-    <div ref={scroller} onScroll={onScroll} className="flex-1 overflow-y-auto">
-      <ol aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
-        {messages.map((message) => (
-          <MessageView key={message.id} message={message} />
-        ))}
-      </ol>
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        className="flex-1 overflow-y-auto"
+        data-testid="message-scroller"
+      >
+        <ol aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
+          {messages.map((message) => (
+            <MessageView key={message.id} message={message} />
+          ))}
+        </ol>
+      </div>
+      {awayFromLatest && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-stone-800 px-4 py-2 text-sm font-medium text-white shadow-lg hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-200 dark:text-stone-900"
+        >
+          {t('chat.jumpToLatest')}
+        </button>
+      )}
+      <AnswerAnnouncer />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { useSettings } from '../settings-context';
 import { translate, type Locale, type MessageKey } from './messages';
 
 interface I18n {
@@ -10,14 +11,10 @@ interface I18n {
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
-export function I18nProvider({
-  initialLocale = 'ko',
-  children,
-}: {
-  initialLocale?: Locale;
-  children: ReactNode;
-}) {
-  const [locale, setLocale] = useState<Locale>(initialLocale);
+/** Translations in the language the settings hold (Korean unless the user chose English). */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const locale = useSettings((state) => state.locale);
+  const setLocale = useSettings((state) => state.setLocale);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -30,7 +27,7 @@ export function I18nProvider({
       formatNumber: (number, digits = 0) =>
         number.toLocaleString(tag, { maximumFractionDigits: digits, minimumFractionDigits: digits }),
     };
-  }, [locale]);
+  }, [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -1,7 +1,9 @@
 import type { PreflightProblem } from '../../chat/preflight';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 
-export type Locale = 'ko' | 'en';
+import type { Locale } from '../../chat/settings-store';
+
+export type { Locale };
 
 const ko = {
   'app.title': '한글 라마',
@@ -10,8 +12,15 @@ const ko = {
   'app.languageLabel': 'Switch to English',
   'model.name': 'Llama-2-ko 7B Chat',
   'settings.open': '설정',
-  'settings.title': '답변 생성 설정',
-  'settings.intro': '이 대화에 쓰이는 샘플링 값입니다. 기본값은 모델 카드의 값입니다.',
+  'settings.app': '화면',
+  'settings.language': '언어',
+  'settings.theme': '테마',
+  'settings.theme.system': '시스템 설정 따르기',
+  'settings.theme.light': '밝게',
+  'settings.theme.dark': '어둡게',
+  'settings.sampling': '답변 생성',
+  'settings.title': '설정',
+  'settings.intro': '아래 샘플링 값은 이 대화에만 쓰입니다. 기본값은 모델 카드의 값입니다.',
   'settings.temperature': '온도 (temperature)',
   'settings.temperature.help': '클수록 답이 다양해지고, 작을수록 일정해집니다. 모델 카드: {value}',
   'settings.topK': 'top-k',
@@ -106,6 +115,7 @@ const ko = {
   'chat.empty.title': '무엇이든 물어보세요',
   'chat.empty.body': '대화는 이 브라우저 안에만 남습니다.',
   'chat.log': '대화',
+  'chat.jumpToLatest': '최신 메시지로 이동 ↓',
   'message.user': '나',
   'message.assistant': '라마',
   'message.pending': '답변을 준비하는 중…',
@@ -156,8 +166,16 @@ const en: Record<MessageKey, string> = {
   'app.languageLabel': '한국어로 보기',
   'model.name': 'Llama-2-ko 7B Chat',
   'settings.open': 'Settings',
-  'settings.title': 'Answer generation',
-  'settings.intro': 'The sampling values of this conversation. The defaults are the model card’s.',
+  'settings.app': 'Display',
+  'settings.language': 'Language',
+  'settings.theme': 'Theme',
+  'settings.theme.system': 'Follow the system',
+  'settings.theme.light': 'Light',
+  'settings.theme.dark': 'Dark',
+  'settings.sampling': 'Answer generation',
+  'settings.title': 'Settings',
+  'settings.intro':
+    'The sampling values below apply to this conversation. The defaults are the model card’s.',
   'settings.temperature': 'Temperature',
   'settings.temperature.help':
     'Higher gives more varied answers, lower more consistent ones. Model card: {value}',
@@ -254,6 +272,7 @@ const en: Record<MessageKey, string> = {
   'chat.empty.title': 'Ask anything',
   'chat.empty.body': 'Conversations stay inside this browser.',
   'chat.log': 'Conversation',
+  'chat.jumpToLatest': 'Jump to latest ↓',
   'message.user': 'You',
   'message.assistant': 'Llama',
   'message.pending': 'Preparing an answer…',

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { useSettings } from '../settings-context';
 import { parseFieldValue, parseSeed, samplingFields, type SamplingField } from './sampling-fields';
 
 const inputClass =
@@ -89,7 +90,60 @@ function SeedField() {
   );
 }
 
-/** The conversation's sampling values, in a dialog opened from the header. */
+function AppSettings() {
+  const { t } = useI18n();
+  const locale = useSettings((state) => state.locale);
+  const setLocale = useSettings((state) => state.setLocale);
+  const theme = useSettings((state) => state.theme);
+  const setTheme = useSettings((state) => state.setTheme);
+  const languageId = useId();
+  const themeId = useId();
+  const selectClass =
+    'rounded-lg border border-stone-300 bg-white px-2 py-1 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900';
+  return (
+    <section aria-labelledby={`${languageId}-title`} className="mt-3">
+      <h3 id={`${languageId}-title`} className="text-sm font-semibold text-stone-700 dark:text-stone-300">
+        {t('settings.app')}
+      </h3>
+      <div className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-2 py-2">
+        <label htmlFor={languageId} className="font-medium">
+          {t('settings.language')}
+        </label>
+        <select
+          id={languageId}
+          value={locale}
+          onChange={(event) => setLocale(event.target.value === 'en' ? 'en' : 'ko')}
+          className={selectClass}
+        >
+          <option value="ko" lang="ko">
+            한국어
+          </option>
+          <option value="en" lang="en">
+            English
+          </option>
+        </select>
+        <label htmlFor={themeId} className="font-medium">
+          {t('settings.theme')}
+        </label>
+        <select
+          id={themeId}
+          value={theme}
+          onChange={(event) => {
+            const value = event.target.value;
+            setTheme(value === 'light' || value === 'dark' ? value : 'system');
+          }}
+          className={selectClass}
+        >
+          <option value="system">{t('settings.theme.system')}</option>
+          <option value="light">{t('settings.theme.light')}</option>
+          <option value="dark">{t('settings.theme.dark')}</option>
+        </select>
+      </div>
+    </section>
+  );
+}
+
+/** The app's settings and the conversation's sampling values, in a dialog opened from the header. */
 export function SamplingSettings() {
   const { t } = useI18n();
   const resetSampling = useChat((state) => state.resetSampling);
@@ -113,6 +167,10 @@ export function SamplingSettings() {
         <h2 id={titleId} className="text-lg font-semibold">
           {t('settings.title')}
         </h2>
+        <AppSettings />
+        <h3 className="mt-3 text-sm font-semibold text-stone-700 dark:text-stone-300">
+          {t('settings.sampling')}
+        </h3>
         <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('settings.intro')}</p>
         <div className="mt-2 divide-y divide-stone-200 dark:divide-stone-800">
           {samplingFields.map((field) => (
