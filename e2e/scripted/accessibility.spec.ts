@@ -61,7 +61,7 @@ test('everything on the chat screen is reachable from the keyboard, with a visib
       if (!element || element === document.body) return null;
       const style = getComputedStyle(element);
       const visible = style.outlineStyle !== 'none' || style.boxShadow !== 'none';
-      return { name: element.getAttribute('aria-label') ?? element.textContent?.trim() ?? '', visible };
+      return { name: element.getAttribute('aria-label') ?? element.textContent.trim(), visible };
     });
     if (focused) {
       reached.push(focused.name);

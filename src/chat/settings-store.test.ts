@@ -30,7 +30,7 @@ describe('settings store', () => {
     const first = createSettingsStore(storage);
     first.getState().setLocale('en');
     first.getState().setTheme('dark');
-    expect(JSON.parse(storage.data[SETTINGS_KEY] ?? '{}')).toEqual({
+    expect(JSON.parse(storage.data.get(SETTINGS_KEY) ?? '{}')).toEqual({
       state: { locale: 'en', theme: 'dark' },
       version: 1,
     });
