@@ -3,18 +3,16 @@ import type { StateStorage } from 'zustand/middleware';
 import { createSettingsStore, SETTINGS_KEY } from './settings-store';
 
 /** localStorage, the platform edge. */
-function memoryStorage(
-  initial: Record<string, string> = {},
-): StateStorage & { data: Record<string, string> } {
-  const data = { ...initial };
+function memoryStorage(initial: Record<string, string> = {}): StateStorage & { data: Map<string, string> } {
+  const data = new Map(Object.entries(initial));
   return {
     data,
-    getItem: (key) => data[key] ?? null,
+    getItem: (key) => data.get(key) ?? null,
     setItem: (key, value) => {
-      data[key] = value;
+      data.set(key, value);
     },
     removeItem: (key) => {
-      delete data[key];
+      data.delete(key);
     },
   };
 }
