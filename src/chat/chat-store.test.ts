@@ -168,11 +168,15 @@ describe('chat store', () => {
     expect(store.getState().send('한국어로 자기소개 해 주세요')).toBe('sent');
     expect(store.getState().status).toBe('submitted');
     expect(store.getState().messages[0]).toEqual({
-      id: 'id-2',
+      id: 'id-2:0:q',
       role: 'user',
       content: '한국어로 자기소개 해 주세요',
       createdAt: 1000,
+      depth: 0,
+      versionCount: 1,
+      selectedVersion: 0,
     });
+    expect(store.getState().current.title).toBe('한국어로 자기소개 해 주세요');
     await waitFor(store, (state) => state.status === 'ready');
     expect(statuses).toEqual(new Set(['submitted', 'streaming', 'ready']));
     expect(growth.length).toBeGreaterThan(5);
@@ -401,5 +405,60 @@ describe('chat store: sampling settings', () => {
       noRepeatNgramSize: 3,
       maxNewTokens: 1024,
     });
+  });
+});
+
+describe('chat store: regenerate, edit and versions', () => {
+  const texts = (store: ChatStore) => store.getState().messages.map((message) => message.content);
+
+  it('regenerates an answer as a new version and keeps the old one browsable', async () => {
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5 });
+    store.getState().send('/echo 첫 답');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(store.getState().regenerate(0)).toBe('sent');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(store.getState().messages[0]).toMatchObject({ versionCount: 2, selectedVersion: 1 });
+    store.getState().selectVersion(0, 0);
+    expect(store.getState().messages[0]).toMatchObject({ versionCount: 2, selectedVersion: 0 });
+    expect(texts(store)).toEqual(['/echo 첫 답', '첫 답']);
+  });
+
+  it('edits a question and resends it; what followed the old version stays with it', async () => {
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5 });
+    store.getState().send('/echo 하나');
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().send('/echo 둘');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(texts(store)).toEqual(['/echo 하나', '하나', '/echo 둘', '둘']);
+
+    expect(store.getState().editAndResend(0, '/echo 고친 하나')).toBe('sent');
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(texts(store)).toEqual(['/echo 고친 하나', '고친 하나']);
+
+    store.getState().selectVersion(0, 0);
+    expect(texts(store)).toEqual(['/echo 하나', '하나', '/echo 둘', '둘']);
+  });
+
+  it('generates an edited question’s answer from the exchanges above it only', async () => {
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5 });
+    store.getState().send('/echo 하나');
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().send('/echo 둘');
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().editAndResend(1, '셋');
+    await waitFor(store, (state) => state.status === 'ready');
+    // The scripted answer counts its turns: the first exchange and the edited question.
+    expect(answer(store).content).toContain('지금까지 대화에는 3개의 메시지가 있습니다.');
+  });
+
+  it('does not switch versions while an answer streams', async () => {
+    const { store } = await loaded({ tokenDelayMs: 5, loadMs: 5 });
+    store.getState().send('/echo 하나');
+    await waitFor(store, (state) => state.status === 'ready');
+    store.getState().regenerate(0);
+    store.getState().selectVersion(0, 0);
+    expect(store.getState().messages[0]).toMatchObject({ selectedVersion: 1 });
+    store.getState().stop();
+    await waitFor(store, (state) => state.status === 'ready');
   });
 });

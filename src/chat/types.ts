@@ -7,6 +7,11 @@ export interface UserMessage {
   readonly role: 'user';
   readonly content: string;
   readonly createdAt: number;
+  /** Which exchange of the conversation's selected path (0 = first). */
+  readonly depth: number;
+  /** How many versions the exchange has (edits and regenerations), and which one is shown. */
+  readonly versionCount: number;
+  readonly selectedVersion: number;
 }
 
 /** Where an answer is: still coming, finished (by the model or by the token limit), stopped, or failed. */
@@ -20,7 +25,13 @@ export type AnswerState =
       /** Earlier turns the answer was generated without, because the context window was full. */
       readonly droppedTurns: number;
     }
-  | { readonly status: 'stopped'; readonly usage: GenerationUsage; readonly droppedTurns: number }
+  | {
+      readonly status: 'stopped';
+      readonly usage: GenerationUsage;
+      readonly droppedTurns: number;
+      /** Stopped by a reload or crash mid-answer rather than by the user. */
+      readonly interrupted?: true;
+    }
   | { readonly status: 'failed'; readonly error: EngineErrorInfo };
 
 export type AssistantMessage = {
@@ -28,6 +39,7 @@ export type AssistantMessage = {
   readonly role: 'assistant';
   readonly content: string;
   readonly createdAt: number;
+  readonly depth: number;
 } & AnswerState;
 
 export type ChatMessage = UserMessage | AssistantMessage;
