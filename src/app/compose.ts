@@ -1,4 +1,5 @@
 import { createChatStore, type ChatStore } from '../chat/chat-store';
+import { createConversationStore } from '../chat/persistence/conversation-store';
 import { createSettingsStore, type SettingsStore } from '../chat/settings-store';
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
@@ -14,8 +15,10 @@ export function composeApp(): ChatStore {
     artifactsBaseUrl: resolveArtifactsBase(import.meta.env.VITE_MODEL_BASE_URL, document.baseURI),
     ...('storage' in navigator ? { storage: navigator.storage } : {}),
     ...('locks' in navigator ? { tabLock: webTabLock(navigator.locks) } : {}),
+    ...('indexedDB' in window ? { repository: createConversationStore({ factory: indexedDB }) } : {}),
   });
   void store.getState().checkDevice();
+  void store.getState().restore();
   return store;
 }
 

@@ -11,6 +11,7 @@ import {
   type Exchange,
   type ExchangeVersion,
 } from './conversation';
+import { exportBackup, parseBackup, type BackupSettings, type ParsedBackup } from './persistence/backup';
 import type { AnswerState, ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
 
 /** A conversation as the list shows it. */
@@ -29,6 +30,8 @@ export interface ConversationRepository {
   put(conversation: Conversation): Promise<void>;
   delete(id: string): Promise<void>;
   search(text: string): Promise<readonly ConversationSummary[]>;
+  all(): Promise<readonly Conversation[]>;
+  replaceAll(conversations: readonly Conversation[]): Promise<void>;
 }
 
 export interface ConversationSliceDependencies {
@@ -79,6 +82,13 @@ export interface ConversationSlice {
   readonly deleteConversation: (id: string) => Promise<void>;
   readonly undoDelete: () => Promise<void>;
   readonly searchConversations: (query: string) => Promise<void>;
+  /** Every conversation (every version) and the given settings, as a versioned JSON backup. */
+  readonly exportBackup: (settings: BackupSettings) => Promise<string>;
+  /**
+   * Restores a backup: checked whole first, so a bad or foreign file changes nothing; then its conversations
+   * are added, replacing saved ones with the same id and keeping the others.
+   */
+  readonly importBackup: (text: string) => Promise<ParsedBackup>;
 }
 
 /** Answers failing with these leave no usable model behind: the model must be loaded again. */
@@ -435,6 +445,27 @@ export function createConversationSlice({
         set({ deleted: undefined });
         await save(deleted);
         if (get().current.first === undefined) show(deleted);
+      },
+
+      async exportBackup(settings) {
+        if (get().current.first !== undefined) await save(get().current);
+        const conversations = (await repository?.all()) ?? (get().current.first ? [get().current] : []);
+        return exportBackup(conversations, settings, now());
+      },
+
+      async importBackup(text) {
+        const parsed = parseBackup(text);
+        if (!parsed.ok || !repository) return parsed;
+        const saved = await repository.all();
+        const incoming = new Set(parsed.backup.conversations.map((conversation) => conversation.id));
+        await repository.replaceAll([
+          ...saved.filter((conversation) => !incoming.has(conversation.id)),
+          ...parsed.backup.conversations,
+        ]);
+        set({ conversations: await repository.list() });
+        const reopened = await repository.get(get().current.id);
+        if (reopened) show(reopened);
+        return parsed;
       },
 
       async searchConversations(query) {

@@ -1,4 +1,6 @@
+import { useRef, type RefObject } from 'react';
 import { useChat } from './chat-store-context';
+import { ConversationList } from './conversations/conversation-list';
 import { Composer } from './chat/composer';
 import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
@@ -16,13 +18,22 @@ const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; reado
   'taken-over': { key: 'model.status.elsewhere', dot: 'bg-stone-400' },
 };
 
-function Header() {
+function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   const { t, locale, setLocale } = useI18n();
   const model = useChat((state) => state.model);
   const checking = useChat((state) => state.preflight.kind === 'checking');
   const status = statusStyle[model.kind];
   return (
-    <header className="flex items-center gap-3 border-b border-stone-200 bg-white/90 px-4 py-3 backdrop-blur dark:border-stone-800 dark:bg-stone-950/90">
+    <header className="flex items-center gap-2 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
+      <button
+        type="button"
+        aria-label={t('conversations.open')}
+        aria-haspopup="dialog"
+        onClick={onOpenConversations}
+        className="rounded-lg px-2 py-1 text-lg leading-none text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none md:hidden dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+      >
+        <span aria-hidden="true">☰</span>
+      </button>
       <div className="min-w-0 flex-1">
         <h1 className="text-lg leading-tight font-bold">{t('app.title')}</h1>
         <p className="truncate text-xs text-stone-600 dark:text-stone-400">{t('app.tagline')}</p>
@@ -50,15 +61,46 @@ function Header() {
   );
 }
 
-export function App() {
+/** On narrow screens the conversation list is a drawer: a modal dialog from the left. */
+function ConversationDrawer({ drawer }: { drawer: RefObject<HTMLDialogElement | null> }) {
+  const { t } = useI18n();
+  const close = (): void => drawer.current?.close();
   return (
-    <div className="flex h-dvh flex-col bg-stone-50 text-stone-900 dark:bg-stone-950 dark:text-stone-100">
-      <Header />
-      <main className="flex min-h-0 flex-1 flex-col">
-        <ModelPanel />
-        <MessageList />
-        <Composer />
-      </main>
+    <dialog
+      ref={drawer}
+      aria-label={t('conversations.title')}
+      className="m-0 h-dvh max-h-none w-[min(20rem,85vw)] bg-stone-100 text-stone-900 backdrop:bg-black/40 md:hidden dark:bg-stone-900 dark:text-stone-100"
+    >
+      <div className="flex h-full flex-col">
+        <button
+          type="button"
+          onClick={close}
+          className="m-3 mb-0 self-end rounded-lg px-2 py-1 text-sm ring-1 ring-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:ring-stone-700"
+        >
+          {t('conversations.close')}
+        </button>
+        <ConversationList onNavigate={close} />
+      </div>
+    </dialog>
+  );
+}
+
+export function App() {
+  const drawer = useRef<HTMLDialogElement>(null);
+  return (
+    <div className="flex h-dvh bg-stone-50 text-stone-900 dark:bg-stone-950 dark:text-stone-100">
+      <aside className="hidden w-72 shrink-0 border-r border-stone-200 bg-stone-100 md:block dark:border-stone-800 dark:bg-stone-900">
+        <ConversationList />
+      </aside>
+      <ConversationDrawer drawer={drawer} />
+      <div className="flex min-w-0 flex-1 flex-col">
+        <Header onOpenConversations={() => drawer.current?.showModal()} />
+        <main className="flex min-h-0 flex-1 flex-col">
+          <ModelPanel />
+          <MessageList />
+          <Composer />
+        </main>
+      </div>
     </div>
   );
 }

@@ -16,8 +16,7 @@ export const RECORD_SCHEMA = 1;
  */
 export const MAX_EXCHANGES = 5000;
 
-/** The stopped state with the flag types.ts is getting: an answer the page lost while it was being written. */
-export type StoppedAnswer = Extract<AnswerState, { status: 'stopped' }> & { readonly interrupted?: true };
+type StoppedAnswer = Extract<AnswerState, { status: 'stopped' }>;
 
 type Answer = ExchangeVersion['answer'];
 
@@ -482,13 +481,12 @@ const zeroUsage: GenerationUsage = {
 export function markInterrupted(conversation: Conversation): Conversation {
   const replaced = new Map<Exchange, Exchange>();
   for (const exchange of exchangesOf(conversation.first).reverse()) {
-    let changed = false;
     const versions = exchange.versions.map((version) => {
       const next = version.next && (replaced.get(version.next) ?? version.next);
       const { content, createdAt, status } = version.answer;
-      if (next === version.next && status !== 'pending' && status !== 'streaming') return version;
-      changed = true;
-      if (status !== 'pending' && status !== 'streaming') return { ...version, next };
+      if (status !== 'pending' && status !== 'streaming') {
+        return next === version.next ? version : { ...version, next };
+      }
       const stopped: StoppedAnswer = {
         status: 'stopped',
         usage: zeroUsage,
@@ -497,7 +495,9 @@ export function markInterrupted(conversation: Conversation): Conversation {
       };
       return { ...version, answer: { content, createdAt, ...stopped }, next };
     });
-    if (changed) replaced.set(exchange, { ...exchange, versions });
+    if (versions.some((version, index) => version !== exchange.versions[index])) {
+      replaced.set(exchange, { ...exchange, versions });
+    }
   }
   const first = conversation.first && replaced.get(conversation.first);
   return first ? { ...conversation, first } : conversation;
@@ -640,8 +640,7 @@ function newestFirst(a: { readonly id: string; readonly updatedAt: number }, b: 
 export function createConversationStore({
   factory,
   migrations = conversationMigrations,
-  onSkippedRecord = (skipped) =>
-    console.warn(`Skipped conversation ${String(skipped.key)}: ${skipped.reason}`),
+  onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
 }: ConversationStoreOptions): ConversationStore {
   let connection: Promise<IDBDatabase> | undefined;
 

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { ChatPage } from './chat-page';
+
+test('conversations are saved in the browser and come back after a reload', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await chat.ask('/echo 첫 번째 대화입니다');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  await page.getByRole('button', { name: '새 대화' }).click();
+  await chat.ask('/echo 두 번째 대화입니다');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+
+  await page.reload();
+  const list = page.getByRole('navigation', { name: '대화 목록' });
+  await expect(list.getByRole('button', { name: /두 번째 대화입니다/ }).first()).toBeVisible();
+  await expect(chat.lastAnswerText()).toHaveText('두 번째 대화입니다');
+  await list
+    .getByRole('button', { name: /첫 번째 대화입니다/ })
+    .first()
+    .click();
+  await expect(chat.lastAnswerText()).toHaveText('첫 번째 대화입니다');
+});
+
+test('a conversation can be renamed, found by its text, deleted and brought back', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await chat.ask('/echo 제주도 여행 계획');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  const list = page.getByRole('navigation', { name: '대화 목록' });
+
+  await list.getByRole('button', { name: /이름 바꾸기/ }).click();
+  await list.getByLabel('새 이름').fill('여름 휴가');
+  await list.getByLabel('새 이름').press('Enter');
+  await expect(list.getByRole('button', { name: /여름 휴가/ }).first()).toBeVisible();
+
+  await list.getByPlaceholder('대화 검색').fill('제주도');
+  await expect(list.getByRole('button', { name: /여름 휴가/ }).first()).toBeVisible();
+  await list.getByPlaceholder('대화 검색').fill('없는 말');
+  await expect(list.getByText('찾는 내용이 있는 대화가 없습니다.')).toBeVisible();
+  await list.getByPlaceholder('대화 검색').fill('');
+
+  await list.getByRole('button', { name: '“여름 휴가” 삭제' }).click();
+  await expect(list.getByRole('button', { name: /여름 휴가/ })).toHaveCount(0);
+  await list.getByRole('button', { name: '되돌리기' }).click();
+  await expect(list.getByRole('button', { name: /여름 휴가/ }).first()).toBeVisible();
+});
+
+test('at 375 px the conversation list is a drawer', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await expect(page.getByRole('navigation', { name: '대화 목록' })).toBeHidden();
+  await page.getByRole('button', { name: '대화 목록 열기' }).click();
+  const drawer = page.getByRole('dialog', { name: '대화 목록' });
+  await expect(drawer).toBeVisible();
+  await drawer.getByRole('button', { name: '새 대화' }).click();
+  await expect(drawer).toBeHidden();
+  await chat.ask('/echo 좁은 화면');
+  await expect(chat.lastAnswerText()).toHaveText('좁은 화면');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('a full backup exports and imports; a foreign or broken file is refused and changes nothing', async ({
+  page,
+}, testInfo) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await chat.ask('/echo 백업할 대화');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  const list = page.getByRole('navigation', { name: '대화 목록' });
+
+  const downloading = page.waitForEvent('download');
+  await list.getByRole('button', { name: '전체 백업 내보내기 (JSON)' }).click();
+  const file = testInfo.outputPath('backup.json');
+  await (await downloading).saveAs(file);
+
+  const input = list.getByTestId('backup-input');
+  await input.setInputFiles({
+    name: 'photo.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"hello":1}'),
+  });
+  await expect(list.getByRole('alert')).toContainText('이 앱의 백업 파일이 아닙니다');
+  await input.setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{nope'),
+  });
+  await expect(list.getByRole('alert')).toContainText('JSON이 아니어서');
+  await expect(list.getByRole('button', { name: /백업할 대화/ }).first()).toBeVisible();
+
+  await list.getByRole('button', { name: /삭제/ }).first().click();
+  await expect(list.getByRole('button', { name: /백업할 대화/ })).toHaveCount(0);
+  await input.setInputFiles(file);
+  await expect(list.getByRole('status').last()).toContainText('대화 1개를 가져왔습니다');
+  await list
+    .getByRole('button', { name: /백업할 대화/ })
+    .first()
+    .click();
+  await expect(chat.lastAnswerText()).toHaveText('백업할 대화');
+});

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { createThrottledSaver, type SaverClock } from './throttled-saver';
+
+interface Draft {
+  readonly id: string;
+  readonly text: string;
+}
+
+/** A clock whose time moves only when the test says so. */
+function fakeClock(): SaverClock & { advance(ms: number): Promise<void>; timers(): number } {
+  let time = 0;
+  let timers: { at: number; callback: () => void }[] = [];
+  return {
+    now: () => time,
+    startTimer(callback, ms) {
+      const timer = { at: time + ms, callback };
+      timers.push(timer);
+      return () => (timers = timers.filter((other) => other !== timer));
+    },
+    async advance(ms) {
+      const end = time + ms;
+      for (;;) {
+        const [due] = timers.filter(({ at }) => at <= end).sort((a, b) => a.at - b.at);
+        if (!due) break;
+        timers = timers.filter((other) => other !== due);
+        time = due.at;
+        due.callback();
+        await settle();
+      }
+      time = end;
+      await settle();
+    },
+    timers: () => timers.length,
+  };
+}
+
+/** Lets settled saves run their continuations; no real time passes. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 10; turn += 1) await Promise.resolve();
+}
+
+/** A save that records what it was given, and that the test finishes (or fails) when it wants to. */
+function recordingSave(clock: SaverClock) {
+  const saves: { at: number; value: Draft; finish: () => void; fail: (error: Error) => void }[] = [];
+  let manual = false;
+  const save = (value: Draft) =>
+    new Promise<void>((resolve, reject) => {
+      saves.push({ at: clock.now(), value, finish: resolve, fail: reject });
+      if (!manual) resolve();
+    });
+  return {
+    save,
+    saves,
+    saved: () => saves.map(({ at, value }) => [at, value.text]),
+    holdSaves: () => (manual = true),
+  };
+}
+
+function setup(intervalMs?: number) {
+  const clock = fakeClock();
+  const recorder = recordingSave(clock);
+  const errors: [unknown, Draft][] = [];
+  const saver = createThrottledSaver<Draft>({
+    save: recorder.save,
+    clock,
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+    onError: (error, value) => errors.push([error, value]),
+  });
+  return { clock, saver, errors, ...recorder };
+}
+
+describe('the throttled saver', () => {
+  it('saves the first change at once and then the latest at most every 500 ms', async () => {
+    const { clock, saver, saved } = setup();
+    saver.schedule({ id: 'c', text: '안' });
+    await settle();
+    expect(saved()).toEqual([[0, '안']]);
+
+    for (const text of ['안녕', '안녕하', '안녕하세', '안녕하세요', '안녕하세요.']) {
+      await clock.advance(120);
+      saver.schedule({ id: 'c', text });
+    }
+    await clock.advance(1000);
+    expect(saved()).toEqual([
+      [0, '안'],
+      [500, '안녕하세요'],
+      [1000, '안녕하세요.'],
+    ]);
+  });
+
+  it('does nothing while nothing changes, and saves at once after a quiet while', async () => {
+    const { clock, saver, saved } = setup();
+    saver.schedule({ id: 'c', text: '하나' });
+    await clock.advance(5000);
+    expect(clock.timers()).toBe(0);
+    saver.schedule({ id: 'c', text: '둘' });
+    await settle();
+    expect(saved()).toEqual([
+      [0, '하나'],
+      [5000, '둘'],
+    ]);
+  });
+
+  it('takes its interval from the caller', async () => {
+    const { clock, saver, saved } = setup(200);
+    saver.schedule({ id: 'c', text: 'a' });
+    await clock.advance(50);
+    saver.schedule({ id: 'c', text: 'b' });
+    await clock.advance(500);
+    expect(saved()).toEqual([
+      [0, 'a'],
+      [200, 'b'],
+    ]);
+  });
+
+  it('saves what waits at once on flush, and not again when the interval ends', async () => {
+    const { clock, saver, saved } = setup();
+    saver.schedule({ id: 'c', text: '첫' });
+    await clock.advance(100);
+    saver.schedule({ id: 'c', text: '끝' });
+    await saver.flush();
+    expect(saved()).toEqual([
+      [0, '첫'],
+      [100, '끝'],
+    ]);
+    await clock.advance(1000);
+    expect(saved()).toHaveLength(2);
+    await saver.flush();
+    expect(saved()).toHaveLength(2);
+  });
+
+  it('never runs two saves at once, and saves the latest when a slow one ends', async () => {
+    const { clock, saver, saved, saves, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'c', text: '1' });
+    await clock.advance(300);
+    saver.schedule({ id: 'c', text: '2' });
+    await clock.advance(400);
+    saver.schedule({ id: 'c', text: '3' });
+    await clock.advance(300);
+    expect(saved()).toEqual([[0, '1']]);
+
+    saves[0]?.finish();
+    await settle();
+    expect(saved()).toEqual([
+      [0, '1'],
+      [1000, '3'],
+    ]);
+  });
+
+  it('waits for a save under way before flushing', async () => {
+    const { clock, saver, saved, saves, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'c', text: '1' });
+    await clock.advance(100);
+    saver.schedule({ id: 'c', text: '2' });
+    let flushed = false;
+    const flushing = saver.flush().then(() => (flushed = true));
+    await settle();
+    expect(saved()).toEqual([[0, '1']]);
+    saves[0]?.finish();
+    await settle();
+    expect(saved()).toEqual([
+      [0, '1'],
+      [100, '2'],
+    ]);
+    expect(flushed).toBe(false);
+    saves[1]?.finish();
+    await flushing;
+  });
+
+  it('keeps the latest of each conversation', async () => {
+    const { clock, saver, saved } = setup();
+    saver.schedule({ id: 'a', text: 'a1' });
+    saver.schedule({ id: 'b', text: 'b1' });
+    saver.schedule({ id: 'a', text: 'a2' });
+    await clock.advance(500);
+    expect(saved()).toEqual([
+      [0, 'a1'],
+      [500, 'b1'],
+      [500, 'a2'],
+    ]);
+  });
+
+  it('reports a failed save, and retries it with the next save rather than on its own', async () => {
+    const { clock, saver, saved, saves, errors, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'a', text: 'a1' });
+    const full = new Error('QuotaExceededError');
+    saves[0]?.fail(full);
+    await clock.advance(5000);
+    expect(errors).toEqual([[full, { id: 'a', text: 'a1' }]]);
+    expect(saved()).toEqual([[0, 'a1']]);
+
+    saver.schedule({ id: 'b', text: 'b1' });
+    await settle();
+    expect(saved()).toEqual([
+      [0, 'a1'],
+      [5000, 'a1'],
+      [5000, 'b1'],
+    ]);
+  });
+
+  it('rejects a flush whose save fails, keeping the value for the next one', async () => {
+    const { saver, saved, saves, errors, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'a', text: '첫' });
+    saves[0]?.finish();
+    await settle();
+    saver.schedule({ id: 'a', text: '끝' });
+    const flushing = saver.flush();
+    await settle();
+    const full = new Error('full');
+    saves[1]?.fail(full);
+    await expect(flushing).rejects.toBe(full);
+    expect(errors).toEqual([]);
+
+    const again = saver.flush();
+    await settle();
+    saves[2]?.finish();
+    await again;
+    expect(saved().map(([, text]) => text)).toEqual(['첫', '끝', '끝']);
+  });
+
+  it('forgets a discarded conversation, after its save under way', async () => {
+    const { clock, saver, saved, saves, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'gone', text: '1' });
+    saver.schedule({ id: 'gone', text: '2' });
+    let discarded = false;
+    const discarding = saver.discard('gone').then(() => (discarded = true));
+    await settle();
+    expect(discarded).toBe(false);
+    saves[0]?.finish();
+    await discarding;
+    await clock.advance(1000);
+    expect(saved()).toEqual([[0, '1']]);
+  });
+
+  it('stops its timer when disposed', async () => {
+    const { clock, saver, saved } = setup();
+    saver.schedule({ id: 'c', text: '1' });
+    await settle();
+    saver.schedule({ id: 'c', text: '2' });
+    expect(clock.timers()).toBe(1);
+    saver.dispose();
+    expect(clock.timers()).toBe(0);
+    await clock.advance(1000);
+    expect(saved()).toEqual([[0, '1']]);
+  });
+});

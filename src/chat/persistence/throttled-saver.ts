@@ -1,0 +1,140 @@
+/** The clock and the one-shot timer the saver waits with; injected so tests control time. */
+export interface SaverClock {
+  now(): number;
+  /** Calls `callback` once after `ms`; the returned function cancels it. */
+  startTimer(callback: () => void, ms: number): () => void;
+}
+
+export const systemClock: SaverClock = {
+  now: () => performance.now(),
+  startTimer(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+export interface ThrottledSaverOptions<T> {
+  readonly save: (value: T) => Promise<void>;
+  /** The shortest time between the starts of two saves. */
+  readonly intervalMs?: number;
+  readonly clock?: SaverClock;
+  /** Told about saves that failed in the background (default: `console.error`); `flush` rejects instead. */
+  readonly onError?: (error: unknown, value: T) => void;
+}
+
+export interface ThrottledSaver<T> {
+  /**
+   * Saves `value` (replacing any unsaved value with the same id) now if no save started in the last interval,
+   * else when the interval is over, with whatever is latest then.
+   */
+  schedule(value: T): void;
+  /** Saves what is waiting now, after the save under way; rejects if one of these saves fails. */
+  flush(): Promise<void>;
+  /** Forgets the unsaved value with this id, and waits for a save of it under way (before deleting it). */
+  discard(id: string): Promise<void>;
+  /** Stops the timer and forgets what is unsaved; `flush` first to keep it. */
+  dispose(): void;
+}
+
+interface Failure<T> {
+  readonly error: unknown;
+  readonly value: T;
+}
+
+export const DEFAULT_SAVE_INTERVAL_MS = 500;
+
+/**
+ * Saves values (conversations, by id) at most once per interval while they change quickly, as an answer
+ * streams: the first change is saved at once, later ones wait for the end of the interval and only the latest
+ * of them is saved. A crash then loses at most about an interval and a save of text.
+ */
+export function createThrottledSaver<T extends { readonly id: string }>({
+  save,
+  intervalMs = DEFAULT_SAVE_INTERVAL_MS,
+  clock = systemClock,
+  onError = (error) => console.error('Saving failed:', error),
+}: ThrottledSaverOptions<T>): ThrottledSaver<T> {
+  const waiting = new Map<string, T>();
+  // Failed values are retried with the next save of anything, never on their own: a full disk must not
+  // turn into a save every interval forever.
+  const failed = new Map<string, T>();
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let cancelTimer: (() => void) | undefined;
+  let running: Promise<Failure<T>[]> | undefined;
+
+  function stopTimer(): void {
+    cancelTimer?.();
+    cancelTimer = undefined;
+  }
+
+  function run(): Promise<Failure<T>[]> {
+    const batch = new Map([...failed, ...waiting]);
+    failed.clear();
+    waiting.clear();
+    lastStart = clock.now();
+    const saves = [...batch.values()].map((value) =>
+      save(value).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!waiting.has(value.id)) failed.set(value.id, value);
+          return { error, value };
+        },
+      ),
+    );
+    const done = Promise.all(saves).then((results) => {
+      running = undefined;
+      wake();
+      return results.filter((result) => result !== undefined);
+    });
+    running = done;
+    return done;
+  }
+
+  function wake(): void {
+    if (running || cancelTimer || waiting.size === 0) return;
+    const wait = lastStart + intervalMs - clock.now();
+    if (wait > 0) {
+      cancelTimer = clock.startTimer(() => {
+        cancelTimer = undefined;
+        wake();
+      }, wait);
+      return;
+    }
+    void run().then((failures) => {
+      for (const { error, value } of failures) onError(error, value);
+    });
+  }
+
+  async function settle(): Promise<void> {
+    // The end of one save can start the next (when the interval is already over); wait for that one too.
+    while (running) await running;
+  }
+
+  return {
+    schedule(value) {
+      waiting.set(value.id, value);
+      wake();
+    },
+
+    async flush() {
+      stopTimer();
+      await settle();
+      stopTimer();
+      if (waiting.size === 0 && failed.size === 0) return;
+      const [failure] = await run();
+      if (failure) throw failure.error;
+    },
+
+    async discard(id) {
+      waiting.delete(id);
+      failed.delete(id);
+      await settle();
+    },
+
+    dispose() {
+      stopTimer();
+      waiting.clear();
+      failed.clear();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { useRef, useState } from 'react';
+import type { BackupErrorCode } from '../../chat/persistence/backup';
+import { conversationToMarkdown } from '../../chat/persistence/markdown-export';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { useSettings } from '../settings-context';
+
+const smallButton =
+  'rounded-lg px-2 py-1 text-left text-xs text-stone-700 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-50 dark:text-stone-300 dark:hover:bg-stone-800';
+
+const backupErrorKeys: Record<BackupErrorCode, MessageKey> = {
+  'not-json': 'backup.error.not-json',
+  'not-a-backup': 'backup.error.not-a-backup',
+  'newer-version': 'backup.error.newer-version',
+  invalid: 'backup.error.invalid',
+};
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  // The click has handed the blob to the download before the next task.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+type Outcome =
+  | { readonly kind: 'imported'; readonly count: number }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** Backup of everything as JSON (export and checked import), and the current conversation as Markdown. */
+export function BackupControls() {
+  const { t } = useI18n();
+  const exportBackup = useChat((state) => state.exportBackup);
+  const importBackup = useChat((state) => state.importBackup);
+  const current = useChat((state) => state.current);
+  const locale = useSettings((state) => state.locale);
+  const theme = useSettings((state) => state.theme);
+  const setLocale = useSettings((state) => state.setLocale);
+  const setTheme = useSettings((state) => state.setTheme);
+  const input = useRef<HTMLInputElement>(null);
+  const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+
+  const onFile = async (file: File): Promise<void> => {
+    const result = await importBackup(await file.text());
+    if (!result.ok) {
+      setOutcome({
+        kind: 'failed',
+        message: `${t(backupErrorKeys[result.error.code])} (${result.error.detail})`,
+      });
+      return;
+    }
+    if (result.backup.settings.locale) setLocale(result.backup.settings.locale);
+    if (result.backup.settings.theme) setTheme(result.backup.settings.theme);
+    setOutcome({ kind: 'imported', count: result.backup.conversations.length });
+  };
+
+  return (
+    <div className="flex flex-col gap-0.5 border-t border-stone-200 pt-2 dark:border-stone-800">
+      <button
+        type="button"
+        className={smallButton}
+        onClick={() =>
+          void exportBackup({ locale, theme }).then((text) =>
+            download(`hangul-llama-backup-${today()}.json`, 'application/json', text),
+          )
+        }
+      >
+        {t('backup.export')}
+      </button>
+      <button type="button" className={smallButton} onClick={() => input.current?.click()}>
+        {t('backup.import')}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        data-testid="backup-input"
+        onChange={(event) => {
+          const file = event.currentTarget.files?.[0];
+          event.currentTarget.value = '';
+          if (file) void onFile(file);
+        }}
+      />
+      <button
+        type="button"
+        className={smallButton}
+        disabled={current.first === undefined}
+        onClick={() =>
+          download(
+            `${current.title || 'conversation'}.md`,
+            'text/markdown',
+            conversationToMarkdown(current, {
+              exportedAt: Date.now(),
+              labels: {
+                user: t('message.user'),
+                assistant: t('message.assistant'),
+                exportedAt: t('backup.exportedAt'),
+                stopped: t('message.stopped'),
+                interrupted: t('message.interrupted'),
+                failed: t('message.failed'),
+              },
+            }),
+          )
+        }
+      >
+        {t('backup.markdown')}
+      </button>
+      <div role="status" className="text-xs">
+        {outcome?.kind === 'imported' && (
+          <p className="px-2 text-teal-800 dark:text-teal-300">
+            {t('backup.imported', { count: outcome.count })}
+          </p>
+        )}
+      </div>
+      {outcome?.kind === 'failed' && (
+        <p role="alert" className="px-2 text-xs text-red-800 dark:text-red-300">
+          {outcome.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+import { useEffect, useId, useState } from 'react';
+import type { ConversationSummary } from '../../chat/chat-store';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+import { BackupControls } from './backup-controls';
+
+const itemButton =
+  'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800';
+
+function ConversationItem({ summary, onOpen }: { summary: ConversationSummary; onOpen: () => void }) {
+  const { t, locale } = useI18n();
+  const currentId = useChat((state) => state.current.id);
+  const openConversation = useChat((state) => state.openConversation);
+  const renameConversation = useChat((state) => state.renameConversation);
+  const deleteConversation = useChat((state) => state.deleteConversation);
+  const [renaming, setRenaming] = useState(false);
+  const [title, setTitle] = useState(summary.title);
+  const inputId = useId();
+  const current = summary.id === currentId;
+  const shownTitle = summary.title || t('conversations.untitled');
+  const date = new Date(summary.updatedAt).toLocaleDateString(locale === 'ko' ? 'ko-KR' : 'en-US', {
+    month: 'short',
+    day: 'numeric',
+  });
+
+  if (renaming) {
+    return (
+      <li>
+        <form
+          className="flex gap-1 px-2 py-1"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void renameConversation(summary.id, title);
+            setRenaming(false);
+          }}
+        >
+          <label htmlFor={inputId} className="sr-only">
+            {t('conversations.renameLabel')}
+          </label>
+          <input
+            id={inputId}
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setRenaming(false);
+            }}
+            className="min-w-0 flex-1 rounded-lg border border-stone-300 bg-white px-2 py-1 text-sm dark:border-stone-700 dark:bg-stone-900"
+          />
+          <button type="submit" className={itemButton}>
+            {t('conversations.save')}
+          </button>
+        </form>
+      </li>
+    );
+  }
+
+  return (
+    <li className={`group rounded-xl ${current ? 'bg-teal-50 dark:bg-teal-950' : ''}`}>
+      <button
+        type="button"
+        aria-current={current ? 'true' : undefined}
+        onClick={() => {
+          void openConversation(summary.id);
+          onOpen();
+        }}
+        className="block w-full rounded-xl px-3 pt-2 pb-1 text-left focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none"
+      >
+        <span className="block truncate text-sm font-medium">{shownTitle}</span>
+        <span className="block truncate text-xs text-stone-600 dark:text-stone-400">
+          {summary.snippet ?? date}
+        </span>
+      </button>
+      <div className="flex gap-1 px-2 pb-1">
+        <button
+          type="button"
+          aria-label={t('conversations.rename', { title: shownTitle })}
+          onClick={() => {
+            setTitle(summary.title);
+            setRenaming(true);
+          }}
+          className={itemButton}
+        >
+          {t('conversations.renameShort')}
+        </button>
+        <button
+          type="button"
+          aria-label={t('conversations.delete', { title: shownTitle })}
+          onClick={() => void deleteConversation(summary.id)}
+          className={itemButton}
+        >
+          {t('conversations.deleteShort')}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** The undo offer after a delete, for a few seconds. */
+function UndoDelete() {
+  const { t } = useI18n();
+  const deleted = useChat((state) => state.deleted);
+  const undoDelete = useChat((state) => state.undoDelete);
+  const [dismissed, setDismissed] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!deleted) return;
+    const timer = setTimeout(() => setDismissed(deleted.id), 10_000);
+    return () => clearTimeout(timer);
+  }, [deleted]);
+  const visible = deleted !== undefined && dismissed !== deleted.id;
+  return (
+    <div role="status" className="min-h-0">
+      {visible && (
+        <p className="m-2 flex items-center justify-between gap-2 rounded-xl bg-stone-800 px-3 py-2 text-sm text-white dark:bg-stone-200 dark:text-stone-900">
+          <span className="truncate">
+            {t('conversations.deleted', { title: deleted.title || t('conversations.untitled') })}
+          </span>
+          <button
+            type="button"
+            onClick={() => void undoDelete()}
+            className="shrink-0 rounded-lg px-2 py-1 font-semibold underline focus-visible:ring-2 focus-visible:ring-teal-400 focus-visible:outline-none"
+          >
+            {t('conversations.undo')}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** New conversation, search, and the saved conversations, newest first. */
+export function ConversationList({ onNavigate = () => undefined }: { onNavigate?: () => void }) {
+  const { t } = useI18n();
+  const conversations = useChat((state) => state.conversations);
+  const searchResults = useChat((state) => state.searchResults);
+  const newConversation = useChat((state) => state.newConversation);
+  const searchConversations = useChat((state) => state.searchConversations);
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const shown = searchResults ?? conversations;
+  return (
+    <nav aria-label={t('conversations.title')} className="flex h-full min-h-0 flex-col gap-2 p-3">
+      <button
+        type="button"
+        onClick={() => {
+          newConversation();
+          onNavigate();
+        }}
+        className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none"
+      >
+        {t('conversations.new')}
+      </button>
+      <label htmlFor={searchId} className="sr-only">
+        {t('conversations.search')}
+      </label>
+      <input
+        id={searchId}
+        type="search"
+        value={query}
+        placeholder={t('conversations.search')}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          void searchConversations(event.target.value);
+        }}
+        className="rounded-xl border border-stone-300 bg-white px-3 py-2 text-sm focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900"
+      />
+      {shown.length === 0 ? (
+        <p className="px-2 text-sm text-stone-600 dark:text-stone-400">
+          {searchResults ? t('conversations.noResults') : t('conversations.empty')}
+        </p>
+      ) : (
+        <ul className="min-h-0 flex-1 space-y-1 overflow-y-auto" aria-label={t('conversations.title')}>
+          {shown.map((summary) => (
+            <ConversationItem key={summary.id} summary={summary} onOpen={onNavigate} />
+          ))}
+        </ul>
+      )}
+      <UndoDelete />
+      <BackupControls />
+    </nav>
+  );
+}
