@@ -100,3 +100,21 @@ test('a full backup exports and imports; a foreign or broken file is refused and
     .click();
   await expect(chat.lastAnswerText()).toHaveText('백업할 대화');
 });
+
+test('an answer streaming when the page reloads is kept up to its last second and marked interrupted', async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 20, loadMs: 50 });
+  const long = '저장되는 답변입니다. '.repeat(60);
+  await chat.ask(`/echo ${long}`);
+  await expect.poll(async () => (await chat.lastAnswerText().textContent())?.length ?? 0).toBeGreaterThan(60);
+  await page.waitForTimeout(1200);
+  const shownBeforeReload = (await chat.lastAnswerText().textContent()) ?? '';
+  await page.reload();
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'stopped');
+  const kept = (await chat.lastAnswerText().textContent()) ?? '';
+  expect(long.startsWith(kept)).toBe(true);
+  // Saved at least every half second: at most about a second of text is lost (50 pieces of 3 characters).
+  expect(kept.length).toBeGreaterThan(shownBeforeReload.length - 150);
+});
