@@ -19,6 +19,8 @@ export function composeApp(): ChatStore {
   });
   void store.getState().checkDevice();
   void store.getState().restore();
+  // The last throttled save of a streaming answer, written before the page goes away.
+  addEventListener('pagehide', () => void store.getState().flushSaves());
   return store;
 }
 

@@ -12,6 +12,7 @@ import {
   type ExchangeVersion,
 } from './conversation';
 import { exportBackup, parseBackup, type BackupSettings, type ParsedBackup } from './persistence/backup';
+import { createThrottledSaver } from './persistence/throttled-saver';
 import type { AnswerState, ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
 
 /** A conversation as the list shows it. */
@@ -58,6 +59,8 @@ export interface ConversationSlice {
   readonly deleted: Conversation | undefined;
   readonly searchResults: readonly ConversationSummary[] | undefined;
 
+  /** Writes whatever is waiting to be saved (the page is being hidden or closed). */
+  readonly flushSaves: () => Promise<void>;
   /** Reads the saved conversations and opens the latest. */
   readonly restore: () => Promise<void>;
   /** Sends a user message and starts streaming its answer; anything but `sent` leaves the text unused. */
@@ -156,9 +159,6 @@ export function createConversationSlice({
     let generation:
       | { readonly conversationId: string; readonly depth: number; readonly controller: AbortController }
       | undefined;
-    let lastSave = 0;
-    let saveTimer: ReturnType<typeof setTimeout> | undefined;
-
     const blank = (): Conversation => ({
       id: newId(),
       title: '',
@@ -172,28 +172,35 @@ export function createConversationSlice({
     const show = (conversation: Conversation): void =>
       set({ current: conversation, messages: toMessages(conversation), sampling: conversation.sampling });
 
-    async function save(conversation: Conversation): Promise<void> {
-      if (!repository || conversation.first === undefined) return;
-      lastSave = now();
-      await repository.put(conversation).catch(() => undefined);
-      const conversations = await repository.list().catch(() => get().conversations);
-      set({ conversations });
-    }
+    const refreshList = async (): Promise<void> => {
+      const conversations = await repository?.list().catch(() => undefined);
+      if (conversations) set({ conversations });
+    };
+    // The first change is written at once, later ones at most every `saveEveryMs`, always the latest.
+    const saver =
+      repository &&
+      createThrottledSaver<Conversation>({
+        save: async (conversation) => {
+          await repository.put(conversation);
+          await refreshList();
+        },
+        intervalMs: saveEveryMs,
+        onError: (error) =>
+          set({
+            notice: { kind: 'not-saved', detail: error instanceof Error ? error.message : String(error) },
+          }),
+      });
 
-    /** Saves at most every `saveEveryMs` while an answer streams, always ending with the latest state. */
+    /** Saves the current conversation soon (throttled); nothing is saved before its first message. */
     function saveSoon(): void {
-      if (saveTimer !== undefined) return;
-      const wait = Math.max(saveEveryMs - (now() - lastSave), 0);
-      saveTimer = setTimeout(() => {
-        saveTimer = undefined;
-        void save(get().current);
-      }, wait);
+      const { current } = get();
+      if (current.first !== undefined) saver?.schedule(current);
     }
 
-    function saveNow(): void {
-      if (saveTimer !== undefined) clearTimeout(saveTimer);
-      saveTimer = undefined;
-      void save(get().current);
+    /** Saves the current conversation and waits for it to be written. */
+    async function saveNow(): Promise<void> {
+      saveSoon();
+      await saver?.flush().catch(() => undefined);
     }
 
     const change = (update: (conversation: Conversation) => Conversation): void =>
@@ -274,7 +281,7 @@ export function createConversationSlice({
       }
       updateAnswer(depth, ({ content, createdAt }) => ({ content, createdAt, ...answer }));
       set({ status: 'ready' });
-      saveNow();
+      void saveNow();
       // The conversation stays; the model has to come back before the next answer.
       if (answer.status === 'failed' && modelGoneCodes.has(answer.error.code)) {
         set({ model: { kind: 'failed', error: answer.error } });
@@ -322,6 +329,10 @@ export function createConversationSlice({
       deleted: undefined,
       searchResults: undefined,
 
+      async flushSaves() {
+        await saver?.flush().catch(() => undefined);
+      },
+
       async restore() {
         if (!repository) return;
         const conversations = await repository.list().catch(() => []);
@@ -368,7 +379,7 @@ export function createConversationSlice({
               : exchange,
           ),
         );
-        saveNow();
+        void saveNow();
       },
 
       stop() {
@@ -381,7 +392,7 @@ export function createConversationSlice({
 
       setSampling(update) {
         change((conversation) => ({ ...conversation, sampling: { ...conversation.sampling, ...update } }));
-        saveNow();
+        void saveNow();
       },
 
       setSeed(seed) {
@@ -389,12 +400,12 @@ export function createConversationSlice({
           const { seed: _dropped, ...rest } = conversation.sampling;
           return { ...conversation, sampling: seed === undefined ? rest : { ...rest, seed } };
         });
-        saveNow();
+        void saveNow();
       },
 
       resetSampling() {
         change((conversation) => ({ ...conversation, sampling: MODEL_CARD_SAMPLING }));
-        saveNow();
+        void saveNow();
       },
 
       newConversation() {
@@ -418,11 +429,14 @@ export function createConversationSlice({
         if (trimmed === '') return;
         if (id === get().current.id) {
           show({ ...get().current, title: trimmed });
-          await save(get().current);
+          await saveNow();
           return;
         }
         const conversation = await repository?.get(id).catch(() => undefined);
-        if (conversation) await save({ ...conversation, title: trimmed });
+        if (conversation) {
+          saver?.schedule({ ...conversation, title: trimmed });
+          await saver?.flush().catch(() => undefined);
+        }
       },
 
       async deleteConversation(id) {
@@ -433,6 +447,8 @@ export function createConversationSlice({
           get().stop();
           show(blank());
         }
+        // A save still waiting must not bring the conversation back.
+        await saver?.discard(id);
         await repository?.delete(id).catch(() => undefined);
         const conversations =
           (await repository?.list().catch(() => undefined)) ?? get().conversations.filter((c) => c.id !== id);
@@ -443,12 +459,13 @@ export function createConversationSlice({
         const { deleted } = get();
         if (!deleted) return;
         set({ deleted: undefined });
-        await save(deleted);
+        saver?.schedule(deleted);
+        await saver?.flush().catch(() => undefined);
         if (get().current.first === undefined) show(deleted);
       },
 
       async exportBackup(settings) {
-        if (get().current.first !== undefined) await save(get().current);
+        await saveNow();
         const conversations = (await repository?.all()) ?? (get().current.first ? [get().current] : []);
         return exportBackup(conversations, settings, now());
       },
@@ -456,6 +473,7 @@ export function createConversationSlice({
       async importBackup(text) {
         const parsed = parseBackup(text);
         if (!parsed.ok || !repository) return parsed;
+        await saver?.flush().catch(() => undefined);
         const saved = await repository.all();
         const incoming = new Set(parsed.backup.conversations.map((conversation) => conversation.id));
         await repository.replaceAll([

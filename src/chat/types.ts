@@ -68,4 +68,7 @@ export type ChatStatus = 'ready' | 'submitted' | 'streaming';
 export type SendOutcome = 'sent' | 'empty' | 'busy' | 'model-not-ready';
 
 /** Something the composer tells the user about the last message it tried to send. */
-export type ComposerNotice = { readonly kind: 'too-long'; readonly detail: string };
+export type ComposerNotice =
+  | { readonly kind: 'too-long'; readonly detail: string }
+  /** The conversation could not be written (a full disk, say); it stays on screen. */
+  | { readonly kind: 'not-saved'; readonly detail: string };

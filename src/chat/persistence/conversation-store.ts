@@ -95,7 +95,7 @@ export class ConversationStoreError extends Error {
   }
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -106,7 +106,7 @@ function transactionError(error: unknown, mode: IDBTransactionMode): Conversatio
       : mode === 'readonly'
         ? 'read-failed'
         : 'write-failed';
-  return new ConversationStoreError(code, describe(error), { cause: error });
+  return new ConversationStoreError(code, describeError(error), { cause: error });
 }
 
 /** Opens the database, bringing it from whatever version it has to the last version of `migrations`. */
@@ -124,7 +124,7 @@ export function openConversationDatabase(
     try {
       request = factory.open(DATABASE_NAME, version);
     } catch (error) {
-      reject(new ConversationStoreError('unavailable', describe(error), { cause: error }));
+      reject(new ConversationStoreError('unavailable', describeError(error), { cause: error }));
       return;
     }
     let migrationError: unknown;
@@ -154,7 +154,7 @@ export function openConversationDatabase(
           : request.error?.name === 'AbortError'
             ? 'migration-failed'
             : 'unavailable';
-      reject(new ConversationStoreError(code, describe(error), { cause: error }));
+      reject(new ConversationStoreError(code, describeError(error), { cause: error }));
     };
     // `blocked` (an older tab does not let go) needs nothing: the request waits until that tab closes.
   });

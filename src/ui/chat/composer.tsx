@@ -84,7 +84,9 @@ export function Composer() {
       </div>
       {notice && (
         <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">
-          {t('composer.tooLong')}
+          {notice.kind === 'too-long'
+            ? t('composer.tooLong')
+            : `${t('composer.notSaved')} (${notice.detail})`}
         </p>
       )}
       <p id={hintId} className="mx-auto mt-1.5 max-w-3xl px-1 text-xs text-stone-600 dark:text-stone-400">

@@ -1,0 +1,132 @@
+import { useId, useState } from 'react';
+import type { AssistantMessage, UserMessage } from '../../chat/types';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+
+const actionButton =
+  'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-40 dark:text-stone-400 dark:hover:bg-stone-800';
+
+/** "‹ 2 / 3 ›": browse the versions an exchange has had (edits and regenerations). */
+export function VersionSwitcher({ message }: { message: UserMessage }) {
+  const { t } = useI18n();
+  const selectVersion = useChat((state) => state.selectVersion);
+  const busy = useChat((state) => state.status !== 'ready');
+  if (message.versionCount < 2) return null;
+  const { depth, selectedVersion: selected, versionCount: count } = message;
+  return (
+    <div
+      className="flex items-center gap-1 text-xs text-stone-600 dark:text-stone-400"
+      data-testid="version-switcher"
+    >
+      <button
+        type="button"
+        aria-label={t('message.previousVersion')}
+        disabled={busy || selected === 0}
+        onClick={() => selectVersion(depth, selected - 1)}
+        className={actionButton}
+      >
+        ‹
+      </button>
+      <span aria-live="polite">{t('message.version', { index: selected + 1, count })}</span>
+      <button
+        type="button"
+        aria-label={t('message.nextVersion')}
+        disabled={busy || selected === count - 1}
+        onClick={() => selectVersion(depth, selected + 1)}
+        className={actionButton}
+      >
+        ›
+      </button>
+    </div>
+  );
+}
+
+/** Edit a question and send it again; the old question and its answer stay as a version. */
+export function QuestionEditor({ message, onDone }: { message: UserMessage; onDone: () => void }) {
+  const { t } = useI18n();
+  const editAndResend = useChat((state) => state.editAndResend);
+  const [text, setText] = useState(message.content);
+  const id = useId();
+  return (
+    <form
+      className="flex w-full max-w-[85%] flex-col gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (editAndResend(message.depth, text) === 'sent') onDone();
+      }}
+    >
+      <label htmlFor={id} className="sr-only">
+        {t('message.editLabel')}
+      </label>
+      <textarea
+        id={id}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onDone();
+        }}
+        rows={3}
+        className="w-full rounded-2xl border border-stone-300 bg-white px-4 py-2.5 text-stone-900 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
+      />
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onDone} className={actionButton}>
+          {t('message.cancelEdit')}
+        </button>
+        <button
+          type="submit"
+          disabled={text.trim() === ''}
+          className="rounded-lg bg-teal-700 px-3 py-1 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-50"
+        >
+          {t('message.resend')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function QuestionActions({ message, onEdit }: { message: UserMessage; onEdit: () => void }) {
+  const { t } = useI18n();
+  const busy = useChat((state) => state.status !== 'ready' || state.model.kind !== 'ready');
+  return (
+    <div className="flex items-center justify-end gap-1">
+      <VersionSwitcher message={message} />
+      <button type="button" disabled={busy} onClick={onEdit} className={actionButton}>
+        {t('message.edit')}
+      </button>
+    </div>
+  );
+}
+
+/** Copy and regenerate, under a finished answer. */
+export function AnswerActions({ message }: { message: AssistantMessage }) {
+  const { t } = useI18n();
+  const regenerate = useChat((state) => state.regenerate);
+  const busy = useChat((state) => state.status !== 'ready' || state.model.kind !== 'ready');
+  const [copied, setCopied] = useState(false);
+  if (message.status === 'pending' || message.status === 'streaming') return null;
+  return (
+    <div className="mt-1 flex gap-1">
+      <button
+        type="button"
+        disabled={message.content === ''}
+        onClick={() =>
+          void navigator.clipboard.writeText(message.content).then(() => {
+            setCopied(true);
+            setTimeout(() => setCopied(false), 2000);
+          })
+        }
+        className={actionButton}
+      >
+        {copied ? t('message.copied') : t('message.copy')}
+      </button>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => regenerate(message.depth)}
+        className={actionButton}
+      >
+        {t('message.regenerate')}
+      </button>
+    </div>
+  );
+}
