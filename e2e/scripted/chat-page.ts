@@ -10,7 +10,7 @@ export class ChatPage {
 
   constructor(readonly page: Page) {
     this.input = page.getByRole('textbox', { name: '메시지 입력' });
-    this.send = page.getByRole('button', { name: '보내기' });
+    this.send = page.getByRole('button', { name: '보내기', exact: true });
     this.stop = page.getByRole('button', { name: '답변 중지' });
     this.answers = page.locator('li[data-role="assistant"]');
     this.userMessages = page.locator('li[data-role="user"]').getByTestId('message-text');

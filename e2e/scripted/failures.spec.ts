@@ -12,13 +12,19 @@ test('a failed load is explained in Korean, and retry loads the model', async ({
   await expect(page.getByRole('button', { name: '다시 시도' })).toBeVisible();
 });
 
-test('loading shows a progress bar and can be cancelled', async ({ page }) => {
+test('loading shows the phase, MB, speed and time left, the storage protection, and can be cancelled', async ({
+  page,
+}) => {
   const chat = new ChatPage(page);
   await chat.goto({ loadMs: 20_000 });
   await page.getByRole('button', { name: '모델 불러오기' }).click();
   const bar = page.getByRole('progressbar', { name: '모델 불러오기 진행률' });
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
-  await expect(page.getByText(/[\d,]+ \/ 4,000 MB/)).toBeVisible();
+  await expect(page.getByText('내려받는 중')).toBeVisible();
+  const details = page.getByTestId('load-details');
+  await expect(details).toContainText(/[\d,]+ \/ 4,000 MB/);
+  await expect(details).toContainText(/[\d.,]+ MB\/초 · 약 \d+초 남음/);
+  await expect(page.getByText(/저장소 보호 (켜짐|꺼짐)/)).toBeVisible();
   await page.getByRole('button', { name: '취소' }).click();
   await expect(page.getByRole('button', { name: '모델 불러오기' })).toBeVisible();
   await expect(page.getByTestId('model-status')).toContainText('모델 꺼짐');
