@@ -3,8 +3,9 @@ import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { benchBundle } from './bench/bundle';
 import { benchLogits } from './bench/logits';
+import { benchStreaming } from './bench/streaming';
 
-const sections: (() => string | Promise<string>)[] = [() => benchBundle('dist'), benchLogits];
+const sections: (() => string | Promise<string>)[] = [() => benchBundle('dist'), benchLogits, benchStreaming];
 
 const results: string[] = [];
 for (const section of sections) results.push(await section());

@@ -1,6 +1,23 @@
-import type { AssistantMessage, ChatMessage } from '../../chat/types';
+import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
+import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
+import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
+
+type AnswerProps = { readonly text: string; readonly streaming?: boolean };
+
+function PlainAnswer({ text }: AnswerProps) {
+  return <p className="break-keep whitespace-pre-wrap">{text}</p>;
+}
+
+// marked, DOMPurify and highlight.js would take the page past its 150 KB budget; they arrive with the first
+// answer, which shows as plain text until then (and stays so if the chunk cannot be loaded).
+const MarkdownView = lazy((): Promise<{ default: ComponentType<AnswerProps> }> =>
+  import('../markdown/markdown-view').then(
+    (module) => ({ default: module.MarkdownView }),
+    () => ({ default: PlainAnswer }),
+  ),
+);
 
 function AnswerFooter({ message }: { message: AssistantMessage }) {
   const { t, formatNumber } = useI18n();
@@ -14,7 +31,9 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
       return (
         <p className="mt-2 flex flex-wrap gap-x-3 text-xs text-stone-600 dark:text-stone-400">
           {message.status === 'stopped' && (
-            <span className="font-medium text-amber-800 dark:text-amber-300">{t('message.stopped')}</span>
+            <span className="font-medium text-amber-800 dark:text-amber-300">
+              {message.interrupted ? t('message.interrupted') : t('message.stopped')}
+            </span>
           )}
           {message.status === 'complete' && message.truncated && <span>{t('message.truncated')}</span>}
           {message.droppedTurns > 0 && <span>{t('message.dropped', { count: message.droppedTurns })}</span>}
@@ -39,37 +58,59 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
   }
 }
 
-export function MessageView({ message }: { message: ChatMessage }) {
+type MessageViewProps = { readonly message: ChatMessage };
+
+/**
+ * The store derives every message object again on each token, so identity says nothing; the fields do. Without
+ * this, each token renders every earlier message and its footer (whose number formatting is not cheap) again.
+ */
+function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
+  const keys = Object.keys(after.message) as (keyof ChatMessage)[];
+  return (
+    keys.length === Object.keys(before.message).length &&
+    keys.every((key) => Object.is(before.message[key], after.message[key]))
+  );
+}
+
+function QuestionView({ message }: { message: UserMessage }) {
   const { t } = useI18n();
-  if (message.role === 'user') {
-    return (
-      <li className="flex justify-end" data-role="user">
-        <div className="max-w-[85%] rounded-2xl rounded-br-md bg-teal-700 px-4 py-2.5 text-white">
-          <span className="sr-only">{t('message.user')}: </span>
-          <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
-            {message.content}
-          </p>
-        </div>
-      </li>
-    );
-  }
+  const [editing, setEditing] = useState(false);
+  return (
+    <li className="flex flex-col items-end gap-1" data-role="user">
+      {editing ? (
+        <QuestionEditor message={message} onDone={() => setEditing(false)} />
+      ) : (
+        <>
+          <div className="max-w-[85%] rounded-2xl rounded-br-md bg-teal-700 px-4 py-2.5 text-white">
+            <span className="sr-only">{t('message.user')}: </span>
+            <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
+              {message.content}
+            </p>
+          </div>
+          <QuestionActions message={message} onEdit={() => setEditing(true)} />
+        </>
+      )}
+    </li>
+  );
+}
+
+export const MessageView = memo(function MessageView({ message }: MessageViewProps) {
+  const { t } = useI18n();
+  if (message.role === 'user') return <QuestionView message={message} />;
   return (
     <li className="flex justify-start" data-role="assistant" data-status={message.status}>
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
         {message.content !== '' && (
-          <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
-            {message.content}
-            {message.status === 'streaming' && (
-              <span
-                aria-hidden="true"
-                className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-teal-600 align-middle"
-              />
-            )}
-          </p>
+          <div data-testid="message-text">
+            <Suspense fallback={<PlainAnswer text={message.content} />}>
+              <MarkdownView text={message.content} streaming={message.status === 'streaming'} />
+            </Suspense>
+          </div>
         )}
         <AnswerFooter message={message} />
+        <AnswerActions message={message} />
       </div>
     </li>
   );
-}
+}, sameMessage);

@@ -1,0 +1,163 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSettingsStore } from '../../chat/settings-store';
+import { I18nProvider } from '../i18n/i18n';
+import { SettingsProvider } from '../settings-context';
+import { MarkdownView } from './markdown-view';
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+function withI18n(children: ReactNode, locale: 'ko' | 'en' = 'ko'): ReactNode {
+  const settings = createSettingsStore({
+    getItem: () => JSON.stringify({ state: { locale, theme: 'light' }, version: 1 }),
+    setItem: () => undefined,
+    removeItem: () => undefined,
+  });
+  return (
+    <SettingsProvider store={settings}>
+      <I18nProvider>{children}</I18nProvider>
+    </SettingsProvider>
+  );
+}
+
+/** Pieces of three code points, as the scripted engine streams an `/echo` answer. */
+const pieces = (text: string): string[] => {
+  const points = Array.from(text);
+  return Array.from({ length: Math.ceil(points.length / 3) }, (_, index) =>
+    points.slice(index * 3, index * 3 + 3).join(''),
+  );
+};
+
+const answer = [
+  '## 파이썬으로 합계 구하기',
+  '',
+  '리스트의 합은 `sum`으로 구합니다. 자세한 내용은 [문서](https://docs.python.org/ko/3/)를 보세요.',
+  '',
+  '- 빈 리스트의 합은 0입니다.',
+  '- 실수도 더할 수 있습니다.',
+  '',
+  '```python',
+  'numbers = [1, 2, 3]',
+  'print(sum(numbers))  # 6',
+  '```',
+  '',
+  '| 입력 | 결과 |',
+  '| --- | ---: |',
+  '| [1, 2, 3] | 6 |',
+  '',
+  '> 참고: 문자열은 `join`을 씁니다.',
+  '',
+  '끝입니다.',
+].join('\n');
+
+describe('MarkdownView', () => {
+  it('renders only the growing last block again as an answer streams in', () => {
+    const renders = new Map<string, number>();
+    let renderedThisToken: string[] = [];
+    const onBlockCommit = (id: string): void => {
+      renders.set(id, (renders.get(id) ?? 0) + 1);
+      renderedThisToken.push(id);
+    };
+    let text = '';
+    const view = render(withI18n(<MarkdownView text={text} streaming onBlockCommit={onBlockCommit} />));
+    const root = view.container.querySelector('.markdown');
+    const tokens = pieces(answer);
+    for (const piece of tokens) {
+      text += piece;
+      renderedThisToken = [];
+      view.rerender(withI18n(<MarkdownView text={text} streaming onBlockCommit={onBlockCommit} />));
+      const count = root?.querySelectorAll('.md-block').length ?? 0;
+      // The last block grows; the one before it renders once more when a blank line closes it.
+      for (const id of renderedThisToken) expect(Number(id)).toBeGreaterThanOrEqual(count - 2);
+    }
+    const blocks = root?.querySelectorAll('.md-block').length ?? 0;
+    expect(blocks).toBe(7);
+    const total = [...renders.values()].reduce((sum, count) => sum + count, 0);
+    // Re-rendering everything would cost about blocks × tokens / 2 block renders.
+    expect(total).toBeLessThan(tokens.length + 2 * blocks);
+    // The heading took five pieces; it rendered for those and not once after.
+    expect(renders.get('0')).toBeLessThanOrEqual(6);
+  });
+
+  it('ends with the same DOM as rendering the finished answer at once', () => {
+    let text = '';
+    const view = render(withI18n(<MarkdownView text={text} streaming />));
+    for (const piece of pieces(answer)) {
+      text += piece;
+      view.rerender(withI18n(<MarkdownView text={text} streaming />));
+    }
+    view.rerender(withI18n(<MarkdownView text={text} />));
+    const streamed = view.container.innerHTML;
+    cleanup();
+    const once = render(withI18n(<MarkdownView text={answer} />));
+    expect(streamed).toBe(once.container.innerHTML);
+    expect(once.container.querySelectorAll('.code-block')).toHaveLength(1);
+  });
+
+  it('shows an unterminated fence as a code block in progress, never as a paragraph of backticks', () => {
+    const source = '예시입니다:\n\n```js\nconst 인사 = "안녕";\nconsole.log(인사);\n';
+    let text = '';
+    const view = render(withI18n(<MarkdownView text={text} streaming />));
+    const root = view.container.querySelector('.markdown');
+    for (const piece of pieces(source)) {
+      text += piece;
+      view.rerender(withI18n(<MarkdownView text={text} streaming />));
+      for (const paragraph of root?.querySelectorAll('p') ?? [])
+        expect(paragraph.textContent).not.toContain('`');
+      if (text.includes('```js\n')) expect(root?.querySelector('.code-block pre code')).not.toBeNull();
+    }
+    expect(root?.querySelector('.code-block code')?.textContent).toBe(
+      'const 인사 = "안녕";\nconsole.log(인사);',
+    );
+    expect(root?.querySelector('.code-language')?.textContent).toBe('js');
+    expect(root?.hasAttribute('data-streaming')).toBe(true);
+  });
+
+  it('shows the text of a plain answer unchanged', () => {
+    const text = '줄바꿈도\n그대로 🙂 ### 응답: <b>굵게</b>  끝';
+    const view = render(withI18n(<MarkdownView text={text} />));
+    expect(view.container.querySelector('.markdown')?.textContent).toBe(text);
+    expect(view.container.querySelector('b')).toBeNull();
+  });
+
+  it('copies a code block, says so, and goes back to its label', async () => {
+    vi.useFakeTimers();
+    const writeText = vi.fn<(text: string) => Promise<void>>(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(withI18n(<MarkdownView text={'```bash\nnpm start\n```\n\n```\n둘째\n```'} />));
+    const buttons = screen.getAllByRole('button', { name: '코드 복사' });
+    expect(buttons).toHaveLength(2);
+    await act(async () => {
+      fireEvent.click(buttons[1] as HTMLElement);
+      await Promise.resolve();
+    });
+    expect(writeText).toHaveBeenCalledWith('둘째');
+    expect(buttons[1]?.textContent).toBe('복사됨');
+    expect(screen.getByRole('status').textContent).toBe('복사됨');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2000);
+    });
+    expect(buttons[1]?.textContent).toBe('코드 복사');
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('says so when the clipboard refuses, and speaks English when the settings say so', async () => {
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: () => Promise.reject(new Error('denied')) },
+      configurable: true,
+    });
+    render(withI18n(<MarkdownView text={'```\nx\n```'} />, 'en'));
+    const button = screen.getByRole('button', { name: 'Copy code' });
+    await act(async () => {
+      fireEvent.click(button);
+      await Promise.resolve();
+    });
+    expect(button.textContent).toBe('Could not copy');
+    expect(screen.getByRole('status').textContent).toBe('Could not copy');
+  });
+});
