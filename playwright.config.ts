@@ -30,6 +30,17 @@ export const brokenModelServers = {
 /** The same end-to-end build served from a nested path, as a project page on a static host would be. */
 const NESTED_PORT = 4175;
 export const NESTED_URL = `http://localhost:${NESTED_PORT}/deep/nested/app/`;
+/**
+ * The PWA tests' own servers: a service worker outlives its page, so these origins are kept apart from
+ * the other projects'. The end-to-end build from the root and from a nested path, and the production build.
+ * e2e/pwa/update.spec.ts starts its own servers (a build it can update) from port 4183 up.
+ */
+const PWA_PORT = 4180;
+export const PWA_URL = `http://localhost:${PWA_PORT}/`;
+const PWA_NESTED_PORT = 4181;
+export const PWA_NESTED_URL = `http://localhost:${PWA_NESTED_PORT}/deep/nested/app/`;
+const PWA_REAL_PORT = 4182;
+export const PWA_REAL_URL = `http://localhost:${PWA_REAL_PORT}/`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -67,6 +78,15 @@ export default defineConfig({
       testMatch: 'scripted/**/*.spec.ts',
       use: { baseURL: `http://localhost:${SCRIPTED_PORT}/` },
     },
+    {
+      name: 'pwa',
+      testMatch: 'pwa/**/*.spec.ts',
+      use: {
+        baseURL: PWA_URL,
+        // For the production build's device check offline; the scripted build ignores the adapter.
+        launchOptions: { executablePath: browser.path, args: [...quietChromium, '--enable-unsafe-webgpu'] },
+      },
+    },
   ],
   webServer: [
     {
@@ -82,6 +102,21 @@ export default defineConfig({
     {
       command: `node scripts/serve.mjs dist --port ${REAL_PORT} --quiet`,
       url: REAL_URL,
+      reuseExistingServer: !process.env['CI'],
+    },
+    {
+      command: `node scripts/serve.mjs dist-e2e --port ${PWA_PORT} --quiet`,
+      url: PWA_URL,
+      reuseExistingServer: !process.env['CI'],
+    },
+    {
+      command: `node scripts/serve.mjs dist-e2e --port ${PWA_NESTED_PORT} --base /deep/nested/app/ --quiet`,
+      url: PWA_NESTED_URL,
+      reuseExistingServer: !process.env['CI'],
+    },
+    {
+      command: `node scripts/serve.mjs dist --port ${PWA_REAL_PORT} --quiet`,
+      url: PWA_REAL_URL,
       reuseExistingServer: !process.env['CI'],
     },
     ...Object.entries(brokenModelServers).map(([fixture, port]) => ({

@@ -4,6 +4,9 @@ import { composeApp, composeSettings } from './app/compose';
 import { App } from './ui/app';
 import { ChatStoreProvider } from './ui/chat-store-context';
 import { I18nProvider } from './ui/i18n/i18n';
+import { PwaProvider } from './pwa/pwa-context';
+import { startPwa } from './pwa/start-pwa';
+import { UpdatePrompt } from './pwa/update-prompt';
 import { applyTheme, SettingsProvider, ThemeController } from './ui/settings-context';
 import './ui/styles.css';
 
@@ -13,6 +16,8 @@ if (!root) throw new Error('index.html has no #root element.');
 const settings = composeSettings();
 // Before the first paint, so a dark theme never flashes light.
 applyTheme(settings.getState().theme);
+// Before the first render: the browser's install offer can come early.
+const pwa = startPwa();
 
 createRoot(root).render(
   <StrictMode>
@@ -20,7 +25,10 @@ createRoot(root).render(
       <ThemeController />
       <I18nProvider>
         <ChatStoreProvider store={composeApp()}>
-          <App />
+          <PwaProvider value={pwa}>
+            <App />
+            <UpdatePrompt />
+          </PwaProvider>
         </ChatStoreProvider>
       </I18nProvider>
     </SettingsProvider>

@@ -1,5 +1,7 @@
 import { useRef, type RefObject } from 'react';
 import { useChat } from './chat-store-context';
+import { InstallButton } from '../pwa/install-button';
+import { ShareButton } from '../pwa/share-button';
 import { ConversationList } from './conversations/conversation-list';
 import { Composer } from './chat/composer';
 import { MessageList } from './chat/message-list';
@@ -47,6 +49,8 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
         {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
         {model.kind === 'ready' && model.offline && <span>· {t('model.status.offline')}</span>}
       </p>
+      <InstallButton />
+      <ShareButton />
       <SamplingSettings />
       <button
         type="button"
