@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { findChromium } from './e2e/browser';
+import { findChromium, QUIET_CHROMIUM_ARGS } from './e2e/browser';
 
 const browser = findChromium();
 if ('problem' in browser) {
@@ -7,15 +7,7 @@ if ('problem' in browser) {
   process.exit(1);
 }
 
-/** Flags that keep Chromium from reaching for the network on a machine that has none. */
-const quietChromium = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const quietChromium = [...QUIET_CHROMIUM_ARGS];
 
 const SCRIPTED_PORT = 4174;
 /** The production build with the real web-llm worker, with no model files (every model file is a 404)… */

@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
+/** Flags that keep Chromium from reaching for the network on a machine that has none. */
+export const QUIET_CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 /** Environment variable that names the Chromium or Chrome binary to test with. */
 export const BROWSER_ENV = 'CHROMIUM_PATH';
 

@@ -15,7 +15,8 @@ test('without WebGPU the real worker’s preflight explains it before anything i
   await page.waitForTimeout(300);
   requests.expectAllLocal();
   expect(requests.urls.filter((url) => url.includes('/models/'))).toEqual([]);
-  // The device check needs no engine: web-llm's chunk is not even fetched.
+  // The device check needs no engine: the page and its worker never fetch web-llm's chunk for it (the
+  // service worker may precache it in the background, which page requests do not include).
   expect(requests.urls.filter((url) => url.includes('web-llm-engine'))).toEqual([]);
 });
 

@@ -4,7 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { findChromium } from '../../e2e/browser';
+import { findChromium, QUIET_CHROMIUM_ARGS } from '../../e2e/browser';
 
 const PORT = 4195;
 const BASE_URL = `http://localhost:${PORT}/`;
@@ -15,14 +15,7 @@ const TOKEN_DELAY_MS = 10;
 /** The target: no main-thread task over 50 ms while the answer streams (the Long Tasks threshold). */
 const TASK_BUDGET_MS = 50;
 
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const chromiumFlags = [...QUIET_CHROMIUM_ARGS];
 
 const sections = [
   (n: number) =>
