@@ -53,8 +53,11 @@ const test = base.extend<{ site: Site }>({
   },
 });
 
-/** About 100 pieces at 100 ms: an answer that outlasts every check made while it streams. */
-const LONG_ECHO = '새 버전은 답변이 끝날 때까지 기다립니다. '.repeat(12).trim();
+/**
+ * About 300 pieces at 100 ms: an answer that outlasts every check made while it streams, however loaded the
+ * machine is (at 100 pieces a busy CI machine once finished it first); the tests stop it themselves.
+ */
+const LONG_ECHO = '새 버전은 답변이 끝날 때까지 기다립니다. '.repeat(40).trim();
 const SLOW = { loadMs: 50, tokenDelayMs: 100 };
 
 /** Marks the current document, to tell whether the page has reloaded since. */

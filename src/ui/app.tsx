@@ -37,17 +37,21 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
         <span aria-hidden="true">☰</span>
       </button>
       <div className="min-w-0 flex-1">
-        <h1 className="text-lg leading-tight font-bold">{t('app.title')}</h1>
-        <p className="truncate text-xs text-stone-600 dark:text-stone-400">{t('app.tagline')}</p>
+        <h1 className="text-lg leading-tight font-bold whitespace-nowrap">{t('app.title')}</h1>
+        <p className="hidden truncate text-xs text-stone-600 sm:block dark:text-stone-400">
+          {t('app.tagline')}
+        </p>
       </div>
       <p
-        className="flex items-center gap-2 text-sm text-stone-700 dark:text-stone-300"
+        className="flex items-center gap-2 text-sm whitespace-nowrap text-stone-700 dark:text-stone-300"
         data-testid="model-status"
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
         <span className="hidden sm:inline">{t('model.name')} · </span>
         {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
-        {model.kind === 'ready' && model.offline && <span>· {t('model.status.offline')}</span>}
+        {model.kind === 'ready' && model.offline && (
+          <span className="hidden sm:inline">· {t('model.status.offline')}</span>
+        )}
       </p>
       <InstallButton />
       <ShareButton />
@@ -57,7 +61,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
         lang={locale === 'ko' ? 'en' : 'ko'}
         aria-label={t('app.languageLabel')}
         onClick={() => setLocale(locale === 'ko' ? 'en' : 'ko')}
-        className="rounded-lg px-2 py-1 text-sm text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+        className="hidden rounded-lg px-2 py-1 text-sm text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none sm:inline-block dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
       >
         {t('app.language')}
       </button>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';
@@ -18,7 +18,7 @@ export function MessageList() {
 
   // Follows the answer while the reader is at the bottom; once they scroll up, it stays where they are.
   // Scroll events arrive a frame late, and tokens can come faster, so the position is checked here too.
-  useEffect(() => {
+  const follow = useCallback((): void => {
     const element = scroller.current;
     if (!element || !following.current) return;
     if (element.scrollTop + 1 < autoTop.current) {
@@ -28,7 +28,9 @@ export function MessageList() {
     }
     element.scrollTop = element.scrollHeight;
     autoTop.current = element.scrollTop;
-  }, [messages]);
+  }, []);
+
+  useEffect(follow, [messages, follow]);
 
   const onScroll = (): void => {
     const element = scroller.current;
@@ -37,6 +39,18 @@ export function MessageList() {
     if (following.current) autoTop.current = element.scrollTop;
     setAwayFromLatest(!following.current);
   };
+
+  // Content also grows without a store change (the Markdown module arriving, a code block highlighting).
+  const list = useRef<HTMLOListElement>(null);
+  const hasMessages = messages.length > 0;
+  useEffect(() => {
+    const element = scroller.current;
+    const content = list.current;
+    if (!element || !content) return;
+    const observer = new ResizeObserver(follow);
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, [hasMessages, follow]);
 
   const jumpToLatest = (): void => {
     const element = scroller.current;
@@ -64,7 +78,7 @@ export function MessageList() {
         className="flex-1 overflow-y-auto"
         data-testid="message-scroller"
       >
-        <ol aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
+        <ol ref={list} aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
           {messages.map((message) => (
             <MessageView key={message.id} message={message} />
           ))}
