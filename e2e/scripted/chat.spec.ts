@@ -29,6 +29,7 @@ test('a Korean message gets the scripted answer streamed in through the worker',
     if (index > 0) expect(text.startsWith(seen[index - 1] ?? '')).toBe(true);
   }
   await expect(chat.lastAnswer()).toContainText('토큰');
+  await expect(chat.lastAnswer()).toContainText('질문 읽기');
 });
 
 test('/echo answers with the rest of the message, verbatim', async ({ page }) => {

@@ -223,7 +223,8 @@ export class ScriptedEngine implements ChatEngine {
         usage: {
           promptTokens,
           completionTokens: sent,
-          prefillTokensPerSecond: 0,
+          // The time to the first piece stands in for reading the prompt.
+          prefillTokensPerSecond: sent > 0 ? (promptTokens * 1000) / Math.max(firstPieceAt - started, 1) : 0,
           decodeTokensPerSecond: sent > 1 && decodeSeconds > 0 ? (sent - 1) / decodeSeconds : 0,
           timeToFirstTokenMs: sent > 0 ? firstPieceAt - started : 0,
           totalMs: now - started,

@@ -37,6 +37,11 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
           )}
           {message.status === 'complete' && message.truncated && <span>{t('message.truncated')}</span>}
           {message.droppedTurns > 0 && <span>{t('message.dropped', { count: message.droppedTurns })}</span>}
+          {message.usage.prefillTokensPerSecond > 0 && (
+            <span>
+              {t('message.prefill', { speed: formatNumber(message.usage.prefillTokensPerSecond, 1) })}
+            </span>
+          )}
           <span>
             {t('message.stats', {
               tokens: formatNumber(message.usage.completionTokens),
