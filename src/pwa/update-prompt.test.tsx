@@ -2,12 +2,9 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../chat/chat-store';
-import { createSettingsStore } from '../chat/settings-store';
 import type { ChatStatus } from '../chat/types';
 import { ScriptedEngine } from '../engine/scripted/scripted-engine';
-import { ChatStoreProvider } from '../ui/chat-store-context';
-import { I18nProvider } from '../ui/i18n/i18n';
-import { SettingsProvider } from '../ui/settings-context';
+import { withUi } from '../test/with-ui';
 import type { InstallPrompt } from './install-prompt';
 import { PwaProvider } from './pwa-context';
 import { createServiceWorkerUpdates, type RegisterOptions } from './service-worker-updates';
@@ -36,21 +33,13 @@ function renderPrompt() {
     },
     { reload },
   );
-  const settings = createSettingsStore({
-    getItem: () => null,
-    setItem: () => undefined,
-    removeItem: () => undefined,
-  });
   render(
-    <SettingsProvider store={settings}>
-      <I18nProvider>
-        <ChatStoreProvider store={store}>
-          <PwaProvider value={{ updates, install: noInstall }}>
-            <UpdatePrompt />
-          </PwaProvider>
-        </ChatStoreProvider>
-      </I18nProvider>
-    </SettingsProvider>,
+    withUi(
+      <PwaProvider value={{ updates, install: noInstall }}>
+        <UpdatePrompt />
+      </PwaProvider>,
+      { store },
+    ),
   );
   return {
     updateServiceWorker,

@@ -3,10 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
-import { ChatStoreProvider } from '../chat-store-context';
-import { createSettingsStore } from '../../chat/settings-store';
-import { I18nProvider } from '../i18n/i18n';
-import { SettingsProvider } from '../settings-context';
+import { withUi } from '../../test/with-ui';
 import { Composer } from './composer';
 
 afterEach(cleanup);
@@ -20,20 +17,7 @@ async function renderComposer(): Promise<{ store: ChatStore; box: HTMLTextAreaEl
     await store.getState().checkDevice();
     await store.getState().loadModel();
   });
-  const settings = createSettingsStore({
-    getItem: () => null,
-    setItem: () => undefined,
-    removeItem: () => undefined,
-  });
-  render(
-    <SettingsProvider store={settings}>
-      <I18nProvider>
-        <ChatStoreProvider store={store}>
-          <Composer />
-        </ChatStoreProvider>
-      </I18nProvider>
-    </SettingsProvider>,
-  );
+  render(withUi(<Composer />, { store }));
   return { store, box: screen.getByRole('textbox', { name: '메시지 입력' }) };
 }
 

@@ -2,9 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSettingsStore } from '../../chat/settings-store';
-import { I18nProvider } from '../i18n/i18n';
-import { SettingsProvider } from '../settings-context';
+import { withUi } from '../../test/with-ui';
 import { MarkdownView } from './markdown-view';
 
 afterEach(() => {
@@ -12,18 +10,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function withI18n(children: ReactNode, locale: 'ko' | 'en' = 'ko'): ReactNode {
-  const settings = createSettingsStore({
-    getItem: () => JSON.stringify({ state: { locale, theme: 'light' }, version: 1 }),
-    setItem: () => undefined,
-    removeItem: () => undefined,
-  });
-  return (
-    <SettingsProvider store={settings}>
-      <I18nProvider>{children}</I18nProvider>
-    </SettingsProvider>
-  );
-}
+const withI18n = (children: ReactNode, locale: 'ko' | 'en' = 'ko'): ReactNode => withUi(children, { locale });
 
 /** Pieces of three code points, as the scripted engine streams an `/echo` answer. */
 const pieces = (text: string): string[] => {
