@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   LogitsPipeline,
@@ -44,10 +42,9 @@ interface Vectors {
   readonly cases: readonly VectorCase[];
 }
 
-// CI clones the repository next to a copy of shared/, so the vectors are found beside the repository root.
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+// What they are and where they come from: testdata/README.md.
 const vectors = JSON.parse(
-  readFileSync(path.resolve(repoRoot, '..', 'shared', 'reference', 'hf-logits-vectors.json'), 'utf8'),
+  readFileSync(new URL('./testdata/hf-logits-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 const tolerance = vectors.meta.conventions.suggested_tolerance;
 
