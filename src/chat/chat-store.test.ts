@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { scriptedAnswer } from '../engine/scripted/scripted-engine';
+import type { Schedule } from './frame-batch';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import {
   createChatStore,
@@ -19,7 +20,7 @@ afterEach(() => close?.());
 
 function setup(
   scenario?: ScriptedScenario,
-  extra: Partial<Pick<ChatStoreDependencies, 'storage' | 'tabLock'>> = {},
+  extra: Partial<Pick<ChatStoreDependencies, 'storage' | 'tabLock' | 'schedule'>> = {},
 ) {
   const connection = connectScriptedEngine(scenario);
   close = connection.close;
@@ -33,6 +34,16 @@ function setup(
   });
   return { store, connection };
 }
+
+const everyPiece: Schedule = (run) => {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) run();
+  });
+  return () => {
+    cancelled = true;
+  };
+};
 
 async function checked(...args: Parameters<typeof setup>) {
   const context = setup(...args);
@@ -157,7 +168,8 @@ describe('chat store', () => {
   });
 
   it('streams an answer into the conversation: submitted → streaming → ready', async () => {
-    const { store } = await loaded();
+    // A turn per piece, so every piece shows as its own update.
+    const { store } = await loaded(undefined, { schedule: everyPiece });
     const statuses = new Set<string>();
     const growth: number[] = [];
     store.subscribe((state) => {
@@ -185,6 +197,35 @@ describe('chat store', () => {
     expect(final.content).toBe(scriptedAnswer([{ role: 'user', content: '한국어로 자기소개 해 주세요' }]));
     expect(final).toMatchObject({ status: 'complete', truncated: false });
     if (final.status === 'complete') expect(final.usage.completionTokens).toBeGreaterThan(5);
+  });
+
+  it('shows the pieces that arrive within one frame as one update', async () => {
+    const frames: (() => void)[] = [];
+    const { store } = await loaded(
+      { tokenDelayMs: 5, loadMs: 5 },
+      {
+        schedule: (run) => {
+          frames.push(run);
+          return () => frames.splice(frames.indexOf(run), 1);
+        },
+      },
+    );
+    const updates: string[] = [];
+    store.subscribe((state, before) => {
+      const text = state.messages.at(-1)?.content ?? '';
+      if (text !== '' && text !== before.messages.at(-1)?.content) updates.push(text);
+    });
+    const text = '한 프레임에 여러 조각이 옵니다. '.repeat(20);
+    store.getState().send(`/echo ${text}`);
+    await waitFor(store, (state) => state.status === 'streaming');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(updates).toEqual([]);
+    expect(frames).toHaveLength(1);
+    frames.shift()?.();
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.length).toBeGreaterThan(3);
+    await waitFor(store, (state) => state.status === 'ready');
+    expect(answer(store).content).toBe(text);
   });
 
   it('runs one generation at a time', async () => {

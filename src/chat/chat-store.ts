@@ -5,6 +5,7 @@ import {
   type ConversationRepository,
   type ConversationSlice,
 } from './conversation-slice';
+import type { Schedule } from './frame-batch';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
 
 export type { ConversationRepository, ConversationSummary } from './conversation-slice';
@@ -25,6 +26,8 @@ export interface ChatStoreDependencies {
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;
+  /** When a streaming answer's waiting text is shown: the next animation frame in the app. */
+  readonly schedule?: Schedule;
 }
 
 export function createChatStore({

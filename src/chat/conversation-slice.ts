@@ -11,6 +11,7 @@ import {
   type Exchange,
   type ExchangeVersion,
 } from './conversation';
+import { nextFrame, textBatch, type Schedule } from './frame-batch';
 import { exportBackup, parseBackup, type BackupSettings, type ParsedBackup } from './persistence/backup';
 import { createThrottledSaver } from './persistence/throttled-saver';
 import type { AnswerState, ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
@@ -42,6 +43,7 @@ export interface ConversationSliceDependencies {
   readonly newId: () => string;
   /** How often a streaming answer is saved; a crash loses at most about this much of it. */
   readonly saveEveryMs?: number;
+  readonly schedule?: Schedule;
 }
 
 export interface ConversationSlice {
@@ -153,6 +155,7 @@ export function createConversationSlice({
   now,
   newId,
   saveEveryMs = 500,
+  schedule = nextFrame,
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
   return (set, get) => {
     // The generation in flight: which conversation and exchange it writes; events of any other are dropped.
@@ -251,6 +254,15 @@ export function createConversationSlice({
       generation = mine;
       const isCurrent = (): boolean => generation === mine;
       const turns = [...turnsBefore(conversation, depth), { role: 'user' as const, content: question }];
+      const arrived = textBatch((text) => {
+        if (!isCurrent()) return;
+        updateAnswer(depth, ({ content, createdAt }) => ({
+          content: content + text,
+          createdAt,
+          status: 'streaming',
+        }));
+        saveSoon();
+      }, schedule);
       let answer: AnswerState;
       try {
         const result = await engine.generate(
@@ -260,12 +272,7 @@ export function createConversationSlice({
             onDelta: (text) => {
               if (!isCurrent()) return;
               if (get().status !== 'streaming') set({ status: 'streaming' });
-              updateAnswer(depth, ({ content, createdAt }) => ({
-                content: content + text,
-                createdAt,
-                status: 'streaming',
-              }));
-              saveSoon();
+              arrived.push(text);
             },
           },
         );
@@ -273,6 +280,7 @@ export function createConversationSlice({
       } catch (error) {
         answer = { status: 'failed', error: toErrorInfo(error) };
       }
+      arrived.flush();
       if (!isCurrent()) return;
       generation = undefined;
       if (answer.status === 'failed' && answer.error.code === 'context-window-exceeded') {
