@@ -9,29 +9,35 @@ if ('problem' in browser) {
 
 const quietChromium = [...QUIET_CHROMIUM_ARGS];
 
-const SCRIPTED_PORT = 4174;
+/**
+ * The servers take ports from E2E_PORT_BASE (default 4174) upwards, so two checkouts can run their
+ * end-to-end tests side by side without reusing each other's servers.
+ */
+const PORT_BASE = Number(process.env['E2E_PORT_BASE'] ?? 4174);
+const SCRIPTED_PORT = PORT_BASE;
 /** The production build with the real web-llm worker, with no model files (every model file is a 404)… */
-const REAL_PORT = 4176;
+const REAL_PORT = PORT_BASE + 2;
 export const REAL_URL = `http://localhost:${REAL_PORT}/`;
 /** …and with model files that are broken in a known way (see e2e/fixtures/models/). */
 export const brokenModelServers = {
-  'garbage-config': 4177,
-  'corrupt-library': 4178,
-  'mismatched-library': 4179,
+  'garbage-config': PORT_BASE + 3,
+  'corrupt-library': PORT_BASE + 4,
+  'mismatched-library': PORT_BASE + 5,
 } as const;
 /** The same end-to-end build served from a nested path, as a project page on a static host would be. */
-const NESTED_PORT = 4175;
+const NESTED_PORT = PORT_BASE + 1;
 export const NESTED_URL = `http://localhost:${NESTED_PORT}/deep/nested/app/`;
 /**
  * The PWA tests' own servers: a service worker outlives its page, so these origins are kept apart from
  * the other projects'. The end-to-end build from the root and from a nested path, and the production build.
- * e2e/pwa/update.spec.ts starts its own servers (a build it can update) from port 4183 up.
+ * e2e/pwa/update.spec.ts starts its own servers (a build it can update) from UPDATE_PORT up, one per worker.
  */
-const PWA_PORT = 4180;
+const PWA_PORT = PORT_BASE + 6;
 export const PWA_URL = `http://localhost:${PWA_PORT}/`;
-const PWA_NESTED_PORT = 4181;
+const PWA_NESTED_PORT = PORT_BASE + 7;
 export const PWA_NESTED_URL = `http://localhost:${PWA_NESTED_PORT}/deep/nested/app/`;
-const PWA_REAL_PORT = 4182;
+const PWA_REAL_PORT = PORT_BASE + 8;
+export const UPDATE_PORT = PORT_BASE + 9;
 export const PWA_REAL_URL = `http://localhost:${PWA_REAL_PORT}/`;
 
 export default defineConfig({

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { UPDATE_PORT } from '../../playwright.config';
 import { ChatPage } from '../scripted/chat-page';
 import { waitForServiceWorker } from './pwa-helpers';
 
@@ -21,7 +22,7 @@ const test = base.extend<{ site: Site }>({
   site: async ({}, use, testInfo) => {
     const folder = testInfo.outputPath('site');
     cpSync('dist-e2e', folder, { recursive: true });
-    const port = 4183 + testInfo.parallelIndex;
+    const port = UPDATE_PORT + testInfo.parallelIndex;
     const server = spawn(process.execPath, ['scripts/serve.mjs', folder, '--port', String(port), '--quiet'], {
       stdio: 'ignore',
     });
