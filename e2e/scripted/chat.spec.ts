@@ -85,6 +85,8 @@ test('one generation at a time: Enter during an answer keeps the new text in the
   await expect(chat.userMessages).toHaveCount(1);
   await expect(chat.input).toHaveValue('두 번째 질문');
   await chat.stop.click();
+  // Stop ends the answer once the worker has stopped; Send is back then.
+  await expect(chat.send).toBeVisible();
   await chat.input.press('Enter');
   await expect(chat.userMessages).toHaveCount(2);
   await expect(chat.input).toHaveValue('');
