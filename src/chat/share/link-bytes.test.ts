@@ -1,0 +1,91 @@
+import { deflateRawSync, constants, createDeflateRaw } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
+
+const MiB = 2 ** 20;
+
+/**
+ * The densest deflate-raw stream there is for `mebibytes` of zeros (about 1,030 : 1): one flushed block of a
+ * mebibyte of zeros repeats byte for byte once the window holds only zeros, so it is built from three blocks.
+ */
+async function deflateBomb(mebibytes: number): Promise<Uint8Array> {
+  const deflater = createDeflateRaw({ level: 9 });
+  let pending: Buffer[] = [];
+  deflater.on('data', (chunk: Buffer) => pending.push(chunk));
+  const block = async (): Promise<Buffer> => {
+    deflater.write(Buffer.alloc(MiB));
+    await new Promise((resolve) => deflater.flush(constants.Z_FULL_FLUSH, () => resolve(undefined)));
+    const bytes = Buffer.concat(pending);
+    pending = [];
+    return bytes;
+  };
+  const first = await block();
+  const repeated = await block();
+  deflater.end();
+  await new Promise((resolve) => deflater.on('end', resolve));
+  const end = Buffer.concat(pending);
+  return new Uint8Array(Buffer.concat([first, ...Array<Buffer>(mebibytes - 1).fill(repeated), end]));
+}
+
+describe('base64url', () => {
+  it('round-trips every byte value and uses only characters a URL fragment keeps', () => {
+    const bytes = Uint8Array.from({ length: 256 * 3 + 1 }, (_, index) => (index * 7) % 256);
+    const text = toBase64Url(bytes);
+    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(fromBase64Url(text)).toEqual(bytes);
+  });
+
+  it('refuses what is not base64url', () => {
+    expect(fromBase64Url('abc+')).toBeUndefined();
+    expect(fromBase64Url('ab=c')).toBeUndefined();
+    expect(fromBase64Url('abcde')).toBeUndefined();
+    expect(fromBase64Url('한글')).toBeUndefined();
+  });
+});
+
+describe('deflate and inflate', () => {
+  it('round-trips Korean text, emoji and newlines', async () => {
+    const text = '가을 하늘은 높고 맑습니다. 🙂\n\n### 응답:\n'.repeat(200);
+    const packed = await deflate(text);
+    expect(packed.length).toBeLessThan(text.length / 10);
+    expect(await inflate(packed, MiB)).toEqual({ kind: 'ok', text });
+  });
+
+  it('reads what zlib wrote (the format is plain deflate-raw)', async () => {
+    const text = '안녕하세요';
+    expect(await inflate(new Uint8Array(deflateRawSync(Buffer.from(text))), MiB)).toEqual({
+      kind: 'ok',
+      text,
+    });
+  });
+
+  it('calls bytes that are not deflate, or that end early, corrupt', async () => {
+    expect(await inflate(new Uint8Array([0xff, 0xff, 0xff, 0xff]), MiB)).toEqual({
+      kind: 'failed',
+      reason: 'corrupt',
+    });
+    const packed = await deflate('잘린 링크의 대화입니다. '.repeat(100));
+    expect(await inflate(packed.subarray(0, packed.length - 5), MiB)).toEqual({
+      kind: 'failed',
+      reason: 'corrupt',
+    });
+  });
+
+  it('calls text that is not UTF-8 corrupt', async () => {
+    const packed = new Uint8Array(deflateRawSync(Buffer.from([0xed, 0xa0, 0x80])));
+    expect(await inflate(packed, MiB)).toEqual({ kind: 'failed', reason: 'corrupt' });
+  });
+
+  it('stops a deflate bomb that would inflate to 1 GiB at the limit', async () => {
+    const bomb = await deflateBomb(1024);
+    expect(bomb.length).toBeLessThan(1.1 * MiB);
+    expect(await inflate(bomb, 8 * MiB)).toEqual({ kind: 'failed', reason: 'too-large' });
+  });
+
+  it('stops a 1 KB link that inflates a thousandfold', async () => {
+    const bomb = await deflateBomb(1);
+    expect(bomb.length).toBeLessThan(1100);
+    expect(await inflate(bomb, 256 * 1024)).toEqual({ kind: 'failed', reason: 'too-large' });
+    expect(await inflate(bomb, MiB)).toEqual({ kind: 'ok', text: '\0'.repeat(MiB) });
+  });
+});

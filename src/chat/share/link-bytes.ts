@@ -1,0 +1,80 @@
+/**
+ * The byte layer of a shared conversation's link: text → deflate-raw (the browser's CompressionStream) →
+ * base64url, and back with a bound on what inflating may produce, so a crafted link cannot exhaust memory.
+ */
+
+/** Why bytes from a link could not be read back into text. */
+export type InflateFailure = 'too-large' | 'corrupt';
+
+export type InflateResult =
+  | { readonly kind: 'ok'; readonly text: string }
+  | { readonly kind: 'failed'; readonly reason: InflateFailure };
+
+async function collect(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      // Stops the inflater at once: a deflate bomb is never expanded past the limit.
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+export async function deflate(text: string): Promise<Uint8Array> {
+  const input = new Blob([new TextEncoder().encode(text)]).stream();
+  const bytes = await collect(input.pipeThrough(new CompressionStream('deflate-raw')), Infinity);
+  return bytes ?? new Uint8Array();
+}
+
+/** Inflates deflate-raw bytes into UTF-8 text of at most `maxBytes` bytes. */
+export async function inflate(bytes: Uint8Array, maxBytes: number): Promise<InflateResult> {
+  let inflated: Uint8Array | undefined;
+  try {
+    const input = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+    inflated = await collect(input.pipeThrough(new DecompressionStream('deflate-raw')), maxBytes);
+  } catch {
+    // Not deflate data, or a stream that ends in the middle.
+    return { kind: 'failed', reason: 'corrupt' };
+  }
+  if (!inflated) return { kind: 'failed', reason: 'too-large' };
+  try {
+    return { kind: 'ok', text: new TextDecoder('utf-8', { fatal: true }).decode(inflated) };
+  } catch {
+    return { kind: 'failed', reason: 'corrupt' };
+  }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** Bytes per String.fromCharCode call: far below the engines' argument limits. */
+const CHUNK = 0x8000;
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + CHUNK));
+  }
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** The bytes of a base64url string (without padding), or undefined when it is not one. */
+export function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
