@@ -1,31 +1,7 @@
-import { deflateRawSync, constants, createDeflateRaw } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
-
-const MiB = 2 ** 20;
-
-/**
- * The densest deflate-raw stream there is for `mebibytes` of zeros (about 1,030 : 1): one flushed block of a
- * mebibyte of zeros repeats byte for byte once the window holds only zeros, so it is built from three blocks.
- */
-async function deflateBomb(mebibytes: number): Promise<Uint8Array> {
-  const deflater = createDeflateRaw({ level: 9 });
-  let pending: Buffer[] = [];
-  deflater.on('data', (chunk: Buffer) => pending.push(chunk));
-  const block = async (): Promise<Buffer> => {
-    deflater.write(Buffer.alloc(MiB));
-    await new Promise((resolve) => deflater.flush(constants.Z_FULL_FLUSH, () => resolve(undefined)));
-    const bytes = Buffer.concat(pending);
-    pending = [];
-    return bytes;
-  };
-  const first = await block();
-  const repeated = await block();
-  deflater.end();
-  await new Promise((resolve) => deflater.on('end', resolve));
-  const end = Buffer.concat(pending);
-  return new Uint8Array(Buffer.concat([first, ...Array<Buffer>(mebibytes - 1).fill(repeated), end]));
-}
+import { deflateBomb, MiB } from '../../test/deflate-bomb';
+import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
 
 describe('base64url', () => {
   it('round-trips every byte value and uses only characters a URL fragment keeps', () => {
@@ -87,5 +63,13 @@ describe('deflate and inflate', () => {
     expect(bomb.length).toBeLessThan(1100);
     expect(await inflate(bomb, 256 * 1024)).toEqual({ kind: 'failed', reason: 'too-large' });
     expect(await inflate(bomb, MiB)).toEqual({ kind: 'ok', text: '\0'.repeat(MiB) });
+  });
+});
+
+describe('crc32', () => {
+  it('is the standard CRC-32', () => {
+    expect(crc32('')).toBe('00000000');
+    expect(crc32('123456789')).toBe('cbf43926');
+    expect(crc32('The quick brown fox jumps over the lazy dog')).toBe('414fa339');
   });
 });

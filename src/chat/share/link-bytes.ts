@@ -78,3 +78,21 @@ export function fromBase64Url(text: string): Uint8Array | undefined {
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
   return bytes;
 }
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, byte) => {
+  let crc = byte;
+  for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  return crc;
+});
+
+/**
+ * CRC-32 (the zip/PNG one) of a text's UTF-16 code units taken as bytes (links are ASCII), as 8 hex digits.
+ * deflate-raw has no checksum of its own: a changed character can inflate to different but valid text.
+ */
+export function crc32(text: string): string {
+  let crc = 0xffffffff;
+  for (let index = 0; index < text.length; index += 1) {
+    crc = (CRC_TABLE[(crc ^ text.charCodeAt(index)) & 0xff] ?? 0) ^ (crc >>> 8);
+  }
+  return ((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
+}
