@@ -7,8 +7,10 @@
  */
 
 import type { SamplingParams } from '../generation/sampling';
+import type { EngineErrorCode } from './error-codes';
 
-export type { SamplingParams };
+export type { EngineErrorCode, SamplingParams };
+export { isEngineErrorCode } from './error-codes';
 
 /** Which side of a conversation a turn belongs to. */
 export type TurnRole = 'user' | 'assistant';
@@ -87,28 +89,6 @@ export interface GenerationResult {
   readonly droppedTurns: number;
 }
 
-/**
- * Every way an engine call can fail, as a code the UI can explain.
- * Later codes (device, storage, files) are produced by the real engine's error mapping.
- */
-export type EngineErrorCode =
-  | 'webgpu-unavailable'
-  | 'shader-f16-unsupported'
-  | 'device-lost'
-  | 'out-of-memory'
-  | 'quota-exceeded'
-  | 'network'
-  | 'model-files-missing'
-  | 'model-files-corrupt'
-  | 'model-lib-mismatch'
-  | 'context-window-exceeded'
-  | 'not-loaded'
-  | 'busy'
-  | 'load-cancelled'
-  | 'invalid-request'
-  | 'worker-failed'
-  | 'unknown';
-
 export interface EngineErrorInfo {
   readonly code: EngineErrorCode;
   /** Technical detail in English, shown under the translated explanation. */
@@ -170,29 +150,6 @@ export type EngineEvent =
   | { readonly type: 'cache-deleted'; readonly requestId: number }
   | { readonly type: 'imported'; readonly requestId: number }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
-
-const errorCodes: ReadonlySet<string> = new Set<EngineErrorCode>([
-  'webgpu-unavailable',
-  'shader-f16-unsupported',
-  'device-lost',
-  'out-of-memory',
-  'quota-exceeded',
-  'network',
-  'model-files-missing',
-  'model-files-corrupt',
-  'model-lib-mismatch',
-  'context-window-exceeded',
-  'not-loaded',
-  'busy',
-  'load-cancelled',
-  'invalid-request',
-  'worker-failed',
-  'unknown',
-]);
-
-export function isEngineErrorCode(value: unknown): value is EngineErrorCode {
-  return typeof value === 'string' && errorCodes.has(value);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

@@ -95,7 +95,6 @@ export function scriptedAnswer(turns: GenerateRequest['turns']): string {
  */
 export class ScriptedEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
-  private generating = false;
   private readonly cached = new Set<string>();
 
   constructor(private scenario: ScriptedScenario = {}) {}
@@ -181,13 +180,7 @@ export class ScriptedEngine implements ChatEngine {
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
-    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
-    this.generating = true;
-    try {
-      return await this.stream(request, options);
-    } finally {
-      this.generating = false;
-    }
+    return this.stream(request, options);
   }
 
   async unload(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type GenerateRequest,
   type LoadOptions,
 } from '../chat-engine';
+import { hasTrait } from '../error-codes';
 import { probeGpu, type GpuLike } from '../gpu-probe';
 import { findModelRecord, type ModelRecord } from '../model-records';
 import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
@@ -16,7 +17,7 @@ import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type TokenModel } from './kullm-session';
 import { diagnoseModelFiles, modelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
-import { fileAmbiguousCodes, toEngineError } from './web-llm-errors';
+import { toEngineError } from './web-llm-errors';
 
 /**
  * web-llm fetches a library on a `localhost` URL straight from the network, never from its cache. When an
@@ -68,7 +69,6 @@ export class WebLlmEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
   private session: KullmSession | undefined;
   private tokenizer: HfTokenizer | undefined;
-  private generating = false;
   private readonly logitProcessor = drawnTokenProcessor(this.sampler);
 
   inspectDevice(): Promise<GpuReport> {
@@ -132,7 +132,7 @@ export class WebLlmEngine implements ChatEngine {
     } catch (error) {
       if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
       const mapped = toEngineError(error);
-      if (!fileAmbiguousCodes.has(mapped.code)) throw mapped;
+      if (!hasTrait(mapped.code, 'host-file')) throw mapped;
       const urls = modelFileUrls(record, selection.artifactsBaseUrl);
       throw (
         (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
@@ -155,14 +155,10 @@ export class WebLlmEngine implements ChatEngine {
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     if (!this.loaded || !this.session) throw new EngineError('not-loaded', 'No model is loaded.');
-    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
-    this.generating = true;
     try {
       return await this.session.generate(request, options);
     } catch (error) {
       throw toEngineError(error);
-    } finally {
-      this.generating = false;
     }
   }
 

@@ -27,15 +27,3 @@ export function toEngineError(error: unknown): EngineError {
   const code = patterns.find(([pattern]) => pattern.test(text))?.[1] ?? 'unknown';
   return new EngineError(code, text);
 }
-
-/**
- * Codes a failed load may carry when the real cause is a file on the host: a 404 reaches web-llm as a failed
- * Cache.add ("network"), as JSON that does not parse, or as a library that does not compile ("corrupt").
- * Only these are worth asking the host about; the others already say what happened.
- */
-export const fileAmbiguousCodes: ReadonlySet<EngineErrorCode> = new Set([
-  'unknown',
-  'network',
-  'model-files-corrupt',
-  'model-files-missing',
-]);
