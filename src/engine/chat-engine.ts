@@ -34,8 +34,8 @@ export interface GenerateOptions {
  * worker by the web-llm engine and by the scripted engine of end-to-end builds.
  *
  * Failures reject with {@link EngineError}. One generation runs at a time: the worker host that owns the
- * engine (`serveEngine`) answers a second `generate` while one is streaming with `busy`. The engines behind
- * it rely on that.
+ * engine (`serveEngine`) answers a second `generate` while one is streaming with `busy`, and lets unload,
+ * load and delete wait until the running one has ended. The engines behind it rely on that.
  */
 export interface ChatEngine {
   /** What WebGPU offers here; downloads nothing. */
