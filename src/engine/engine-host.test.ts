@@ -10,6 +10,7 @@ const loaded: LoadedModel = {
   modelId: model.modelId,
   engine: 'scripted',
   contextWindow: 4096,
+  prefillChunkSize: 1024,
 };
 const ask = { turns: [{ role: 'user' as const, content: '안녕' }], params: MODEL_CARD_SAMPLING };
 

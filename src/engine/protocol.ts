@@ -63,7 +63,10 @@ export interface LoadedModel {
   readonly modelId: string;
   /** Which engine answered: the real one or the scripted one of end-to-end builds. */
   readonly engine: EngineKind;
+  /** Tokens the model attends to, prompt and answer together: `context_window_size` of the loaded config. */
   readonly contextWindow: number;
+  /** The most prompt tokens fed in one forward pass: `prefill_chunk_size` of the loaded config. */
+  readonly prefillChunkSize: number;
 }
 
 export type EngineKind = 'web-llm' | 'scripted';

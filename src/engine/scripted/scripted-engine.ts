@@ -29,6 +29,9 @@ const DOWNLOAD_BYTES = 4_000_000_000;
 const defaults = {
   tokenDelayMs: 25,
   loadMs: 400,
+  /** What this project's mlc-chat-config.json gives the real engine. */
+  contextWindow: 4096,
+  prefillChunkSize: 1024,
 } as const;
 
 /** Phases of a load and their share of its time; a cached model skips the download, as web-llm does. */
@@ -174,7 +177,12 @@ export class ScriptedEngine implements ChatEngine {
       }
     }
     this.cached.add(model.modelId);
-    this.loaded = { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 };
+    this.loaded = {
+      modelId: model.modelId,
+      engine: 'scripted',
+      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
+      prefillChunkSize: defaults.prefillChunkSize,
+    };
     return this.loaded;
   }
 
@@ -192,7 +200,7 @@ export class ScriptedEngine implements ChatEngine {
     const started = performance.now();
     // The real engine's budget, with a token per code point standing in for the tokenizer.
     const fit = fitToContext(request.turns, (turns) => Array.from(formatKullmPrompt(turns)).length + 1, {
-      contextWindow: this.scenario.contextWindow ?? 4096,
+      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
       maxNewTokens: request.params.maxNewTokens,
     });
     if (fit.kind === 'too-long') {

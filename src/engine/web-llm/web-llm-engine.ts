@@ -14,7 +14,7 @@ import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelecti
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
-import { KullmSession, type TokenModel } from './kullm-session';
+import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
 import { diagnoseModelFiles, modelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
 import { toEngineError } from './web-llm-errors';
@@ -35,13 +35,51 @@ async function readTokenizer(url: string): Promise<ArrayBuffer> {
   return (cached ?? (await fetch(url))).arrayBuffer();
 }
 
+/** A model file from web-llm's cache, where the load just put it, else from the host. */
+async function readModelFile(cacheName: string, url: string, name: string): Promise<ArrayBuffer> {
+  const response = (await (await caches.open(cacheName)).match(url)) ?? (await fetch(url));
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new EngineError('model-files-missing', `${name}: HTTP ${response.status} at ${url}`);
+  }
+  return response.arrayBuffer();
+}
+
+/**
+ * The window the loaded model works within, from its `mlc-chat-config.json`: web-llm sizes the KV cache by
+ * `context_window_size` (no override is set for it), and the library was compiled with the
+ * `prefill_chunk_size` of this same file, the largest input of one forward pass.
+ */
+function readModelWindow(json: ArrayBuffer): ModelWindow {
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    throw new EngineError('model-files-corrupt', 'mlc-chat-config.json is not valid JSON.');
+  }
+  const field = (name: string): number => {
+    const value = (config as Record<string, unknown> | null)?.[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new EngineError(
+        'model-files-corrupt',
+        `mlc-chat-config.json: ${name} is ${JSON.stringify(value)}, not a positive number of tokens (a sliding window is not supported).`,
+      );
+    }
+    return value;
+  };
+  return { contextWindow: field('context_window_size'), prefillChunkSize: field('prefill_chunk_size') };
+}
+
 function recordFor(selection: ModelSelection): ModelRecord {
   const record = findModelRecord(selection.modelId);
   if (!record) throw new EngineError('invalid-request', `Unknown model: ${selection.modelId}`);
   return record;
 }
 
-/** The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base. */
+/**
+ * The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base.
+ * Only the sampling is overridden; the context window is the built config's.
+ */
 function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig {
   const urls = modelFileUrls(record, artifactsBaseUrl);
   return {
@@ -53,7 +91,7 @@ function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig 
         required_features: [...record.requiredFeatures],
         vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
         buffer_size_required_bytes: record.maxBufferBytes,
-        overrides: { context_window_size: record.contextWindow, ...NEUTRAL_WEB_LLM_SAMPLING },
+        overrides: { ...NEUTRAL_WEB_LLM_SAMPLING },
       },
     ],
   };
@@ -141,15 +179,21 @@ export class WebLlmEngine implements ChatEngine {
       options.signal?.removeEventListener('abort', cancel);
     }
     const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    const window = readModelWindow(
+      await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+    );
     this.tokenizer?.dispose();
     const tokenizer = await loadHfTokenizer(await readTokenizer(urls.tokenizer));
     this.tokenizer = tokenizer;
     const model: TokenModel = {
       forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
+      forwardTokens: async (ids) => {
+        await this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample(ids, true));
+      },
       resetChat: () => this.engine.resetChat(),
     };
-    this.session = new KullmSession(model, tokenizer, this.sampler, record.contextWindow);
-    this.loaded = { modelId: record.id, engine: 'web-llm', contextWindow: record.contextWindow };
+    this.session = new KullmSession(model, tokenizer, this.sampler, window);
+    this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
     return this.loaded;
   }
 

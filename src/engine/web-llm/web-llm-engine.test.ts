@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { seededRandom } from '../../generation/random';
+import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
+import { EOS_ID } from '../../generation/tokens';
+import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
+import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/mini-tokenizer';
+import { modelCatalog } from '../model-records';
+import { modelFileUrls } from './model-files';
+import { WebLlmEngine } from './web-llm-engine';
+
+vi.mock('@mlc-ai/web-llm', async () => {
+  const fake = await import('../../test/fake-web-llm');
+  return {
+    MLCEngine: fake.FakeMLCEngine,
+    hasModelInCache: fake.hasModelInCache,
+    deleteModelAllInfoInCache: fake.deleteModelAllInfoInCache,
+  };
+});
+
+/** Called when the app hands tokenizer.json to web-tokenizers, so a test can act at that moment. */
+const tokenizerLoads = vi.hoisted(() => ({ onLoad: undefined as (() => void) | undefined }));
+
+// Node cannot import the package itself (see loadWebTokenizersInNode): the same library from a `.cjs` copy.
+vi.mock('@mlc-ai/web-tokenizers', async () => {
+  const { loadWebTokenizersInNode } = await import('../../test/mini-tokenizer');
+  const { Tokenizer } = { Tokenizer: loadWebTokenizersInNode() };
+  return {
+    Tokenizer: {
+      fromJSON: (json: ArrayBuffer) => {
+        tokenizerLoads.onLoad?.();
+        return Tokenizer.fromJSON(json);
+      },
+    },
+  };
+});
+
+const found = modelCatalog.models.find((model) => model.requiredFeatures.length === 0);
+if (!found) throw new Error('no model record without required features');
+const record = found;
+
+const HOST = 'https://host.example/models/';
+
+/** The GPU's answer to a sequence: pseudo-random logits that depend on every id in the KV cache. */
+function logitsFor(kv: readonly number[]): Float32Array {
+  let hash = 2166136261;
+  for (const id of kv) hash = Math.imul(hash ^ id, 16777619) >>> 0;
+  const random = seededRandom(hash);
+  const logits = Float32Array.from({ length: MINI_VOCAB.size }, () => random() * 8);
+  // Special ids and EOS stay out, so an answer runs to its length limit.
+  logits[0] = logits[1] = logits[EOS_ID] = -20;
+  return logits;
+}
+
+function setup({
+  config = {},
+  artifactsBaseUrl = HOST,
+}: { config?: Record<string, unknown>; artifactsBaseUrl?: string } = {}) {
+  const urls = modelFileUrls(record, artifactsBaseUrl);
+  const shard = new URL('params_shard_0.bin', urls.base).href;
+  const host = new FakeHost(
+    new Map<string, BodyInit>([
+      [urls.config, JSON.stringify({ context_window_size: 4096, prefill_chunk_size: 1024, ...config })],
+      [urls.library, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],
+      [urls.tokenizer, miniTokenizerJson()],
+      [urls.tensorCache, JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })],
+      [shard, 'weights'],
+    ]),
+  );
+  const storage = new FakeCacheStorage();
+  vi.stubGlobal('caches', storage);
+  vi.stubGlobal('fetch', host.fetch);
+  fakeWebLlm.gpu = { logits: logitsFor };
+  const engine = new WebLlmEngine();
+  const mlc = fakeWebLlm.engine as FakeMLCEngine;
+  return { engine, mlc, host, storage, urls, shard, selection: { modelId: record.id, artifactsBaseUrl } };
+}
+
+const ask = (content: string, params: Partial<SamplingParams> = {}) => ({
+  turns: [{ role: 'user' as const, content }],
+  params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 12, ...params },
+});
+
+beforeEach(() => {
+  tokenizerLoads.onLoad = undefined;
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('WebLlmEngine: the model’s own window', () => {
+  it('reports and budgets with the context window and prefill chunk of the loaded mlc-chat-config.json', async () => {
+    const { engine, mlc, selection } = setup({
+      config: { context_window_size: 300, prefill_chunk_size: 64 },
+    });
+    await expect(engine.load(selection)).resolves.toEqual({
+      modelId: record.id,
+      engine: 'web-llm',
+      contextWindow: 300,
+      prefillChunkSize: 64,
+    });
+    // web-llm sizes its KV cache from the file too: no override of the window.
+    expect(mlc.appConfig?.model_list[0]?.overrides).not.toHaveProperty('context_window_size');
+    const long = '가나다라마바사아자차카타파하'.repeat(8);
+    await expect(
+      engine.generate(ask(long, { maxNewTokens: 100 }), { onDelta: () => undefined }),
+    ).rejects.toMatchObject({ code: 'context-window-exceeded' });
+  });
+});
+
+describe('WebLlmEngine: a long prompt', () => {
+  const turns: KullmTurn[] = [{ role: 'user', content: '한국어 hello world 안녕하세요 '.repeat(12) }];
+
+  async function answer(prefillChunkSize: number) {
+    const { engine, mlc, selection } = setup({ config: { prefill_chunk_size: prefillChunkSize } });
+    await engine.load(selection);
+    const pieces: string[] = [];
+    const result = await engine.generate(
+      { turns, params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 12, seed: 1234 } },
+      { onDelta: (text) => pieces.push(text) },
+    );
+    return { text: pieces.join(''), result, forwards: mlc.forwards, kv: mlc.pipeline?.kv ?? [] };
+  }
+
+  it('feeds the prompt in slices of the prefill chunk, and the seed gives the same answer sliced or not', async () => {
+    const tokenizer = await loadMiniTokenizer();
+    const promptLength = 1 + tokenizer.encode(formatKullmPrompt(turns)).length;
+    tokenizer.dispose();
+    const whole = await answer(4096);
+    const sliced = await answer(16);
+    expect(promptLength).toBeGreaterThan(16 * 4);
+    expect(whole.forwards[0]).toHaveLength(promptLength);
+    expect(sliced.forwards.slice(0, Math.ceil(promptLength / 16)).every((ids) => ids.length <= 16)).toBe(
+      true,
+    );
+    expect(sliced.result.usage.completionTokens).toBe(12);
+    expect(sliced.text).toBe(whole.text);
+    expect(sliced.kv).toEqual(whole.kv);
+  });
+});
