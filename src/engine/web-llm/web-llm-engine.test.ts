@@ -5,6 +5,8 @@ import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampl
 import { EOS_ID } from '../../generation/tokens';
 import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
 import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/mini-tokenizer';
+import { EngineClient } from '../engine-client';
+import { serveEngine } from '../engine-host';
 import { modelCatalog } from '../model-records';
 import { modelFileUrls } from './model-files';
 import { WebLlmEngine } from './web-llm-engine';
@@ -81,12 +83,93 @@ const ask = (content: string, params: Partial<SamplingParams> = {}) => ({
   params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 12, ...params },
 });
 
+/** A promise the test resolves, and one that says the code under test is waiting on it. */
+function gate() {
+  let open!: () => void;
+  let reached!: () => void;
+  const entered = new Promise<void>((resolve) => (reached = resolve));
+  const wait = (): Promise<void> => {
+    reached();
+    return new Promise<void>((resolve) => (open = resolve));
+  };
+  return { wait, entered, open: () => open() };
+}
+
 beforeEach(() => {
   tokenizerLoads.onLoad = undefined;
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
+});
+
+describe('WebLlmEngine: cancelling a load', () => {
+  it('unloads a load from the cache that web-llm runs to its end after unload(), and ends as load-cancelled', async () => {
+    const { engine, mlc, selection } = setup();
+    const compile = gate();
+    fakeWebLlm.gpu.compile = compile.wait;
+    const controller = new AbortController();
+    const loading = engine.load(selection, { signal: controller.signal });
+    await compile.entered;
+    controller.abort();
+    compile.open();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+    // reload() resolved with a pipeline in place: the engine must have unloaded it afterwards.
+    expect(mlc.pipeline).toBeUndefined();
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'not-loaded',
+    });
+  });
+
+  it('unloads and ends as load-cancelled when the cancel comes while the tokenizer loads', async () => {
+    const { engine, mlc, selection } = setup();
+    const controller = new AbortController();
+    tokenizerLoads.onLoad = () => controller.abort();
+    await expect(engine.load(selection, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'load-cancelled',
+    });
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('ends a download cancelled by the user as load-cancelled, not as a lost device', async () => {
+    const { engine, host, shard, selection } = setup();
+    host.slow.add(shard);
+    const controller = new AbortController();
+    const loading = engine.load(selection, { signal: controller.signal });
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    controller.abort();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+  });
+});
+
+describe('WebLlmEngine: a lost device', () => {
+  it('calls a model that web-llm’s device-lost handler unloaded after the load a lost device, at the next Send', async () => {
+    const { engine, mlc, selection } = setup();
+    await engine.load(selection);
+    mlc.loseDevice();
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'device-lost',
+    });
+  });
+
+  it('calls "Engine.unload() is called." during a download, not cancelled, a lost device', async () => {
+    const { engine, mlc, host, shard, selection } = setup();
+    host.slow.add(shard);
+    const loading = engine.load(selection);
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    mlc.loseDevice();
+    await expect(loading).rejects.toMatchObject({ code: 'device-lost' });
+  });
+
+  it('calls a load that reload() swallowed as aborted, not cancelled, a lost device', async () => {
+    const { engine, mlc, host, shard, selection } = setup();
+    host.slow.add(shard);
+    host.abortsWith = 'abort-error';
+    const loading = engine.load(selection);
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    mlc.loseDevice();
+    await expect(loading).rejects.toMatchObject({ code: 'device-lost' });
+  });
 });
 
 describe('WebLlmEngine: the model’s own window', () => {
@@ -106,6 +189,14 @@ describe('WebLlmEngine: the model’s own window', () => {
     await expect(
       engine.generate(ask(long, { maxNewTokens: 100 }), { onDelta: () => undefined }),
     ).rejects.toMatchObject({ code: 'context-window-exceeded' });
+  });
+
+  it('refuses a config without a usable window as corrupt model files, and unloads', async () => {
+    const { engine, mlc, selection } = setup({
+      config: { context_window_size: -1, sliding_window_size: 4096 },
+    });
+    await expect(engine.load(selection)).rejects.toMatchObject({ code: 'model-files-corrupt' });
+    expect(mlc.pipeline).toBeUndefined();
   });
 });
 
@@ -137,5 +228,31 @@ describe('WebLlmEngine: a long prompt', () => {
     expect(sliced.result.usage.completionTokens).toBe(12);
     expect(sliced.text).toBe(whole.text);
     expect(sliced.kv).toEqual(whole.kv);
+  });
+});
+
+describe('WebLlmEngine served by the worker host', () => {
+  it('ends an answer as stopped, not failed, when the model is unloaded while a forward pass runs', async () => {
+    const { engine, mlc, selection } = setup();
+    const channel = new MessageChannel();
+    serveEngine(channel.port2, { engine });
+    const client = new EngineClient(channel.port1);
+    try {
+      await client.load(selection);
+      const forward = gate();
+      let passes = 0;
+      fakeWebLlm.gpu.forwardPass = () => (++passes === 4 ? forward.wait() : Promise.resolve());
+      const answer = client.generate(ask('안녕하세요'), { onDelta: () => undefined });
+      await forward.entered;
+      const unloading = client.unload();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      forward.open();
+      await expect(answer).resolves.toMatchObject({ finishReason: 'aborted' });
+      await unloading;
+      expect(mlc.pipeline).toBeUndefined();
+    } finally {
+      channel.port1.close();
+      channel.port2.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-pro
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
-import { diagnoseModelFiles, modelFileUrls } from './model-files';
+import { diagnoseModelFiles, modelFileUrls, type ModelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
 import { toEngineError } from './web-llm-errors';
 
@@ -80,8 +80,7 @@ function recordFor(selection: ModelSelection): ModelRecord {
  * The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base.
  * Only the sampling is overridden; the context window is the built config's.
  */
-function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig {
-  const urls = modelFileUrls(record, artifactsBaseUrl);
+function appConfigFor(record: ModelRecord, urls: ModelFileUrls): AppConfig {
   return {
     model_list: [
       {
@@ -97,9 +96,17 @@ function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig 
   };
 }
 
+const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load was cancelled.');
+
 /**
  * The real engine: web-llm's `MLCEngine`, run inside the worker. Only this module (and the worker that
  * loads it on demand) imports web-llm at run time.
+ *
+ * web-llm's control flow decides much of what follows (0.2.86, `lib/index.js`): `unload()` aborts only the
+ * network fetches of a load, so a load from the cache runs to its end, and `reload()` swallows the
+ * AbortError and returns normally; its device-lost handler unloads the model without a word. So a load
+ * checks the cancel itself after each step, and a model that is gone without our unloading it was lost with
+ * its device.
  */
 export class WebLlmEngine implements ChatEngine {
   private readonly engine = new MLCEngine();
@@ -119,8 +126,8 @@ export class WebLlmEngine implements ChatEngine {
    */
   async isCached(selection: ModelSelection): Promise<boolean> {
     const record = recordFor(selection);
-    if (!(await hasModelInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl)))) return false;
     const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    if (!(await hasModelInCache(record.id, appConfigFor(record, urls)))) return false;
     const has = async (cache: string, url: string): Promise<boolean> =>
       (await (await caches.open(cache)).match(url)) !== undefined;
     const checks = await Promise.all([
@@ -133,7 +140,8 @@ export class WebLlmEngine implements ChatEngine {
 
   async deleteCached(selection: ModelSelection): Promise<void> {
     const record = recordFor(selection);
-    await deleteModelAllInfoInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
+    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    await deleteModelAllInfoInCache(record.id, appConfigFor(record, urls));
   }
 
   async importFolder(
@@ -153,48 +161,87 @@ export class WebLlmEngine implements ChatEngine {
 
   async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
     const record = recordFor(selection);
-    this.loaded = undefined;
-    const appConfig = appConfigFor(record, selection.artifactsBaseUrl);
-    const cachedLibrary = await cachedLibraryUrl(modelFileUrls(record, selection.artifactsBaseUrl).library);
+    const { signal } = options;
+    this.forget();
+    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    const appConfig = appConfigFor(record, urls);
+    // Unloading aborts web-llm's downloads at once; the rest of a load is stopped by the checks below.
+    const cancel = (): void => void this.engine.unload();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      if (signal?.aborted) throw cancelled();
+      await this.reload(record, urls, appConfig, options);
+      if (signal?.aborted) throw cancelled();
+      const window = readModelWindow(
+        await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+      );
+      const json = await readTokenizer(urls.tokenizer);
+      if (signal?.aborted) throw cancelled();
+      const tokenizer = await loadHfTokenizer(json);
+      if (signal?.aborted) {
+        tokenizer.dispose();
+        throw cancelled();
+      }
+      this.tokenizer = tokenizer;
+      const model: TokenModel = {
+        forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
+        forwardTokens: async (ids) => {
+          await this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample(ids, true));
+        },
+        resetChat: () => this.engine.resetChat(),
+      };
+      this.session = new KullmSession(model, tokenizer, this.sampler, window);
+      this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
+      return this.loaded;
+    } catch (error) {
+      // Whatever ended the load, nothing of it may stay on the GPU: 6-9 GB, and the tab would keep the lock.
+      await this.engine.unload().catch(() => undefined);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** web-llm's `reload`, with its failures explained and a lost device told apart from a finished load. */
+  private async reload(
+    record: ModelRecord,
+    urls: ModelFileUrls,
+    appConfig: AppConfig,
+    { signal, onProgress }: LoadOptions,
+  ): Promise<void> {
+    const cachedLibrary = await cachedLibraryUrl(urls.library);
     if (cachedLibrary !== undefined && appConfig.model_list[0])
       appConfig.model_list[0].model_lib = cachedLibrary;
     this.engine.setAppConfig(appConfig);
     this.engine.setLogitProcessorRegistry(new Map([[record.id, this.logitProcessor]]));
     this.engine.setInitProgressCallback((report) =>
-      options.onProgress?.(toLoadProgress(report, record.downloadBytes)),
+      onProgress?.(toLoadProgress(report, record.downloadBytes)),
     );
-    const cancel = (): void => void this.engine.unload();
-    options.signal?.addEventListener('abort', cancel, { once: true });
     try {
       await this.engine.reload(record.id);
     } catch (error) {
-      if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
+      if (signal?.aborted) throw cancelled();
+      // Not cancelled by us: a fetch that rejects with "Engine.unload() is called." was aborted by web-llm's
+      // device-lost handler, which unloads (toEngineError calls it device-lost).
       const mapped = toEngineError(error);
       if (!hasTrait(mapped.code, 'host-file')) throw mapped;
-      const urls = modelFileUrls(record, selection.artifactsBaseUrl);
       throw (
         (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
       );
-    } finally {
-      options.signal?.removeEventListener('abort', cancel);
     }
-    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
-    const window = readModelWindow(
-      await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
-    );
-    this.tokenizer?.dispose();
-    const tokenizer = await loadHfTokenizer(await readTokenizer(urls.tokenizer));
-    this.tokenizer = tokenizer;
-    const model: TokenModel = {
-      forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
-      forwardTokens: async (ids) => {
-        await this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample(ids, true));
-      },
-      resetChat: () => this.engine.resetChat(),
-    };
-    this.session = new KullmSession(model, tokenizer, this.sampler, window);
-    this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
-    return this.loaded;
+    if (signal?.aborted) throw cancelled();
+    // reload() also returns normally when a download was aborted (it swallows the AbortError). Not by us: then
+    // web-llm's device-lost handler aborted it by unloading, and getMessage() finds no model.
+    try {
+      await this.engine.getMessage();
+    } catch (error) {
+      const mapped = toEngineError(error);
+      if (mapped.code !== 'not-loaded') throw mapped;
+      throw new EngineError(
+        'device-lost',
+        `The GPU device was lost while loading the model. ${mapped.message}`,
+      );
+    }
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
@@ -202,15 +249,29 @@ export class WebLlmEngine implements ChatEngine {
     try {
       return await this.session.generate(request, options);
     } catch (error) {
-      throw toEngineError(error);
+      const mapped = toEngineError(error);
+      if (mapped.code !== 'not-loaded' && mapped.code !== 'device-lost') throw mapped;
+      // Only web-llm's device-lost handler unloads a model that this engine loaded and did not unload.
+      this.forget();
+      throw mapped.code === 'device-lost'
+        ? mapped
+        : new EngineError(
+            'device-lost',
+            `The GPU device was lost; web-llm unloaded the model. ${mapped.message}`,
+          );
     }
   }
 
   async unload(): Promise<void> {
+    this.forget();
+    await this.engine.unload();
+  }
+
+  /** Drops this engine's side of a loaded model: the session and the tokenizer's wasm memory. */
+  private forget(): void {
     this.loaded = undefined;
     this.session = undefined;
     this.tokenizer?.dispose();
     this.tokenizer = undefined;
-    await this.engine.unload();
   }
 }
