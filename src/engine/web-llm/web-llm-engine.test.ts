@@ -8,6 +8,7 @@ import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/min
 import { EngineClient } from '../engine-client';
 import { serveEngine } from '../engine-host';
 import { modelCatalog } from '../model-records';
+import { WEB_LLM_CACHES } from './folder-import';
 import { modelFileUrls } from './model-files';
 import { WebLlmEngine } from './web-llm-engine';
 
@@ -228,6 +229,48 @@ describe('WebLlmEngine: a long prompt', () => {
     expect(sliced.result.usage.completionTokens).toBe(12);
     expect(sliced.text).toBe(whole.text);
     expect(sliced.kv).toEqual(whole.kv);
+  });
+});
+
+describe('WebLlmEngine: files', () => {
+  it('says tokenizer.json is missing when the host answers 404 to it, and unloads', async () => {
+    const { engine, mlc, host, storage, urls, selection } = setup();
+    fakeWebLlm.gpu.compile = async () => {
+      // Evicted between web-llm's read and the app's, and gone from the host.
+      await (await storage.open(WEB_LLM_CACHES.model)).delete(urls.tokenizer);
+      host.files.delete(urls.tokenizer);
+    };
+    await expect(engine.load(selection)).rejects.toMatchObject({
+      code: 'model-files-missing',
+      message: expect.stringContaining('tokenizer.json: HTTP 404') as string,
+    });
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('revokes the blob URL it hands web-llm for a library cached on localhost', async () => {
+    const { engine, mlc, storage, urls, selection } = setup({
+      artifactsBaseUrl: 'http://localhost:4173/models/',
+    });
+    await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(new Uint8Array(8)));
+    const revoke = vi.spyOn(URL, 'revokeObjectURL');
+    await engine.load(selection);
+    expect(mlc.libraryFrom).toMatch(/^blob:/);
+    expect(revoke).toHaveBeenCalledWith(mlc.libraryFrom);
+  });
+
+  it('deletes every file of the model, each step whatever another did', async () => {
+    const { engine, storage, shard, selection } = setup();
+    await engine.load(selection);
+    await expect(engine.isCached(selection)).resolves.toBe(true);
+    storage.failDeleteOf = shard;
+    await expect(engine.deleteCached(selection)).rejects.toThrow();
+    expect(storage.urls(WEB_LLM_CACHES.model)).toEqual([shard]);
+    expect(storage.urls(WEB_LLM_CACHES.wasm)).toEqual([]);
+    expect(storage.urls(WEB_LLM_CACHES.config)).toEqual([]);
+    storage.failDeleteOf = undefined;
+    await engine.deleteCached(selection);
+    expect(storage.urls(WEB_LLM_CACHES.model)).toEqual([]);
+    await expect(engine.isCached(selection)).resolves.toBe(false);
   });
 });
 

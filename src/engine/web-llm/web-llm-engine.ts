@@ -1,4 +1,4 @@
-import { deleteModelAllInfoInCache, hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
+import { hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
 import { ModelCardSampler } from '../../generation/model-card-sampler';
 import {
   EngineError,
@@ -27,12 +27,6 @@ async function cachedLibraryUrl(libraryUrl: string): Promise<string | undefined>
   if (!new URL(libraryUrl).hostname.includes('localhost')) return undefined;
   const cached = await (await caches.open(WEB_LLM_CACHES.wasm)).match(libraryUrl);
   return cached ? URL.createObjectURL(await cached.blob()) : undefined;
-}
-
-/** The model's tokenizer.json, from web-llm's cache where the load just put it. */
-async function readTokenizer(url: string): Promise<ArrayBuffer> {
-  const cached = await (await caches.open(WEB_LLM_CACHES.model)).match(url);
-  return (cached ?? (await fetch(url))).arrayBuffer();
 }
 
 /** A model file from web-llm's cache, where the load just put it, else from the host. */
@@ -138,10 +132,32 @@ export class WebLlmEngine implements ChatEngine {
     return checks.every(Boolean);
   }
 
+  /**
+   * Removes every file of the model from web-llm's caches, each step whatever the others did. web-llm's
+   * `deleteModelAllInfoInCache` stops at its first failure (it even fetches tensor-cache.json from the host
+   * when it is not cached, to list the shards), then leaves the library and the config, and never deletes
+   * tensor-cache.json itself.
+   */
   async deleteCached(selection: ModelSelection): Promise<void> {
-    const record = recordFor(selection);
-    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
-    await deleteModelAllInfoInCache(record.id, appConfigFor(record, urls));
+    const urls = modelFileUrls(recordFor(selection), selection.artifactsBaseUrl);
+    const failures: unknown[] = [];
+    const remove = async (cacheName: string, belongs: (url: string) => boolean): Promise<void> => {
+      try {
+        const cache = await caches.open(cacheName);
+        const requests = (await cache.keys()).filter((request) => belongs(request.url));
+        await Promise.all(
+          requests.map((request) => cache.delete(request).catch((e: unknown) => failures.push(e))),
+        );
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    await Promise.all([
+      remove(WEB_LLM_CACHES.model, (url) => url.startsWith(urls.base)),
+      remove(WEB_LLM_CACHES.wasm, (url) => url === urls.library),
+      remove(WEB_LLM_CACHES.config, (url) => url === urls.config),
+    ]);
+    if (failures.length > 0) throw toEngineError(failures[0]);
   }
 
   async importFolder(
@@ -175,7 +191,7 @@ export class WebLlmEngine implements ChatEngine {
       const window = readModelWindow(
         await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
       );
-      const json = await readTokenizer(urls.tokenizer);
+      const json = await readModelFile(WEB_LLM_CACHES.model, urls.tokenizer, 'tokenizer.json');
       if (signal?.aborted) throw cancelled();
       const tokenizer = await loadHfTokenizer(json);
       if (signal?.aborted) {
@@ -228,6 +244,9 @@ export class WebLlmEngine implements ChatEngine {
       throw (
         (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
       );
+    } finally {
+      // The library is compiled by now (or never will be): the blob holds its whole size in memory.
+      if (cachedLibrary !== undefined) URL.revokeObjectURL(cachedLibrary);
     }
     if (signal?.aborted) throw cancelled();
     // reload() also returns normally when a download was aborted (it swallows the AbortError). Not by us: then
