@@ -95,7 +95,7 @@ export default defineConfig(
     files: ['src/ui/**'],
     rules: {
       'no-restricted-imports': restrict(webLlmOnlyInTheWorker, scriptedEngine, {
-        group: ['**/engine/*', '**/engine/**', '!**/engine/protocol'],
+        group: ['**/engine/*', '**/engine/**', '!**/engine/protocol', '!**/engine/error-codes'],
         allowTypeImports: true,
         message: 'Components call store actions; they never create engines or talk to the worker.',
       }),

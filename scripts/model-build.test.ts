@@ -8,6 +8,7 @@ import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kullmConvTemplate } from '../model-config/build/conv-template';
 import {
+  checkTrainedContext,
   contextWindowFor,
   KULLM_VOCAB_SIZE,
   rewriteChatConfig,
@@ -307,5 +308,65 @@ describe('write-chat-config', () => {
     );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('write-chat-config: vocab_size is 32000');
+  });
+});
+
+describe('the trained context of the downloaded model', () => {
+  const temporary: string[] = [];
+  afterEach(() => {
+    for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const sourceConfig = (config: unknown): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hf-config-'));
+    temporary.push(dir);
+    const file = path.join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(config));
+    return file;
+  };
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const script = path.join(root, 'model-config/build/write-chat-config.ts');
+
+  it('lets a window within max_position_embeddings through and stops one beyond it with what to change', () => {
+    expect(checkTrainedContext({ max_position_embeddings: 4096, vocab_size: 46336 }, 4096)).toBe(4096);
+    expect(() => checkTrainedContext({ max_position_embeddings: 2048 }, 4096)).toThrow(
+      'asks for a context window of 4096 tokens, but the model was trained on 2048 positions (max_position_embeddings in config.json)',
+    );
+    expect(() => checkTrainedContext({ vocab_size: 46336 }, 4096)).toThrow(/no max_position_embeddings/);
+  });
+
+  it('runs as the check build.sh makes before converting anything', () => {
+    const good = spawnSync(
+      tsx,
+      [script, '--check-context', sourceConfig({ max_position_embeddings: 4096 }), '4096'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    const short = spawnSync(
+      tsx,
+      [script, '--check-context', sourceConfig({ max_position_embeddings: 2048 }), '4096'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(short.status).toBe(1);
+    expect(short.stderr).toContain('Set contextWindow to 2048 or less in model-config/models.json');
+
+    const recipe = readFileSync(path.join(root, 'model-config/build/build.sh'), 'utf8');
+    const check = recipe.indexOf('--check-context "$SOURCE_DIR/config.json"');
+    expect(check).toBeGreaterThan(0);
+    expect(check).toBeLessThan(recipe.indexOf('-m mlc_llm convert_weight'));
+  });
+});
+
+describe('the build docs', () => {
+  it('say that the answer length limit lives in the app’s generation loop, not in a max_tokens request', () => {
+    for (const file of ['model-config/build/README.md', 'model-config/build/write-chat-config.ts']) {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      expect(text).not.toMatch(/app sends `max_tokens`/);
+      expect(text).toContain('src/engine/web-llm/kullm-session.ts');
+    }
   });
 });

@@ -138,6 +138,13 @@ vocab = set(tokenizer["model"]["vocab"].values()) | {t["id"] for t in tokenizer.
 print(f"config.json vocab_size {config.get('vocab_size')}, tokenizer.json ids {len(vocab)}")
 sys.exit(0 if config.get("vocab_size") == expected and len(vocab) >= expected else 1)
 PY
+  # The window the app is built for must lie within the positions the model was trained on.
+  local quantization
+  for quantization in $QUANTIZATIONS; do
+    "$TSX" "$REPO_ROOT/model-config/build/write-chat-config.ts" --check-context "$SOURCE_DIR/config.json" \
+      "$(record_field "$quantization" contextWindow)" ||
+      die "the context window of $quantization in model-config/models.json does not fit the model (see above)."
+  done
   # For build-info.json: the commit behind a branch name, or whatever identifies a local copy.
   if [[ -n ${MODEL_SOURCE_DIR:-} ]]; then
     MODEL_COMMIT=$(git -C "$SOURCE_DIR" rev-parse HEAD 2>/dev/null || echo "local copy at $SOURCE_DIR")

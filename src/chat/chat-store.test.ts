@@ -125,7 +125,7 @@ describe('chat store', () => {
     await store.getState().loadModel();
     expect(store.getState().model).toEqual({
       kind: 'ready',
-      model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096 },
+      model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096, prefillChunkSize: 1024 },
       offline: true,
     });
     expect(seen[0]).toBe('loading');

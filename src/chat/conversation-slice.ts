@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
-import type { ChatTurn, EngineErrorCode, GenerationResult } from '../engine/protocol';
+import { hasTrait } from '../engine/error-codes';
+import type { ChatTurn, GenerationResult } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
 import type { ChatState } from './chat-store';
 import {
@@ -95,9 +96,6 @@ export interface ConversationSlice {
    */
   readonly importBackup: (text: string) => Promise<ParsedBackup>;
 }
-
-/** Answers failing with these leave no usable model behind: the model must be loaded again. */
-const modelGoneCodes: ReadonlySet<EngineErrorCode> = new Set(['device-lost', 'not-loaded', 'worker-failed']);
 
 const TITLE_LENGTH = 40;
 
@@ -291,7 +289,7 @@ export function createConversationSlice({
       set({ status: 'ready' });
       void saveNow();
       // The conversation stays; the model has to come back before the next answer.
-      if (answer.status === 'failed' && modelGoneCodes.has(answer.error.code)) {
+      if (answer.status === 'failed' && hasTrait(answer.error.code, 'model-gone')) {
         set({ model: { kind: 'failed', error: answer.error } });
       }
     }

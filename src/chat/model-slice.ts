@@ -70,41 +70,66 @@ export function createModelSlice({
   now,
 }: ModelSliceDependencies): StateCreator<ChatState, [], [], ModelSlice> {
   return (set, get) => {
-    let loadController: AbortController | undefined;
+    /** The load (or folder import) in progress; its outcome counts only while it is still this one. */
+    let current: { readonly controller: AbortController; readonly ended: Promise<void> } | undefined;
     const selection = (modelId: string): ModelSelection => ({ modelId, artifactsBaseUrl });
+
+    /**
+     * Stops the load in progress, leaving the state to the caller, and resolves once the engine has ended it:
+     * a load from the cache runs on for seconds after a cancel, and unloading before it ends would leave
+     * its model on the GPU.
+     */
+    function abandonLoad(): Promise<void> {
+      const load = current;
+      current = undefined;
+      load?.controller.abort();
+      return load?.ended ?? Promise.resolve();
+    }
 
     /** Another tab took the model: stop using it here, keep the conversation. */
     function onLockLost(): void {
       get().stop();
-      loadController?.abort();
-      void engine.unload().catch(() => undefined);
+      const ended = abandonLoad();
       set({ model: { kind: 'taken-over' } });
+      void ended.then(() => engine.unload()).catch(() => undefined);
     }
 
-    /** Runs a load-like task with progress and cancel; resolves true when it finished. */
+    /**
+     * Runs a load-like task with progress and cancel; resolves true when it finished. A cancelled task ends
+     * in idle whatever the engine answers and in whatever order: `load-cancelled`, another error the cancel
+     * caused, or a model that finished loading anyway (the task unloads it).
+     */
     async function withProgress(task: (options: Required<LoadOptions>) => Promise<void>): Promise<boolean> {
       const controller = new AbortController();
-      loadController = controller;
+      let end = (): void => undefined;
+      const mine = { controller, ended: new Promise<void>((resolve) => (end = resolve)) };
+      current = mine;
       const meter = new LoadSpeedMeter(now);
       set({ model: { kind: 'loading', progress: undefined } });
       try {
         await task({
           signal: controller.signal,
           onProgress: (progress) => {
-            if (loadController === controller)
-              set({ model: { kind: 'loading', progress: meter.update(progress) } });
+            if (current === mine) set({ model: { kind: 'loading', progress: meter.update(progress) } });
           },
         });
-        return loadController === controller;
+        if (current !== mine) return false;
+        if (!controller.signal.aborted) return true;
       } catch (error) {
-        if (loadController !== controller) return false;
-        const info = toErrorInfo(error);
-        tabLock?.release();
-        set({ model: info.code === 'load-cancelled' ? { kind: 'idle' } : { kind: 'failed', error: info } });
-        return false;
+        if (current !== mine) return false;
+        if (!controller.signal.aborted) {
+          tabLock?.release();
+          const info = toErrorInfo(error);
+          set({ model: info.code === 'load-cancelled' ? { kind: 'idle' } : { kind: 'failed', error: info } });
+          return false;
+        }
       } finally {
-        if (loadController === controller) loadController = undefined;
+        if (current === mine) current = undefined;
+        end();
       }
+      tabLock?.release();
+      set({ model: { kind: 'idle' } });
+      return false;
     }
 
     async function load(steal: boolean): Promise<void> {
@@ -114,17 +139,20 @@ export function createModelSlice({
         set({ model: { kind: 'elsewhere' } });
         return;
       }
-      if (storage && get().persistence === 'unknown') {
-        // Asked before the download, so the browser does not evict gigabytes of weights under pressure.
-        set({ model: { kind: 'loading', progress: undefined } });
-        const granted = await storage.persist().catch(() => undefined);
-        set({ persistence: granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied' });
-      }
       const target = selection(preflight.model.id);
       await withProgress(async (options) => {
+        if (storage && get().persistence === 'unknown') {
+          // Asked before the download, so the browser does not evict gigabytes of weights under pressure.
+          const granted = await storage.persist().catch(() => undefined);
+          set({ persistence: granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied' });
+        }
+        const cancelled = (): boolean => options.signal.aborted;
+        if (cancelled()) return;
         const loaded = await engine.load(target, options);
         const offline = await engine.isCached(target).catch(() => false);
-        if (!options.signal.aborted) set({ model: { kind: 'ready', model: loaded, offline } });
+        // Cancelled too late for the engine to notice: the model is loaded, and must not stay.
+        if (cancelled()) await engine.unload().catch(() => undefined);
+        else set({ model: { kind: 'ready', model: loaded, offline } });
       });
     }
 
@@ -162,18 +190,19 @@ export function createModelSlice({
       },
 
       cancelLoad() {
-        loadController?.abort();
+        current?.controller.abort();
       },
 
       async deleteModelFiles() {
         const { preflight } = get();
         if (preflight.kind !== 'ready') return;
         get().stop();
-        loadController?.abort();
+        await abandonLoad();
         await engine.unload().catch(() => undefined);
         tabLock?.release();
         set({ model: { kind: 'idle' } });
-        await engine.deleteCached(selection(preflight.model.id));
+        // A step that fails leaves some files; the device check below shows what is still cached.
+        await engine.deleteCached(selection(preflight.model.id)).catch(() => undefined);
         await get().checkDevice();
       },
     };

@@ -33,8 +33,9 @@ export interface GenerateOptions {
  * All the chat store knows of an engine. Implemented by the worker client on the page, and inside the
  * worker by the web-llm engine and by the scripted engine of end-to-end builds.
  *
- * Failures reject with {@link EngineError}. One generation runs at a time: a second `generate` while one
- * is streaming rejects with `busy`.
+ * Failures reject with {@link EngineError}. One generation runs at a time: the worker host that owns the
+ * engine (`serveEngine`) answers a second `generate` while one is streaming with `busy`, and lets unload,
+ * load and delete wait until the running one has ended. The engines behind it rely on that.
  */
 export interface ChatEngine {
   /** What WebGPU offers here; downloads nothing. */

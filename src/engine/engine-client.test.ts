@@ -26,7 +26,12 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
     const { client } = connect();
     const progress: LoadProgress[] = [];
     const loaded = await client.load(model, { onProgress: (p) => progress.push(p) });
-    expect(loaded).toEqual({ modelId: model.modelId, engine: 'scripted', contextWindow: 4096 });
+    expect(loaded).toEqual({
+      modelId: model.modelId,
+      engine: 'scripted',
+      contextWindow: 4096,
+      prefillChunkSize: 1024,
+    });
     expect(progress.length).toBeGreaterThan(10);
     const phases = [...new Set(progress.map((p) => p.phase))];
     expect(phases).toEqual(['download', 'cache', 'compile', 'finishing']);

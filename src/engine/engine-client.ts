@@ -64,7 +64,6 @@ type Pending =
 export class EngineClient implements ChatEngine {
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
-  private generating = false;
 
   constructor(private readonly endpoint: MessageEndpoint) {
     endpoint.addEventListener('message', (event) => this.receive(event.data as EngineEvent));
@@ -108,27 +107,8 @@ export class EngineClient implements ChatEngine {
 
   generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     return new Promise((resolve, reject) => {
-      if (this.generating) {
-        reject(new EngineError('busy', 'Another answer is still being generated.'));
-        return;
-      }
-      this.generating = true;
       const requestId = this.nextRequestId++;
-      const settle = (): void => {
-        this.generating = false;
-      };
-      this.pending.set(requestId, {
-        kind: 'generate',
-        options,
-        resolve: (result) => {
-          settle();
-          resolve(result);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      });
+      this.pending.set(requestId, { kind: 'generate', options, resolve, reject });
       this.post({ type: 'generate', requestId, turns: request.turns, params: request.params });
       const abort = (): void => this.post({ type: 'abort', requestId });
       if (options.signal?.aborted) abort();

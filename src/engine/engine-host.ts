@@ -1,6 +1,12 @@
 import { EngineError, toErrorInfo, type ChatEngine } from './chat-engine';
 import type { MessageEndpoint } from './message-endpoint';
-import { parseEngineRequest, type EngineEvent, type EngineRequest, type ScriptedScenario } from './protocol';
+import {
+  parseEngineRequest,
+  type EngineEvent,
+  type EngineRequest,
+  type LoadProgress,
+  type ScriptedScenario,
+} from './protocol';
 
 export interface EngineHostOptions {
   readonly engine: ChatEngine;
@@ -8,77 +14,99 @@ export interface EngineHostOptions {
   readonly onScenario?: (scenario: ScriptedScenario) => void;
 }
 
+/** Work of the engine that an unload, a new load or a delete must stop and wait for. */
+interface Running {
+  readonly controller: AbortController;
+  /** Settles (never rejects) once the engine call has returned. */
+  readonly ended: Promise<void>;
+}
+
+function run(controller: AbortController, work: () => Promise<void>): Running {
+  return { controller, ended: work().catch(() => undefined) };
+}
+
 /**
  * Serves one engine over an endpoint: the worker side of the protocol. It owns the abort controllers of
- * the running load and generation, and enforces one generation at a time whatever the engine does.
+ * the running loads and generation, and is the one place that enforces one generation at a time. Unload,
+ * load and delete abort what runs and wait for it to end before they touch the engine: freeing the model or
+ * the tokenizer under a generation that still awaits a forward pass would end its answer in an error
+ * instead of as stopped.
  */
 export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOptions): () => void {
   const { engine } = options;
-  const loads = new Map<number, AbortController>();
-  let generation: { readonly requestId: number; readonly controller: AbortController } | undefined;
+  const loads = new Map<number, Running>();
+  let generation: (Running & { readonly requestId: number }) | undefined;
 
   const send = (event: EngineEvent): void => endpoint.postMessage(event);
   const fail = (requestId: number, error: unknown): void =>
     send({ type: 'error', requestId, error: toErrorInfo(error) });
 
-  async function load(request: Extract<EngineRequest, { type: 'load' }>): Promise<void> {
-    const controller = new AbortController();
-    loads.set(request.requestId, controller);
-    try {
-      const model = await engine.load(request.model, {
-        signal: controller.signal,
-        onProgress: (progress) => send({ type: 'progress', requestId: request.requestId, progress }),
-      });
-      send({ type: 'loaded', requestId: request.requestId, model });
-    } catch (error) {
-      fail(request.requestId, error);
-    } finally {
-      loads.delete(request.requestId);
-    }
+  /** Stops the running generation and, with `loads`, the running loads; resolves once they have ended. */
+  async function settle({ loads: andLoads }: { readonly loads: boolean }): Promise<void> {
+    const running = [...(generation ? [generation] : []), ...(andLoads ? loads.values() : [])];
+    for (const { controller } of running) controller.abort();
+    await Promise.all(running.map(({ ended }) => ended));
   }
 
-  async function importFolder(request: Extract<EngineRequest, { type: 'import-folder' }>): Promise<void> {
+  function load(request: Extract<EngineRequest, { type: 'load' | 'import-folder' }>): void {
     const controller = new AbortController();
-    loads.set(request.requestId, controller);
-    try {
-      await engine.importFolder(request.model, request.files, {
-        signal: controller.signal,
-        onProgress: (progress) => send({ type: 'progress', requestId: request.requestId, progress }),
-      });
-      send({ type: 'imported', requestId: request.requestId });
-    } catch (error) {
-      fail(request.requestId, error);
-    } finally {
-      loads.delete(request.requestId);
-    }
+    const { requestId } = request;
+    const loadOptions = {
+      signal: controller.signal,
+      onProgress: (progress: LoadProgress) => send({ type: 'progress', requestId, progress }),
+    };
+    const running = run(controller, async () => {
+      try {
+        if (request.type === 'load') {
+          await settle({ loads: false });
+          const model = await engine.load(request.model, loadOptions);
+          send({ type: 'loaded', requestId, model });
+        } else {
+          await engine.importFolder(request.model, request.files, loadOptions);
+          send({ type: 'imported', requestId });
+        }
+      } catch (error) {
+        fail(requestId, error);
+      } finally {
+        loads.delete(requestId);
+      }
+    });
+    // Its `finally` runs after an await at the earliest, so after this line.
+    loads.set(requestId, running);
   }
 
-  async function generate(request: Extract<EngineRequest, { type: 'generate' }>): Promise<void> {
+  function generate(request: Extract<EngineRequest, { type: 'generate' }>): void {
     if (generation) {
       fail(request.requestId, new EngineError('busy', 'Another answer is still being generated.'));
       return;
     }
-    const current = { requestId: request.requestId, controller: new AbortController() };
+    const { requestId } = request;
+    const controller = new AbortController();
+    const current = {
+      requestId,
+      ...run(controller, async () => {
+        try {
+          const result = await engine.generate(
+            { turns: request.turns, params: request.params },
+            {
+              signal: controller.signal,
+              onDelta: (text) => send({ type: 'delta', requestId, text }),
+            },
+          );
+          send({ type: 'done', requestId, result });
+        } catch (error) {
+          fail(requestId, error);
+        }
+      }),
+    };
     generation = current;
-    try {
-      const result = await engine.generate(
-        { turns: request.turns, params: request.params },
-        {
-          signal: current.controller.signal,
-          onDelta: (text) => send({ type: 'delta', requestId: request.requestId, text }),
-        },
-      );
-      send({ type: 'done', requestId: request.requestId, result });
-    } catch (error) {
-      fail(request.requestId, error);
-    } finally {
+    void current.ended.then(() => {
       if (generation === current) generation = undefined;
-    }
+    });
   }
 
   async function unload(requestId: number): Promise<void> {
-    generation?.controller.abort();
-    for (const controller of loads.values()) controller.abort();
+    await settle({ loads: true });
     await reply(requestId, async () => {
       await engine.unload();
       return { type: 'unloaded', requestId };
@@ -99,16 +127,14 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         options.onScenario?.(request.scenario);
         return;
       case 'load':
-        void load(request);
-        return;
       case 'import-folder':
-        void importFolder(request);
+        load(request);
         return;
       case 'cancel-load':
-        loads.get(request.requestId)?.abort();
+        loads.get(request.requestId)?.controller.abort();
         return;
       case 'generate':
-        void generate(request);
+        generate(request);
         return;
       case 'abort':
         if (generation?.requestId === request.requestId) generation.controller.abort();
@@ -132,6 +158,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         return;
       case 'delete-cache':
         void reply(request.requestId, async () => {
+          await settle({ loads: true });
           await engine.deleteCached(request.model);
           return { type: 'cache-deleted', requestId: request.requestId };
         });

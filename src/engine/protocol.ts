@@ -7,8 +7,10 @@
  */
 
 import type { SamplingParams } from '../generation/sampling';
+import type { EngineErrorCode } from './error-codes';
 
-export type { SamplingParams };
+export type { EngineErrorCode, SamplingParams };
+export { isEngineErrorCode } from './error-codes';
 
 /** Which side of a conversation a turn belongs to. */
 export type TurnRole = 'user' | 'assistant';
@@ -61,7 +63,10 @@ export interface LoadedModel {
   readonly modelId: string;
   /** Which engine answered: the real one or the scripted one of end-to-end builds. */
   readonly engine: EngineKind;
+  /** Tokens the model attends to, prompt and answer together: `context_window_size` of the loaded config. */
   readonly contextWindow: number;
+  /** The most prompt tokens fed in one forward pass: `prefill_chunk_size` of the loaded config. */
+  readonly prefillChunkSize: number;
 }
 
 export type EngineKind = 'web-llm' | 'scripted';
@@ -86,28 +91,6 @@ export interface GenerationResult {
   /** Earlier turns left out of the prompt because the context window was full (oldest first). */
   readonly droppedTurns: number;
 }
-
-/**
- * Every way an engine call can fail, as a code the UI can explain.
- * Later codes (device, storage, files) are produced by the real engine's error mapping.
- */
-export type EngineErrorCode =
-  | 'webgpu-unavailable'
-  | 'shader-f16-unsupported'
-  | 'device-lost'
-  | 'out-of-memory'
-  | 'quota-exceeded'
-  | 'network'
-  | 'model-files-missing'
-  | 'model-files-corrupt'
-  | 'model-lib-mismatch'
-  | 'context-window-exceeded'
-  | 'not-loaded'
-  | 'busy'
-  | 'load-cancelled'
-  | 'invalid-request'
-  | 'worker-failed'
-  | 'unknown';
 
 export interface EngineErrorInfo {
   readonly code: EngineErrorCode;
@@ -170,29 +153,6 @@ export type EngineEvent =
   | { readonly type: 'cache-deleted'; readonly requestId: number }
   | { readonly type: 'imported'; readonly requestId: number }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
-
-const errorCodes: ReadonlySet<string> = new Set<EngineErrorCode>([
-  'webgpu-unavailable',
-  'shader-f16-unsupported',
-  'device-lost',
-  'out-of-memory',
-  'quota-exceeded',
-  'network',
-  'model-files-missing',
-  'model-files-corrupt',
-  'model-lib-mismatch',
-  'context-window-exceeded',
-  'not-loaded',
-  'busy',
-  'load-cancelled',
-  'invalid-request',
-  'worker-failed',
-  'unknown',
-]);
-
-export function isEngineErrorCode(value: unknown): value is EngineErrorCode {
-  return typeof value === 'string' && errorCodes.has(value);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

@@ -6,8 +6,10 @@
 
 export const KULLM_PREAMBLE =
   '아래는 작업을 설명하는 명령어입니다. 요청을 적절히 완료하는 응답을 작성하세요.';
-export const KULLM_INSTRUCTION_HEADER = '### 명령어:';
-export const KULLM_RESPONSE_HEADER = '### 응답:';
+const INSTRUCTION_NAME = '명령어';
+const RESPONSE_NAME = '응답';
+export const KULLM_INSTRUCTION_HEADER = `### ${INSTRUCTION_NAME}:`;
+export const KULLM_RESPONSE_HEADER = `### ${RESPONSE_NAME}:`;
 /** The blank line after the preamble, after each instruction and after each answer. */
 export const KULLM_BLOCK_SEPARATOR = '\n\n';
 /** Between the instruction header and the user's text; the response header has none (see docs/prompt.md). */
@@ -74,3 +76,64 @@ export function continueKullmPrompt(previousPrompt: string, answer: string, next
   }
   return previousPrompt + answer + instructionBlock(nextUser);
 }
+
+const NAMES = [INSTRUCTION_NAME, RESPONSE_NAME];
+const NAME = NAMES.join('|');
+/** Beginnings of a name that are not a name yet ("명", "명령", "응"). */
+const PARTIAL_NAME = [
+  ...new Set(NAMES.flatMap((name) => Array.from(name).map((_, end) => name.slice(0, end)))),
+]
+  .filter((prefix) => prefix !== '' && !NAMES.includes(prefix))
+  .join('|');
+
+/**
+ * A turn header the model wrote: `### 명령어:` or `### 응답:` anywhere (any spacing, any run of `#` from three
+ * up), or a line that starts with `###` and one of the names and ends there. The whitespace before it goes
+ * with it.
+ */
+const TURN_HEADER = new RegExp(
+  `[ \\t\\n]*(?:#{3,}[ \\t]*(?:${NAME})[ \\t]*:|(?:^|\\n)[ \\t]*#{3,}[ \\t]*(?:${NAME})[ \\t]*\\n)`,
+  'g',
+);
+
+/** Text that may still grow into a turn header: whitespace, then a beginning of one. */
+const MAY_BECOME_HEADER = new RegExp(
+  `^[ \\t\\n]*(?:#*|#{3,}[ \\t]*(?:${PARTIAL_NAME})?|#{3,}[ \\t]*(?:${NAME})[ \\t]*)$`,
+);
+
+/** Characters a header and the whitespace before it are made of; a tail of others cannot become one. */
+const HEADER_CHARACTERS = new Set(` \t\n#${NAMES.join('')}`);
+
+/** How far back a tail is held: a longer run of spaces or `#` shows its start, and nothing is lost. */
+const LONGEST_HELD_TAIL = 64;
+
+/** Where a stream of text must stop, and what of its end must not be shown yet. */
+export interface StopRule {
+  /** Where the first complete stop sequence at or after `from` begins (with the whitespace before it). */
+  find(text: string, from: number): number | undefined;
+  /** Where the tail of `text` that may still become a stop sequence begins (`text.length` when none). */
+  pending(text: string): number;
+  /** Whether such a tail, left when the text ends, is dropped rather than shown. */
+  dropsAtEnd(tail: string): boolean;
+}
+
+/**
+ * The kullm turn headers as a stop rule: an instruction-tuned model can go on after its answer with
+ * `\n\n### 명령어:` and a question of its own. The answer ends where such a header begins; text that may be
+ * the beginning of one is held back until it shows it is not; a beginning left at the end of an answer
+ * (`\n\n### 명`) is dropped, while a lone `#` or `##` (C#, a Markdown heading) is kept.
+ */
+export const KULLM_TURN_HEADERS: StopRule = {
+  find(text, from) {
+    TURN_HEADER.lastIndex = from;
+    return TURN_HEADER.exec(text)?.index;
+  },
+  pending(text) {
+    let start = text.length;
+    const floor = Math.max(0, text.length - LONGEST_HELD_TAIL);
+    while (start > floor && HEADER_CHARACTERS.has(text.charAt(start - 1))) start -= 1;
+    for (; start < text.length; start += 1) if (MAY_BECOME_HEADER.test(text.slice(start))) return start;
+    return text.length;
+  },
+  dropsAtEnd: (tail) => tail.includes('###'),
+};

@@ -29,6 +29,9 @@ const DOWNLOAD_BYTES = 4_000_000_000;
 const defaults = {
   tokenDelayMs: 25,
   loadMs: 400,
+  /** What this project's mlc-chat-config.json gives the real engine. */
+  contextWindow: 4096,
+  prefillChunkSize: 1024,
 } as const;
 
 /** Phases of a load and their share of its time; a cached model skips the download, as web-llm does. */
@@ -95,7 +98,6 @@ export function scriptedAnswer(turns: GenerateRequest['turns']): string {
  */
 export class ScriptedEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
-  private generating = false;
   private readonly cached = new Set<string>();
 
   constructor(private scenario: ScriptedScenario = {}) {}
@@ -175,19 +177,18 @@ export class ScriptedEngine implements ChatEngine {
       }
     }
     this.cached.add(model.modelId);
-    this.loaded = { modelId: model.modelId, engine: 'scripted', contextWindow: 4096 };
+    this.loaded = {
+      modelId: model.modelId,
+      engine: 'scripted',
+      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
+      prefillChunkSize: defaults.prefillChunkSize,
+    };
     return this.loaded;
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
-    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
-    this.generating = true;
-    try {
-      return await this.stream(request, options);
-    } finally {
-      this.generating = false;
-    }
+    return this.stream(request, options);
   }
 
   async unload(): Promise<void> {
@@ -199,7 +200,7 @@ export class ScriptedEngine implements ChatEngine {
     const started = performance.now();
     // The real engine's budget, with a token per code point standing in for the tokenizer.
     const fit = fitToContext(request.turns, (turns) => Array.from(formatKullmPrompt(turns)).length + 1, {
-      contextWindow: this.scenario.contextWindow ?? 4096,
+      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
       maxNewTokens: request.params.maxNewTokens,
     });
     if (fit.kind === 'too-long') {

@@ -22,10 +22,40 @@ describe('drawnTokenProcessor', () => {
       const logits = Float32Array.from({ length: 500 }, () => random() * 10);
       const kept = processLogits(history, logits, MODEL_CARD_SAMPLING);
       const out = processor.processLogits(logits);
-      const finite = [...out.keys()].filter((id) => out[id] !== -Infinity);
-      expect(finite).toHaveLength(1);
-      expect(kept[finite[0] ?? -1]).not.toBe(-Infinity);
+      const chosen = [...out.keys()].filter((id) => out[id] === 1);
+      expect(chosen).toHaveLength(1);
+      expect(kept[chosen[0] ?? -1]).not.toBe(-Infinity);
     }
+  });
+
+  it('hands web-llm finite scores only, 1 for the drawn token and 0 for every other (WGSL assumes no infinities)', () => {
+    const sampler = new ModelCardSampler();
+    sampler.begin([1, 40, 41], MODEL_CARD_SAMPLING, seededRandom(5));
+    const processor = drawnTokenProcessor(sampler);
+    const random = seededRandom(8);
+    for (let step = 0; step < 10; step += 1) {
+      const out = processor.processLogits(Float32Array.from({ length: 300 }, () => random() * 20 - 10));
+      expect(out.every((score) => score === 0 || score === 1)).toBe(true);
+      expect(out.filter((score) => score === 1)).toHaveLength(1);
+    }
+  });
+
+  it('draws nothing while a forward pass whose token is not used runs', async () => {
+    const sampler = new ModelCardSampler();
+    const draws: number[] = [];
+    const random = seededRandom(21);
+    sampler.begin([1, 40, 41], MODEL_CARD_SAMPLING, () => {
+      const value = random();
+      draws.push(value);
+      return value;
+    });
+    const processor = drawnTokenProcessor(sampler);
+    const logits = Float32Array.from({ length: 300 }, (_, id) => (id % 17) / 3);
+    const passedThrough = await processor.withoutDraw(() => Promise.resolve(processor.processLogits(logits)));
+    expect(passedThrough).toBe(logits);
+    expect(draws).toEqual([]);
+    processor.processLogits(logits);
+    expect(draws).toHaveLength(1);
   });
 
   it('turns web-llm’s own sampling into a greedy pick with no penalties and no top-p', () => {

@@ -1,10 +1,19 @@
 import type { ModelCardSampler } from '../../generation/model-card-sampler';
 
 /** web-llm's `LogitProcessor` shape (kept structural, so this module needs no web-llm import). */
-export interface DrawnTokenProcessor {
+export interface LogitProcessorLike {
   processLogits(logits: Float32Array): Float32Array;
   processSampledToken(tokenId: number): void;
   resetState(): void;
+}
+
+export interface DrawnTokenProcessor extends LogitProcessorLike {
+  /**
+   * Runs `feed` (a forward pass whose sampled token is not used) without drawing: web-llm samples after every
+   * `forwardTokensAndSample`, so a slice of the prompt that is not its last would otherwise use up a draw of
+   * the seeded random source, and the same seed would give another answer once the prompt is sliced.
+   */
+  withoutDraw<T>(feed: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -21,21 +30,34 @@ export const NEUTRAL_WEB_LLM_SAMPLING = {
 
 /**
  * A logit processor that draws the next token with the model card's sampler and hands web-llm that token
- * alone: every other score becomes -Infinity, so web-llm's greedy pick is the drawn token.
+ * alone: its score becomes 1 and every other 0, so web-llm's greedy pick is the drawn token. Finite values
+ * only: WGSL lets an implementation assume there are no infinities, so a GPU may turn -Infinity into
+ * anything in the kernels that follow.
  */
 export function drawnTokenProcessor(sampler: ModelCardSampler): DrawnTokenProcessor {
   let oneHot = new Float32Array(0);
+  let drawing = true;
   return {
     processLogits(logits) {
+      // Not drawing: the token web-llm picks from these is thrown away, so they go back as they came.
+      if (!drawing) return logits;
       const id = sampler.draw(logits);
       // Reused between steps: web-llm copies it to the GPU before the next call.
       if (oneHot.length !== logits.length) oneHot = new Float32Array(logits.length);
-      oneHot.fill(-Infinity);
-      oneHot[id] = 0;
+      oneHot.fill(0);
+      oneHot[id] = 1;
       return oneHot;
     },
     // The session adds each token it feeds to the sampler's sequence itself.
     processSampledToken: () => undefined,
     resetState: () => undefined,
+    async withoutDraw(feed) {
+      drawing = false;
+      try {
+        return await feed();
+      } finally {
+        drawing = true;
+      }
+    },
   };
 }

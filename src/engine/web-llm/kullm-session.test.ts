@@ -18,6 +18,10 @@ function fakeModel(answers: string[]) {
       if (prefill) queue = [...byteTokenizer.encode(answers.shift() ?? ''), EOS_ID];
       return Promise.resolve(queue.shift() ?? EOS_ID);
     },
+    forwardTokens: (ids) => {
+      calls.push({ ids: [...ids], prefill: true });
+      return Promise.resolve();
+    },
     resetChat: () => {
       resets += 1;
       return Promise.resolve();
@@ -25,6 +29,8 @@ function fakeModel(answers: string[]) {
   };
   return { model, calls, resets: () => resets };
 }
+
+const window4k = { contextWindow: 4096, prefillChunkSize: 1024 };
 
 const ask = (turns: KullmTurn[], params = MODEL_CARD_SAMPLING) => ({ turns, params });
 
@@ -37,7 +43,7 @@ async function run(session: KullmSession, turns: KullmTurn[], params = MODEL_CAR
 describe('KullmSession', () => {
   it('feeds BOS and one encoding of the whole kullm prompt, and streams only the answer', async () => {
     const { model, calls } = fakeModel([' 안녕하세요!']);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
     const turns: KullmTurn[] = [{ role: 'user', content: '인사해 줘' }];
     const { text, result } = await run(session, turns);
     expect(calls[0]).toEqual({ ids: promptTokenIds(byteTokenizer, formatKullmPrompt(turns)), prefill: true });
@@ -52,7 +58,7 @@ describe('KullmSession', () => {
 
   it('continues a conversation from the KV cache, feeding only the new ids, the same ids a rebuild feeds', async () => {
     const { model, calls, resets } = fakeModel([' 첫 답', ' 둘째 답']);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
     const first = await run(session, [{ role: 'user', content: '하나' }]);
     const turns: KullmTurn[] = [
       { role: 'user', content: '하나' },
@@ -70,7 +76,7 @@ describe('KullmSession', () => {
 
   it('rebuilds the cache when the conversation changed (an edit), from one encoding of the new text', async () => {
     const { model, calls, resets } = fakeModel([' 답', ' 새 답']);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
     await run(session, [{ role: 'user', content: '원래 질문' }]);
     const edited: KullmTurn[] = [{ role: 'user', content: '고친 질문' }];
     const before = calls.length;
@@ -84,7 +90,7 @@ describe('KullmSession', () => {
 
   it('stops at max new tokens, and at an abort', async () => {
     const { model } = fakeModel([' 아주 긴 답변입니다', ' 또 다른 긴 답변']);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
     const limited = await run(session, [{ role: 'user', content: '길게' }], {
       ...MODEL_CARD_SAMPLING,
       maxNewTokens: 4,
@@ -102,12 +108,16 @@ describe('KullmSession', () => {
       },
     });
     expect(result.finishReason).toBe('aborted');
-    expect(pieces.join('')).toBe(' ');
+    // The leading space is held until the first syllable shows it does not begin a turn header.
+    expect(pieces.join('')).toBe(' 또');
   });
 
   it('leaves out the oldest turns to fit the window and says how many', async () => {
     const { model, calls } = fakeModel([' 네']);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 1200);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), {
+      ...window4k,
+      contextWindow: 1200,
+    });
     const turns: KullmTurn[] = [
       { role: 'user', content: '가'.repeat(100) },
       { role: 'assistant', content: '나'.repeat(100) },
@@ -120,7 +130,7 @@ describe('KullmSession', () => {
 
   it('refuses a message too long for the window with a typed error, feeding nothing', async () => {
     const { model, calls } = fakeModel([]);
-    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
     await expect(run(session, [{ role: 'user', content: '긴'.repeat(2000) }])).rejects.toMatchObject({
       code: 'context-window-exceeded',
     });
@@ -137,9 +147,10 @@ describe('KullmSession with a Llama-style tokenizer.json (the Hugging Face token
         calls.push([...ids]);
         return Promise.resolve(EOS_ID);
       },
+      forwardTokens: () => Promise.reject(new Error('the prompt fits one chunk')),
       resetChat: () => Promise.resolve(),
     };
-    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), window4k);
     const turns: KullmTurn[] = [{ role: 'user', content: '안녕하세요' }];
     await session.generate(ask(turns), { onDelta: () => undefined });
     const prompt = formatKullmPrompt(turns);
@@ -154,14 +165,149 @@ describe('KullmSession with a Llama-style tokenizer.json (the Hugging Face token
     let step = 0;
     const model: TokenModel = {
       forwardTokensAndSample: () => Promise.resolve(answer[step++] ?? EOS_ID),
+      forwardTokens: () => Promise.reject(new Error('the prompt fits one chunk')),
       resetChat: () => Promise.resolve(),
     };
-    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), 4096);
+    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), window4k);
     const pieces: string[] = [];
     await session.generate(ask([{ role: 'user', content: '인사' }]), {
       onDelta: (text) => pieces.push(text),
     });
     expect(pieces.every((piece) => !piece.includes('\uFFFD'))).toBe(true);
     expect(pieces.join('')).toBe(' 안녕 뷁');
+  });
+});
+
+describe('KullmSession: the model starting a turn of its own', () => {
+  /** The GPU edge with a KV cache: what it holds, and the answer ids it plays back after each prompt. */
+  function cachedModel(answers: number[][]) {
+    const kv: number[] = [];
+    const prompts: number[][] = [];
+    let queue: number[] = [];
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids, prefill) => {
+        kv.push(...ids);
+        if (prefill) {
+          prompts.push([...kv]);
+          queue = [...(answers.shift() ?? [])];
+        }
+        return Promise.resolve(queue.shift() ?? EOS_ID);
+      },
+      forwardTokens: (ids) => {
+        kv.push(...ids);
+        return Promise.resolve();
+      },
+      resetChat: () => {
+        kv.length = 0;
+        return Promise.resolve();
+      },
+    };
+    return { model, kv, prompts };
+  }
+
+  it('stops where `### 명령어:` begins across tokens, never shows it, and the next prompt sees exactly its ids', async () => {
+    const tokenizer = await loadMiniTokenizer();
+    const header = [
+      miniTokenId('<0x0A>'),
+      miniTokenId('<0x0A>'),
+      miniTokenId('###'),
+      miniTokenId('▁명령어'),
+      miniTokenId(':'),
+    ];
+    const answer = tokenizer.encode('안녕하세요');
+    const invented = [...header, miniTokenId('<0x0A>'), ...tokenizer.encode('한국어'), EOS_ID];
+    const { model, kv, prompts } = cachedModel([[...answer, ...invented], [...tokenizer.encode('hello')]]);
+    const session = new KullmSession(model, tokenizer, new ModelCardSampler(), window4k);
+    const pieces: string[] = [];
+    const first: KullmTurn[] = [{ role: 'user', content: '인사' }];
+    const result = await session.generate(ask(first), { onDelta: (text) => pieces.push(text) });
+    expect(result.finishReason).toBe('stop');
+    expect(pieces.join('')).toBe(' 안녕하세요');
+    expect(pieces.some((piece) => piece.includes('#') || piece.includes('\n'))).toBe(false);
+    // The token that completed the header was drawn but never fed.
+    expect(kv.at(-1)).toBe(miniTokenId('▁명령어'));
+
+    const next: KullmTurn[] = [
+      ...first,
+      { role: 'assistant', content: pieces.join('') },
+      { role: 'user', content: '한국어' },
+    ];
+    await session.generate(ask(next), { onDelta: () => undefined });
+    expect(prompts[1]).toEqual(promptTokenIds(tokenizer, formatKullmPrompt(next)));
+  });
+
+  it('stops at `### 응답:` split byte by byte too', async () => {
+    const { model } = cachedModel([[...byteTokenizer.encode(' 네.\n\n### 응답:\n또 다른 답')]]);
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);
+    const { text, result } = await run(session, [{ role: 'user', content: '질문' }]);
+    expect(text).toBe(' 네.');
+    expect(result.finishReason).toBe('stop');
+  });
+});
+
+describe('KullmSession: a long prompt', () => {
+  const longTurns: KullmTurn[] = [{ role: 'user', content: '긴 질문입니다. '.repeat(20) }];
+
+  it('feeds the prompt in slices of at most the prefill chunk, drawing only after the last', async () => {
+    const calls: { ids: number[]; draws: boolean }[] = [];
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids) => {
+        calls.push({ ids: [...ids], draws: true });
+        return Promise.resolve(EOS_ID);
+      },
+      forwardTokens: (ids) => {
+        calls.push({ ids: [...ids], draws: false });
+        return Promise.resolve();
+      },
+      resetChat: () => Promise.resolve(),
+    };
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), {
+      contextWindow: 4096,
+      prefillChunkSize: 64,
+    });
+    await run(session, longTurns);
+    const ids = promptTokenIds(byteTokenizer, formatKullmPrompt(longTurns));
+    expect(calls.length).toBe(Math.ceil(ids.length / 64));
+    expect(calls.every((call) => call.ids.length <= 64)).toBe(true);
+    expect(calls.flatMap((call) => call.ids)).toEqual(ids);
+    expect(calls.map((call) => call.draws)).toEqual([...calls.slice(1).map(() => false), true]);
+  });
+
+  it('stops between slices at Stop, and the next answer feeds only the rest of the prompt', async () => {
+    const controller = new AbortController();
+    const kv: number[] = [];
+    let drawn = 0;
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids) => {
+        kv.push(...ids);
+        drawn += 1;
+        return Promise.resolve(EOS_ID);
+      },
+      forwardTokens: (ids) => {
+        kv.push(...ids);
+        // Stop pressed while the GPU works on the first slice.
+        controller.abort();
+        return Promise.resolve();
+      },
+      resetChat: () => {
+        kv.length = 0;
+        return Promise.resolve();
+      },
+    };
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), {
+      contextWindow: 4096,
+      prefillChunkSize: 64,
+    });
+    const result = await session.generate(ask(longTurns), {
+      signal: controller.signal,
+      onDelta: () => undefined,
+    });
+    expect(result).toMatchObject({ finishReason: 'aborted', usage: { completionTokens: 0 } });
+    expect(kv).toHaveLength(64);
+    expect(drawn).toBe(0);
+
+    await run(session, longTurns);
+    expect(kv).toEqual(promptTokenIds(byteTokenizer, formatKullmPrompt(longTurns)));
+    expect(drawn).toBe(1);
   });
 });

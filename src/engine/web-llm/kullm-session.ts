@@ -1,17 +1,23 @@
 import { fitToContext } from '../../generation/context-budget';
-import { formatKullmPrompt } from '../../generation/kullm';
+import { formatKullmPrompt, KULLM_TURN_HEADERS } from '../../generation/kullm';
 import type { ModelCardSampler } from '../../generation/model-card-sampler';
 import { seededRandom } from '../../generation/random';
 import { StreamDecoder } from '../../generation/stream-decoder';
 import { EOS_ID, promptTokenIds, type TextTokenizer } from '../../generation/tokens';
 import { EngineError, type GenerateOptions, type GenerateRequest } from '../chat-engine';
-import type { FinishReason, GenerationResult } from '../protocol';
+import type { FinishReason, GenerationResult, LoadedModel } from '../protocol';
 
 /** The GPU side of web-llm's `MLCEngine` that the session drives: feed ids, get the next sampled id. */
 export interface TokenModel {
+  /** Feeds ids into the KV cache and draws the next token after them. */
   forwardTokensAndSample(inputIds: number[], isPrefill: boolean): Promise<number>;
+  /** Feeds prompt ids into the KV cache without drawing a token (a slice of the prompt that is not its last). */
+  forwardTokens(inputIds: number[]): Promise<void>;
   resetChat(): Promise<void>;
 }
+
+/** The loaded model's sizes the session works within (from its `mlc-chat-config.json`). */
+export type ModelWindow = Pick<LoadedModel, 'contextWindow' | 'prefillChunkSize'>;
 
 /** How many prompt ids the answer is decoded after, so its leading space survives Llama's decoder. */
 const ANCHOR_IDS = 3;
@@ -22,6 +28,15 @@ const ANCHOR_IDS = 3;
  * by the model-card sampler (registered as web-llm's logit processor); the KV cache is reused whenever the
  * new prompt's ids continue what it already holds, and rebuilt otherwise, so continuing and rebuilding a
  * conversation feed the model the same ids.
+ *
+ * The new part of the prompt is fed in slices of at most the prefill chunk, with Stop looked at between
+ * them: web-llm splits one long call the same way but cannot be interrupted inside it. An answer ends at
+ * EOS, at the length limit, at Stop, or where the model starts a turn header of its own (`### 명령어:`): the
+ * header is never shown and is not part of the answer.
+ *
+ * `cached` always holds exactly the ids fed to the KV cache, whatever ended the answer (a header's first
+ * tokens included): the next prompt reuses the cache only if its ids continue those, so what the model sees
+ * is the next prompt's ids in every case.
  */
 export class KullmSession {
   /** The ids the KV cache holds, in order. */
@@ -31,7 +46,7 @@ export class KullmSession {
     private readonly model: TokenModel,
     private readonly tokenizer: TextTokenizer,
     private readonly sampler: ModelCardSampler,
-    private readonly contextWindow: number,
+    private readonly window: ModelWindow,
     private readonly now: () => number = () => performance.now(),
     private readonly entropy: () => number = () => Math.floor(Math.random() * 2 ** 32),
   ) {}
@@ -41,7 +56,7 @@ export class KullmSession {
     const count = (kept: readonly GenerateRequest['turns'][number][]): number =>
       promptTokenIds(this.tokenizer, formatKullmPrompt(kept)).length;
     const fit = fitToContext(turns, count, {
-      contextWindow: this.contextWindow,
+      contextWindow: this.window.contextWindow,
       maxNewTokens: params.maxNewTokens,
     });
     if (fit.kind === 'too-long') {
@@ -61,19 +76,28 @@ export class KullmSession {
     }
     const toFeed = ids.slice(this.cached.length);
     this.sampler.begin(ids, params, seededRandom(params.seed ?? this.entropy()));
-    const decoder = new StreamDecoder(this.tokenizer, ids.slice(-ANCHOR_IDS));
+    const decoder = new StreamDecoder(this.tokenizer, ids.slice(-ANCHOR_IDS), KULLM_TURN_HEADERS);
+    const stopRequested = (): boolean => options.signal?.aborted === true;
+    const chunk = this.window.prefillChunkSize;
 
     let generated = 0;
     let finishReason: FinishReason = 'stop';
-    let next: number;
+    let prefilled = 0;
     let prefillMs = 0;
     try {
-      next = await this.model.forwardTokensAndSample(toFeed, true);
-      this.cached = [...ids];
+      let next: number | undefined;
+      for (let start = 0; start < toFeed.length && !stopRequested(); start += chunk) {
+        const slice = toFeed.slice(start, start + chunk);
+        if (start + chunk < toFeed.length) await this.model.forwardTokens(slice);
+        else next = await this.model.forwardTokensAndSample(slice, true);
+        this.cached.push(...slice);
+        prefilled += slice.length;
+      }
       prefillMs = this.now() - started;
-      for (;;) {
-        if (next === EOS_ID) break;
-        if (options.signal?.aborted) {
+      // Stopped before the prompt was all in: there is no first token.
+      if (next === undefined) finishReason = 'aborted';
+      while (next !== undefined && next !== EOS_ID) {
+        if (stopRequested()) {
           finishReason = 'aborted';
           break;
         }
@@ -81,6 +105,7 @@ export class KullmSession {
         generated += 1;
         const delta = decoder.push(next);
         if (delta) options.onDelta(delta);
+        if (decoder.stopped) break;
         if (generated >= params.maxNewTokens) {
           finishReason = 'length';
           break;
@@ -104,7 +129,7 @@ export class KullmSession {
       usage: {
         promptTokens: ids.length,
         completionTokens: generated,
-        prefillTokensPerSecond: prefillMs > 0 ? (toFeed.length * 1000) / prefillMs : 0,
+        prefillTokensPerSecond: prefillMs > 0 ? (prefilled * 1000) / prefillMs : 0,
         decodeTokensPerSecond: decodeMs > 0 && generated > 1 ? ((generated - 1) * 1000) / decodeMs : 0,
         timeToFirstTokenMs: prefillMs,
         totalMs,

@@ -1,4 +1,4 @@
-import { deleteModelAllInfoInCache, hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
+import { hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
 import { ModelCardSampler } from '../../generation/model-card-sampler';
 import {
   EngineError,
@@ -7,16 +7,17 @@ import {
   type GenerateRequest,
   type LoadOptions,
 } from '../chat-engine';
+import { hasTrait } from '../error-codes';
 import { probeGpu, type GpuLike } from '../gpu-probe';
 import { findModelRecord, type ModelRecord } from '../model-records';
 import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
-import { KullmSession, type TokenModel } from './kullm-session';
-import { diagnoseModelFiles, modelFileUrls } from './model-files';
+import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
+import { diagnoseModelFiles, modelFileUrls, type ModelFileUrls } from './model-files';
 import { toLoadProgress } from './progress-report';
-import { fileAmbiguousCodes, toEngineError } from './web-llm-errors';
+import { toEngineError } from './web-llm-errors';
 
 /**
  * web-llm fetches a library on a `localhost` URL straight from the network, never from its cache. When an
@@ -28,10 +29,39 @@ async function cachedLibraryUrl(libraryUrl: string): Promise<string | undefined>
   return cached ? URL.createObjectURL(await cached.blob()) : undefined;
 }
 
-/** The model's tokenizer.json, from web-llm's cache where the load just put it. */
-async function readTokenizer(url: string): Promise<ArrayBuffer> {
-  const cached = await (await caches.open(WEB_LLM_CACHES.model)).match(url);
-  return (cached ?? (await fetch(url))).arrayBuffer();
+/** A model file from web-llm's cache, where the load just put it, else from the host. */
+async function readModelFile(cacheName: string, url: string, name: string): Promise<ArrayBuffer> {
+  const response = (await (await caches.open(cacheName)).match(url)) ?? (await fetch(url));
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new EngineError('model-files-missing', `${name}: HTTP ${response.status} at ${url}`);
+  }
+  return response.arrayBuffer();
+}
+
+/**
+ * The window the loaded model works within, from its `mlc-chat-config.json`: web-llm sizes the KV cache by
+ * `context_window_size` (no override is set for it), and the library was compiled with the
+ * `prefill_chunk_size` of this same file, the largest input of one forward pass.
+ */
+function readModelWindow(json: ArrayBuffer): ModelWindow {
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    throw new EngineError('model-files-corrupt', 'mlc-chat-config.json is not valid JSON.');
+  }
+  const field = (name: string): number => {
+    const value = (config as Record<string, unknown> | null)?.[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new EngineError(
+        'model-files-corrupt',
+        `mlc-chat-config.json: ${name} is ${JSON.stringify(value)}, not a positive number of tokens (a sliding window is not supported).`,
+      );
+    }
+    return value;
+  };
+  return { contextWindow: field('context_window_size'), prefillChunkSize: field('prefill_chunk_size') };
 }
 
 function recordFor(selection: ModelSelection): ModelRecord {
@@ -40,9 +70,11 @@ function recordFor(selection: ModelSelection): ModelRecord {
   return record;
 }
 
-/** The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base. */
-function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig {
-  const urls = modelFileUrls(record, artifactsBaseUrl);
+/**
+ * The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base.
+ * Only the sampling is overridden; the context window is the built config's.
+ */
+function appConfigFor(record: ModelRecord, urls: ModelFileUrls): AppConfig {
   return {
     model_list: [
       {
@@ -52,15 +84,23 @@ function appConfigFor(record: ModelRecord, artifactsBaseUrl: string): AppConfig 
         required_features: [...record.requiredFeatures],
         vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
         buffer_size_required_bytes: record.maxBufferBytes,
-        overrides: { context_window_size: record.contextWindow, ...NEUTRAL_WEB_LLM_SAMPLING },
+        overrides: { ...NEUTRAL_WEB_LLM_SAMPLING },
       },
     ],
   };
 }
 
+const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load was cancelled.');
+
 /**
  * The real engine: web-llm's `MLCEngine`, run inside the worker. Only this module (and the worker that
  * loads it on demand) imports web-llm at run time.
+ *
+ * web-llm's control flow decides much of what follows (0.2.86, `lib/index.js`): `unload()` aborts only the
+ * network fetches of a load, so a load from the cache runs to its end, and `reload()` swallows the
+ * AbortError and returns normally; its device-lost handler unloads the model without a word. So a load
+ * checks the cancel itself after each step, and a model that is gone without our unloading it was lost with
+ * its device.
  */
 export class WebLlmEngine implements ChatEngine {
   private readonly engine = new MLCEngine();
@@ -68,7 +108,6 @@ export class WebLlmEngine implements ChatEngine {
   private loaded: LoadedModel | undefined;
   private session: KullmSession | undefined;
   private tokenizer: HfTokenizer | undefined;
-  private generating = false;
   private readonly logitProcessor = drawnTokenProcessor(this.sampler);
 
   inspectDevice(): Promise<GpuReport> {
@@ -81,8 +120,8 @@ export class WebLlmEngine implements ChatEngine {
    */
   async isCached(selection: ModelSelection): Promise<boolean> {
     const record = recordFor(selection);
-    if (!(await hasModelInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl)))) return false;
     const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    if (!(await hasModelInCache(record.id, appConfigFor(record, urls)))) return false;
     const has = async (cache: string, url: string): Promise<boolean> =>
       (await (await caches.open(cache)).match(url)) !== undefined;
     const checks = await Promise.all([
@@ -93,9 +132,32 @@ export class WebLlmEngine implements ChatEngine {
     return checks.every(Boolean);
   }
 
+  /**
+   * Removes every file of the model from web-llm's caches, each step whatever the others did. web-llm's
+   * `deleteModelAllInfoInCache` stops at its first failure (it even fetches tensor-cache.json from the host
+   * when it is not cached, to list the shards), then leaves the library and the config, and never deletes
+   * tensor-cache.json itself.
+   */
   async deleteCached(selection: ModelSelection): Promise<void> {
-    const record = recordFor(selection);
-    await deleteModelAllInfoInCache(record.id, appConfigFor(record, selection.artifactsBaseUrl));
+    const urls = modelFileUrls(recordFor(selection), selection.artifactsBaseUrl);
+    const failures: unknown[] = [];
+    const remove = async (cacheName: string, belongs: (url: string) => boolean): Promise<void> => {
+      try {
+        const cache = await caches.open(cacheName);
+        const requests = (await cache.keys()).filter((request) => belongs(request.url));
+        await Promise.all(
+          requests.map((request) => cache.delete(request).catch((e: unknown) => failures.push(e))),
+        );
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    await Promise.all([
+      remove(WEB_LLM_CACHES.model, (url) => url.startsWith(urls.base)),
+      remove(WEB_LLM_CACHES.wasm, (url) => url === urls.library),
+      remove(WEB_LLM_CACHES.config, (url) => url === urls.config),
+    ]);
+    if (failures.length > 0) throw toEngineError(failures[0]);
   }
 
   async importFolder(
@@ -115,62 +177,120 @@ export class WebLlmEngine implements ChatEngine {
 
   async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
     const record = recordFor(selection);
-    this.loaded = undefined;
-    const appConfig = appConfigFor(record, selection.artifactsBaseUrl);
-    const cachedLibrary = await cachedLibraryUrl(modelFileUrls(record, selection.artifactsBaseUrl).library);
+    const { signal } = options;
+    this.forget();
+    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+    const appConfig = appConfigFor(record, urls);
+    // Unloading aborts web-llm's downloads at once; the rest of a load is stopped by the checks below.
+    const cancel = (): void => void this.engine.unload();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      if (signal?.aborted) throw cancelled();
+      await this.reload(record, urls, appConfig, options);
+      if (signal?.aborted) throw cancelled();
+      const window = readModelWindow(
+        await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+      );
+      const json = await readModelFile(WEB_LLM_CACHES.model, urls.tokenizer, 'tokenizer.json');
+      if (signal?.aborted) throw cancelled();
+      const tokenizer = await loadHfTokenizer(json);
+      if (signal?.aborted) {
+        tokenizer.dispose();
+        throw cancelled();
+      }
+      this.tokenizer = tokenizer;
+      const model: TokenModel = {
+        forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
+        forwardTokens: async (ids) => {
+          await this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample(ids, true));
+        },
+        resetChat: () => this.engine.resetChat(),
+      };
+      this.session = new KullmSession(model, tokenizer, this.sampler, window);
+      this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
+      return this.loaded;
+    } catch (error) {
+      // Whatever ended the load, nothing of it may stay on the GPU: 6-9 GB, and the tab would keep the lock.
+      await this.engine.unload().catch(() => undefined);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** web-llm's `reload`, with its failures explained and a lost device told apart from a finished load. */
+  private async reload(
+    record: ModelRecord,
+    urls: ModelFileUrls,
+    appConfig: AppConfig,
+    { signal, onProgress }: LoadOptions,
+  ): Promise<void> {
+    const cachedLibrary = await cachedLibraryUrl(urls.library);
     if (cachedLibrary !== undefined && appConfig.model_list[0])
       appConfig.model_list[0].model_lib = cachedLibrary;
     this.engine.setAppConfig(appConfig);
     this.engine.setLogitProcessorRegistry(new Map([[record.id, this.logitProcessor]]));
     this.engine.setInitProgressCallback((report) =>
-      options.onProgress?.(toLoadProgress(report, record.downloadBytes)),
+      onProgress?.(toLoadProgress(report, record.downloadBytes)),
     );
-    const cancel = (): void => void this.engine.unload();
-    options.signal?.addEventListener('abort', cancel, { once: true });
     try {
       await this.engine.reload(record.id);
     } catch (error) {
-      if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
+      if (signal?.aborted) throw cancelled();
+      // Not cancelled by us: a fetch that rejects with "Engine.unload() is called." was aborted by web-llm's
+      // device-lost handler, which unloads (toEngineError calls it device-lost).
       const mapped = toEngineError(error);
-      if (!fileAmbiguousCodes.has(mapped.code)) throw mapped;
-      const urls = modelFileUrls(record, selection.artifactsBaseUrl);
+      if (!hasTrait(mapped.code, 'host-file')) throw mapped;
       throw (
         (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
       );
     } finally {
-      options.signal?.removeEventListener('abort', cancel);
+      // The library is compiled by now (or never will be): the blob holds its whole size in memory.
+      if (cachedLibrary !== undefined) URL.revokeObjectURL(cachedLibrary);
     }
-    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
-    this.tokenizer?.dispose();
-    const tokenizer = await loadHfTokenizer(await readTokenizer(urls.tokenizer));
-    this.tokenizer = tokenizer;
-    const model: TokenModel = {
-      forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
-      resetChat: () => this.engine.resetChat(),
-    };
-    this.session = new KullmSession(model, tokenizer, this.sampler, record.contextWindow);
-    this.loaded = { modelId: record.id, engine: 'web-llm', contextWindow: record.contextWindow };
-    return this.loaded;
+    if (signal?.aborted) throw cancelled();
+    // reload() also returns normally when a download was aborted (it swallows the AbortError). Not by us: then
+    // web-llm's device-lost handler aborted it by unloading, and getMessage() finds no model.
+    try {
+      await this.engine.getMessage();
+    } catch (error) {
+      const mapped = toEngineError(error);
+      if (mapped.code !== 'not-loaded') throw mapped;
+      throw new EngineError(
+        'device-lost',
+        `The GPU device was lost while loading the model. ${mapped.message}`,
+      );
+    }
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     if (!this.loaded || !this.session) throw new EngineError('not-loaded', 'No model is loaded.');
-    if (this.generating) throw new EngineError('busy', 'Another answer is still being generated.');
-    this.generating = true;
     try {
       return await this.session.generate(request, options);
     } catch (error) {
-      throw toEngineError(error);
-    } finally {
-      this.generating = false;
+      const mapped = toEngineError(error);
+      if (mapped.code !== 'not-loaded' && mapped.code !== 'device-lost') throw mapped;
+      // Only web-llm's device-lost handler unloads a model that this engine loaded and did not unload.
+      this.forget();
+      throw mapped.code === 'device-lost'
+        ? mapped
+        : new EngineError(
+            'device-lost',
+            `The GPU device was lost; web-llm unloaded the model. ${mapped.message}`,
+          );
     }
   }
 
   async unload(): Promise<void> {
+    this.forget();
+    await this.engine.unload();
+  }
+
+  /** Drops this engine's side of a loaded model: the session and the tokenizer's wasm memory. */
+  private forget(): void {
     this.loaded = undefined;
     this.session = undefined;
     this.tokenizer?.dispose();
     this.tokenizer = undefined;
-    await this.engine.unload();
   }
 }

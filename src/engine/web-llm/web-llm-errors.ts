@@ -9,6 +9,9 @@ const patterns: readonly (readonly [pattern: RegExp, code: EngineErrorCode])[] =
   [/WebGPUNotAvailableError|WebGPU is not supported|navigator\.gpu/i, 'webgpu-unavailable'],
   [/ShaderF16SupportError|shader-f16/i, 'shader-f16-unsupported'],
   [/DeviceLostError|device (was )?lost/i, 'device-lost'],
+  // The reason web-llm's unload() aborts a load's fetches with. The engine tells a cancel apart before it
+  // maps anything, so here the unload came from web-llm's device-lost handler.
+  [/Engine\.unload\(\) is called/, 'device-lost'],
   [/ContextWindowSizeExceededError/, 'context-window-exceeded'],
   [/ModelNotLoadedError/, 'not-loaded'],
   [/QuotaExceededError|quota/i, 'quota-exceeded'],
@@ -27,15 +30,3 @@ export function toEngineError(error: unknown): EngineError {
   const code = patterns.find(([pattern]) => pattern.test(text))?.[1] ?? 'unknown';
   return new EngineError(code, text);
 }
-
-/**
- * Codes a failed load may carry when the real cause is a file on the host: a 404 reaches web-llm as a failed
- * Cache.add ("network"), as JSON that does not parse, or as a library that does not compile ("corrupt").
- * Only these are worth asking the host about; the others already say what happened.
- */
-export const fileAmbiguousCodes: ReadonlySet<EngineErrorCode> = new Set([
-  'unknown',
-  'network',
-  'model-files-corrupt',
-  'model-files-missing',
-]);

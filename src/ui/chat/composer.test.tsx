@@ -2,15 +2,19 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
+import type { ScriptedScenario } from '../../engine/protocol';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
+import { dictionaries } from '../i18n/messages';
 import { withUi } from '../../test/with-ui';
 import { Composer } from './composer';
 
 afterEach(cleanup);
 
-async function renderComposer(): Promise<{ store: ChatStore; box: HTMLTextAreaElement }> {
+async function renderComposer(
+  scenario: ScriptedScenario = {},
+): Promise<{ store: ChatStore; box: HTMLTextAreaElement }> {
   const store = createChatStore({
-    engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1 }),
+    engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1, ...scenario }),
     artifactsBaseUrl: 'http://localhost/models/',
   });
   await act(async () => {
@@ -106,5 +110,24 @@ describe('Composer while an answer streams', () => {
     stopButton.focus();
     fireEvent.click(stopButton);
     expect(document.activeElement).toBe(box);
+  });
+});
+
+describe('Composer and the context window', () => {
+  it('gives back a message too long for the loaded model’s window, naming that window’s size', async () => {
+    const { store, box } = await renderComposer({ contextWindow: 1500 });
+    const long = '아주 긴 문장입니다. '.repeat(60);
+    fireEvent.change(box, { target: { value: long } });
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    expect(store.getState().notice).toMatchObject({ kind: 'too-long' });
+    expect(screen.getByRole('alert').textContent).toContain('문맥 창(1,500 토큰)');
+    expect(box.value).toBe(long);
+  });
+
+  it('writes no window size into any text: the model gives it', () => {
+    for (const dictionary of Object.values(dictionaries)) {
+      for (const text of Object.values(dictionary)) expect(text).not.toMatch(/4[,.]?096/);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { useChat } from '../chat-store-context';
 import { isSendKeystroke } from './send-keystroke';
 
 export function Composer() {
-  const { t } = useI18n();
+  const { t, formatNumber } = useI18n();
   const send = useChat((state) => state.send);
   const stop = useChat((state) => state.stop);
   const answering = useChat((state) => state.status !== 'ready');
@@ -12,6 +12,9 @@ export function Composer() {
   const draft = useChat((state) => state.draft);
   const setDraft = useChat((state) => state.setDraft);
   const notice = useChat((state) => state.notice);
+  const contextWindow = useChat((state) =>
+    state.model.kind === 'ready' ? state.model.model.contextWindow : undefined,
+  );
   const composing = useRef(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
@@ -85,7 +88,9 @@ export function Composer() {
       {notice && (
         <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">
           {notice.kind === 'too-long'
-            ? t('composer.tooLong')
+            ? contextWindow === undefined
+              ? t('error.context-window-exceeded')
+              : t('composer.tooLong', { tokens: formatNumber(contextWindow) })
             : `${t('composer.notSaved')} (${notice.detail})`}
         </p>
       )}

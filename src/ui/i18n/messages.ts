@@ -185,7 +185,7 @@ const ko = {
   'composer.hint.notReady': '모델을 불러온 뒤에 보낼 수 있어요.',
   'composer.send': '보내기',
   'composer.tooLong':
-    '메시지가 너무 깁니다. 모델의 문맥 창(4,096 토큰)에 답변할 자리까지 들어가지 않습니다. 줄여서 다시 보내 주세요.',
+    '메시지가 너무 깁니다. 모델의 문맥 창({tokens} 토큰)에 답변할 자리까지 들어가지 않습니다. 줄여서 다시 보내 주세요.',
   'composer.notSaved': '대화를 저장하지 못했습니다. 저장 공간을 확인하세요. 화면의 대화는 그대로 있습니다.',
   'message.dropped': '문맥 창이 가득 차서 앞선 메시지 {count}개를 빼고 답했습니다.',
   'composer.stop': '답변 중지',
@@ -194,7 +194,8 @@ const ko = {
     '이 브라우저에서는 WebGPU를 쓸 수 없습니다. 최신 Chrome이나 Edge에서 열고, 그래픽 가속이 켜져 있는지 확인하세요.',
   'error.shader-f16-unsupported':
     '이 GPU는 16비트 셰이더(shader-f16)를 지원하지 않습니다. 32비트 버전 모델을 쓰세요.',
-  'error.device-lost': 'GPU 연결이 끊어졌습니다. 대화는 그대로 있습니다. 모델을 다시 불러오세요.',
+  'error.device-lost':
+    'GPU 연결이 끊어졌습니다(메모리가 부족하거나 드라이버가 다시 시작되면 일어납니다). 대화는 그대로 있습니다. 모델을 다시 불러오세요.',
   'error.out-of-memory': 'GPU 메모리가 부족합니다. 다른 탭이나 프로그램을 닫고 다시 시도하세요.',
   'error.quota-exceeded':
     '저장 공간이 부족해 모델을 보관할 수 없습니다. 브라우저 저장 공간을 비운 뒤 다시 시도하세요.',
@@ -204,7 +205,8 @@ const ko = {
   'error.model-files-corrupt': '모델 파일이 손상되었습니다. 캐시를 지우고 다시 내려받으세요.',
   'error.model-lib-mismatch':
     '모델 라이브러리가 이 앱의 런타임과 맞지 않습니다. 같은 버전으로 빌드한 파일이 필요합니다.',
-  'error.context-window-exceeded': '메시지가 너무 길어 모델의 문맥 창(4,096 토큰)에 들어가지 않습니다.',
+  'error.context-window-exceeded':
+    '메시지가 너무 길어 답변할 자리까지 모델의 문맥 창에 들어가지 않습니다. 줄여서 다시 보내 주세요.',
   'error.not-loaded': '모델이 불러와져 있지 않습니다. 모델을 다시 불러오세요.',
   'error.busy': '이미 답변을 만들고 있습니다. 끝나거나 중지한 뒤에 보내세요.',
   'error.load-cancelled': '모델 불러오기를 취소했습니다.',
@@ -398,7 +400,7 @@ const en: Record<MessageKey, string> = {
   'composer.hint.notReady': 'You can send once the model is loaded.',
   'composer.send': 'Send',
   'composer.tooLong':
-    'The message is too long: with room for the answer it does not fit the model’s context window (4,096 tokens). Shorten it and send again.',
+    'The message is too long: with room for the answer it does not fit the model’s context window ({tokens} tokens). Shorten it and send again.',
   'composer.notSaved':
     'The conversation could not be saved. Check the storage space. The conversation on screen is kept.',
   'message.dropped': 'The context window was full: the answer leaves out the {count} earliest messages.',
@@ -408,7 +410,8 @@ const en: Record<MessageKey, string> = {
     'WebGPU is not available in this browser. Open the app in a recent Chrome or Edge with graphics acceleration on.',
   'error.shader-f16-unsupported':
     'This GPU does not support 16-bit shaders (shader-f16). Use the 32-bit build.',
-  'error.device-lost': 'The GPU connection was lost. Your conversation is kept. Load the model again.',
+  'error.device-lost':
+    'The GPU connection was lost (GPU memory ran out, or the driver restarted). Your conversation is kept. Load the model again.',
   'error.out-of-memory': 'Not enough GPU memory. Close other tabs or programs and try again.',
   'error.quota-exceeded': 'Not enough storage to keep the model. Free up browser storage and try again.',
   'error.network': 'The download stopped on a network error. Check the connection and try again to resume.',
@@ -416,7 +419,8 @@ const en: Record<MessageKey, string> = {
   'error.model-files-corrupt': 'The model files are damaged. Clear the cache and download them again.',
   'error.model-lib-mismatch':
     'The model library does not match this app’s runtime. It must be built for the same version.',
-  'error.context-window-exceeded': 'The message is too long for the model’s context window (4,096 tokens).',
+  'error.context-window-exceeded':
+    'The message is too long: with room for the answer it does not fit the model’s context window. Shorten it and send again.',
   'error.not-loaded': 'No model is loaded. Load the model again.',
   'error.busy': 'An answer is already being generated. Wait or stop it, then send.',
   'error.load-cancelled': 'Loading the model was cancelled.',

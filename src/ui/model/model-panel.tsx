@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import type { LoadProgressView } from '../../chat/load-progress';
 import type { Preflight } from '../../chat/preflight';
-import type { EngineErrorCode } from '../../engine/protocol';
+import { hasTrait } from '../../engine/error-codes';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
@@ -11,14 +11,6 @@ const buttonClass =
   'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
 const primaryButton = `${buttonClass} bg-teal-700 text-white hover:bg-teal-800`;
 const secondaryButton = `${buttonClass} bg-stone-200 text-stone-900 hover:bg-stone-300 dark:bg-stone-800 dark:text-stone-100 dark:hover:bg-stone-700`;
-
-/** Failures a model folder on disk can get around. */
-const fileErrorCodes: ReadonlySet<EngineErrorCode> = new Set([
-  'model-files-missing',
-  'model-files-corrupt',
-  'model-lib-mismatch',
-  'network',
-]);
 
 const GB = 1e9;
 const MB = 1e6;
@@ -302,11 +294,9 @@ export function ModelPanel() {
             <code className="break-all">{model.error.message}</code>
           </details>
           <button type="button" onClick={() => void loadModel()} className={`${primaryButton} mt-4`}>
-            {model.error.code === 'device-lost' || model.error.code === 'not-loaded'
-              ? t('model.reload')
-              : t('model.retry')}
+            {hasTrait(model.error.code, 'load-again') ? t('model.reload') : t('model.retry')}
           </button>
-          {fileErrorCodes.has(model.error.code) && <FolderImport />}
+          {hasTrait(model.error.code, 'folder-helps') && <FolderImport />}
         </Panel>
       );
     case 'elsewhere':

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MODEL_CARD_SAMPLING } from '../generation/sampling';
+import type { ChatEngine } from './chat-engine';
+import { EngineClient } from './engine-client';
+import { serveEngine } from './engine-host';
+import type { GenerationResult, LoadedModel } from './protocol';
+
+const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+const loaded: LoadedModel = {
+  modelId: model.modelId,
+  engine: 'scripted',
+  contextWindow: 4096,
+  prefillChunkSize: 1024,
+};
+const ask = { turns: [{ role: 'user' as const, content: '안녕' }], params: MODEL_CARD_SAMPLING };
+
+const result = (finishReason: GenerationResult['finishReason']): GenerationResult => ({
+  finishReason,
+  droppedTurns: 0,
+  usage: {
+    promptTokens: 1,
+    completionTokens: 1,
+    prefillTokensPerSecond: 0,
+    decodeTokensPerSecond: 0,
+    timeToFirstTokenMs: 0,
+    totalMs: 0,
+  },
+});
+
+/**
+ * The engine edge: a generation that, like a forward pass on the GPU, notices Stop only a little later, and
+ * ends by itself after a while. Everything it does is logged in order.
+ */
+function loggingEngine() {
+  const log: string[] = [];
+  const engine: ChatEngine = {
+    inspectDevice: () => Promise.resolve({ kind: 'no-webgpu' }),
+    isCached: () => Promise.resolve(false),
+    importFolder: () => Promise.resolve(),
+    deleteCached: () => {
+      log.push('delete');
+      return Promise.resolve();
+    },
+    load: () => {
+      log.push('load');
+      return Promise.resolve(loaded);
+    },
+    unload: () => {
+      log.push('unload');
+      return Promise.resolve();
+    },
+    generate: (_, { signal }) =>
+      new Promise((resolve) => {
+        log.push('generate');
+        const end = (reason: GenerationResult['finishReason']) => {
+          clearTimeout(timer);
+          log.push(`ended ${reason}`);
+          resolve(result(reason));
+        };
+        const timer = setTimeout(() => end('stop'), 300);
+        signal?.addEventListener('abort', () => setTimeout(() => end('aborted'), 20), { once: true });
+      }),
+  };
+  return { engine, log };
+}
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+function connect(engine: ChatEngine) {
+  const channel = new MessageChannel();
+  serveEngine(channel.port2, { engine });
+  const requests: string[] = [];
+  channel.port2.addEventListener('message', (event: MessageEvent<{ type: string }>) =>
+    requests.push(event.data.type),
+  );
+  close = () => {
+    channel.port1.close();
+    channel.port2.close();
+  };
+  return { client: new EngineClient(channel.port1), requests };
+}
+
+describe('the worker host and the running generation', () => {
+  it.each([
+    ['unload', (client: EngineClient) => client.unload(), 'unload'],
+    ['a new load', (client: EngineClient) => client.load(model), 'load'],
+    ['deleting the files', (client: EngineClient) => client.deleteCached(model), 'delete'],
+  ])('stops it and waits for its end before %s touches the engine', async (_, act, step) => {
+    const { engine, log } = loggingEngine();
+    const { client } = connect(engine);
+    await client.load(model);
+    log.length = 0;
+    const answer = client.generate(ask, { onDelta: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await act(client);
+    await expect(answer).resolves.toMatchObject({ finishReason: 'aborted' });
+    expect(log).toEqual(['generate', 'ended aborted', step]);
+  });
+
+  it('is the one place that runs one generation at a time: the page passes a second one on, the host refuses it', async () => {
+    const { engine, log } = loggingEngine();
+    const { client, requests } = connect(engine);
+    await client.load(model);
+    const controller = new AbortController();
+    const first = client.generate(ask, { signal: controller.signal, onDelta: () => undefined });
+    await expect(client.generate(ask, { onDelta: () => undefined })).rejects.toMatchObject({ code: 'busy' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(requests.filter((type) => type === 'generate')).toHaveLength(2);
+    controller.abort();
+    await expect(first).resolves.toMatchObject({ finishReason: 'aborted' });
+    expect(log.filter((entry) => entry === 'generate')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,301 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { seededRandom } from '../../generation/random';
+import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
+import { EOS_ID } from '../../generation/tokens';
+import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
+import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/mini-tokenizer';
+import { EngineClient } from '../engine-client';
+import { serveEngine } from '../engine-host';
+import { modelCatalog } from '../model-records';
+import { WEB_LLM_CACHES } from './folder-import';
+import { modelFileUrls } from './model-files';
+import { WebLlmEngine } from './web-llm-engine';
+
+vi.mock('@mlc-ai/web-llm', async () => {
+  const fake = await import('../../test/fake-web-llm');
+  return {
+    MLCEngine: fake.FakeMLCEngine,
+    hasModelInCache: fake.hasModelInCache,
+    deleteModelAllInfoInCache: fake.deleteModelAllInfoInCache,
+  };
+});
+
+/** Called when the app hands tokenizer.json to web-tokenizers, so a test can act at that moment. */
+const tokenizerLoads = vi.hoisted(() => ({ onLoad: undefined as (() => void) | undefined }));
+
+// Node cannot import the package itself (see loadWebTokenizersInNode): the same library from a `.cjs` copy.
+vi.mock('@mlc-ai/web-tokenizers', async () => {
+  const { loadWebTokenizersInNode } = await import('../../test/mini-tokenizer');
+  const { Tokenizer } = { Tokenizer: loadWebTokenizersInNode() };
+  return {
+    Tokenizer: {
+      fromJSON: (json: ArrayBuffer) => {
+        tokenizerLoads.onLoad?.();
+        return Tokenizer.fromJSON(json);
+      },
+    },
+  };
+});
+
+const found = modelCatalog.models.find((model) => model.requiredFeatures.length === 0);
+if (!found) throw new Error('no model record without required features');
+const record = found;
+
+const HOST = 'https://host.example/models/';
+
+/** The GPU's answer to a sequence: pseudo-random logits that depend on every id in the KV cache. */
+function logitsFor(kv: readonly number[]): Float32Array {
+  let hash = 2166136261;
+  for (const id of kv) hash = Math.imul(hash ^ id, 16777619) >>> 0;
+  const random = seededRandom(hash);
+  const logits = Float32Array.from({ length: MINI_VOCAB.size }, () => random() * 8);
+  // Special ids and EOS stay out, so an answer runs to its length limit.
+  logits[0] = logits[1] = logits[EOS_ID] = -20;
+  return logits;
+}
+
+function setup({
+  config = {},
+  artifactsBaseUrl = HOST,
+}: { config?: Record<string, unknown>; artifactsBaseUrl?: string } = {}) {
+  const urls = modelFileUrls(record, artifactsBaseUrl);
+  const shard = new URL('params_shard_0.bin', urls.base).href;
+  const host = new FakeHost(
+    new Map<string, BodyInit>([
+      [urls.config, JSON.stringify({ context_window_size: 4096, prefill_chunk_size: 1024, ...config })],
+      [urls.library, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],
+      [urls.tokenizer, miniTokenizerJson()],
+      [urls.tensorCache, JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })],
+      [shard, 'weights'],
+    ]),
+  );
+  const storage = new FakeCacheStorage();
+  vi.stubGlobal('caches', storage);
+  vi.stubGlobal('fetch', host.fetch);
+  fakeWebLlm.gpu = { logits: logitsFor };
+  const engine = new WebLlmEngine();
+  const mlc = fakeWebLlm.engine as FakeMLCEngine;
+  return { engine, mlc, host, storage, urls, shard, selection: { modelId: record.id, artifactsBaseUrl } };
+}
+
+const ask = (content: string, params: Partial<SamplingParams> = {}) => ({
+  turns: [{ role: 'user' as const, content }],
+  params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 12, ...params },
+});
+
+/** A promise the test resolves, and one that says the code under test is waiting on it. */
+function gate() {
+  let open!: () => void;
+  let reached!: () => void;
+  const entered = new Promise<void>((resolve) => (reached = resolve));
+  const wait = (): Promise<void> => {
+    reached();
+    return new Promise<void>((resolve) => (open = resolve));
+  };
+  return { wait, entered, open: () => open() };
+}
+
+beforeEach(() => {
+  tokenizerLoads.onLoad = undefined;
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('WebLlmEngine: cancelling a load', () => {
+  it('unloads a load from the cache that web-llm runs to its end after unload(), and ends as load-cancelled', async () => {
+    const { engine, mlc, selection } = setup();
+    const compile = gate();
+    fakeWebLlm.gpu.compile = compile.wait;
+    const controller = new AbortController();
+    const loading = engine.load(selection, { signal: controller.signal });
+    await compile.entered;
+    controller.abort();
+    compile.open();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+    // reload() resolved with a pipeline in place: the engine must have unloaded it afterwards.
+    expect(mlc.pipeline).toBeUndefined();
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'not-loaded',
+    });
+  });
+
+  it('unloads and ends as load-cancelled when the cancel comes while the tokenizer loads', async () => {
+    const { engine, mlc, selection } = setup();
+    const controller = new AbortController();
+    tokenizerLoads.onLoad = () => controller.abort();
+    await expect(engine.load(selection, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'load-cancelled',
+    });
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('ends a download cancelled by the user as load-cancelled, not as a lost device', async () => {
+    const { engine, host, shard, selection } = setup();
+    host.slow.add(shard);
+    const controller = new AbortController();
+    const loading = engine.load(selection, { signal: controller.signal });
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    controller.abort();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+  });
+});
+
+describe('WebLlmEngine: a lost device', () => {
+  it('calls a model that web-llm’s device-lost handler unloaded after the load a lost device, at the next Send', async () => {
+    const { engine, mlc, selection } = setup();
+    await engine.load(selection);
+    mlc.loseDevice();
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
+      code: 'device-lost',
+    });
+  });
+
+  it('calls "Engine.unload() is called." during a download, not cancelled, a lost device', async () => {
+    const { engine, mlc, host, shard, selection } = setup();
+    host.slow.add(shard);
+    const loading = engine.load(selection);
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    mlc.loseDevice();
+    await expect(loading).rejects.toMatchObject({ code: 'device-lost' });
+  });
+
+  it('calls a load that reload() swallowed as aborted, not cancelled, a lost device', async () => {
+    const { engine, mlc, host, shard, selection } = setup();
+    host.slow.add(shard);
+    host.abortsWith = 'abort-error';
+    const loading = engine.load(selection);
+    await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
+    mlc.loseDevice();
+    await expect(loading).rejects.toMatchObject({ code: 'device-lost' });
+  });
+});
+
+describe('WebLlmEngine: the model’s own window', () => {
+  it('reports and budgets with the context window and prefill chunk of the loaded mlc-chat-config.json', async () => {
+    const { engine, mlc, selection } = setup({
+      config: { context_window_size: 300, prefill_chunk_size: 64 },
+    });
+    await expect(engine.load(selection)).resolves.toEqual({
+      modelId: record.id,
+      engine: 'web-llm',
+      contextWindow: 300,
+      prefillChunkSize: 64,
+    });
+    // web-llm sizes its KV cache from the file too: no override of the window.
+    expect(mlc.appConfig?.model_list[0]?.overrides).not.toHaveProperty('context_window_size');
+    const long = '가나다라마바사아자차카타파하'.repeat(8);
+    await expect(
+      engine.generate(ask(long, { maxNewTokens: 100 }), { onDelta: () => undefined }),
+    ).rejects.toMatchObject({ code: 'context-window-exceeded' });
+  });
+
+  it('refuses a config without a usable window as corrupt model files, and unloads', async () => {
+    const { engine, mlc, selection } = setup({
+      config: { context_window_size: -1, sliding_window_size: 4096 },
+    });
+    await expect(engine.load(selection)).rejects.toMatchObject({ code: 'model-files-corrupt' });
+    expect(mlc.pipeline).toBeUndefined();
+  });
+});
+
+describe('WebLlmEngine: a long prompt', () => {
+  const turns: KullmTurn[] = [{ role: 'user', content: '한국어 hello world 안녕하세요 '.repeat(12) }];
+
+  async function answer(prefillChunkSize: number) {
+    const { engine, mlc, selection } = setup({ config: { prefill_chunk_size: prefillChunkSize } });
+    await engine.load(selection);
+    const pieces: string[] = [];
+    const result = await engine.generate(
+      { turns, params: { ...MODEL_CARD_SAMPLING, maxNewTokens: 12, seed: 1234 } },
+      { onDelta: (text) => pieces.push(text) },
+    );
+    return { text: pieces.join(''), result, forwards: mlc.forwards, kv: mlc.pipeline?.kv ?? [] };
+  }
+
+  it('feeds the prompt in slices of the prefill chunk, and the seed gives the same answer sliced or not', async () => {
+    const tokenizer = await loadMiniTokenizer();
+    const promptLength = 1 + tokenizer.encode(formatKullmPrompt(turns)).length;
+    tokenizer.dispose();
+    const whole = await answer(4096);
+    const sliced = await answer(16);
+    expect(promptLength).toBeGreaterThan(16 * 4);
+    expect(whole.forwards[0]).toHaveLength(promptLength);
+    expect(sliced.forwards.slice(0, Math.ceil(promptLength / 16)).every((ids) => ids.length <= 16)).toBe(
+      true,
+    );
+    expect(sliced.result.usage.completionTokens).toBe(12);
+    expect(sliced.text).toBe(whole.text);
+    expect(sliced.kv).toEqual(whole.kv);
+  });
+});
+
+describe('WebLlmEngine: files', () => {
+  it('says tokenizer.json is missing when the host answers 404 to it, and unloads', async () => {
+    const { engine, mlc, host, storage, urls, selection } = setup();
+    fakeWebLlm.gpu.compile = async () => {
+      // Evicted between web-llm's read and the app's, and gone from the host.
+      await (await storage.open(WEB_LLM_CACHES.model)).delete(urls.tokenizer);
+      host.files.delete(urls.tokenizer);
+    };
+    await expect(engine.load(selection)).rejects.toMatchObject({
+      code: 'model-files-missing',
+      message: expect.stringContaining('tokenizer.json: HTTP 404') as string,
+    });
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('revokes the blob URL it hands web-llm for a library cached on localhost', async () => {
+    const { engine, mlc, storage, urls, selection } = setup({
+      artifactsBaseUrl: 'http://localhost:4173/models/',
+    });
+    await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(new Uint8Array(8)));
+    const revoke = vi.spyOn(URL, 'revokeObjectURL');
+    await engine.load(selection);
+    expect(mlc.libraryFrom).toMatch(/^blob:/);
+    expect(revoke).toHaveBeenCalledWith(mlc.libraryFrom);
+  });
+
+  it('deletes every file of the model, each step whatever another did', async () => {
+    const { engine, storage, shard, selection } = setup();
+    await engine.load(selection);
+    await expect(engine.isCached(selection)).resolves.toBe(true);
+    storage.failDeleteOf = shard;
+    await expect(engine.deleteCached(selection)).rejects.toThrow();
+    expect(storage.urls(WEB_LLM_CACHES.model)).toEqual([shard]);
+    expect(storage.urls(WEB_LLM_CACHES.wasm)).toEqual([]);
+    expect(storage.urls(WEB_LLM_CACHES.config)).toEqual([]);
+    storage.failDeleteOf = undefined;
+    await engine.deleteCached(selection);
+    expect(storage.urls(WEB_LLM_CACHES.model)).toEqual([]);
+    await expect(engine.isCached(selection)).resolves.toBe(false);
+  });
+});
+
+describe('WebLlmEngine served by the worker host', () => {
+  it('ends an answer as stopped, not failed, when the model is unloaded while a forward pass runs', async () => {
+    const { engine, mlc, selection } = setup();
+    const channel = new MessageChannel();
+    serveEngine(channel.port2, { engine });
+    const client = new EngineClient(channel.port1);
+    try {
+      await client.load(selection);
+      const forward = gate();
+      let passes = 0;
+      fakeWebLlm.gpu.forwardPass = () => (++passes === 4 ? forward.wait() : Promise.resolve());
+      const answer = client.generate(ask('안녕하세요'), { onDelta: () => undefined });
+      await forward.entered;
+      const unloading = client.unload();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      forward.open();
+      await expect(answer).resolves.toMatchObject({ finishReason: 'aborted' });
+      await unloading;
+      expect(mlc.pipeline).toBeUndefined();
+    } finally {
+      channel.port1.close();
+      channel.port2.close();
+    }
+  });
+});

@@ -1,0 +1,366 @@
+/**
+ * A double of `@mlc-ai/web-llm` 0.2.86 at the module boundary, for the tests of `WebLlmEngine` (installed with
+ * `vi.mock('@mlc-ai/web-llm', …)`). It keeps the control flow of `MLCEngine` in `lib/index.js`, which only a
+ * real GPU would otherwise show: each step quotes the line it imitates. Underneath are the platform edges,
+ * also faked: Cache Storage ({@link FakeCacheStorage}), the host (`fetch`, {@link FakeHost}) and the GPU
+ * (logits computed from the ids in the KV cache, {@link FakeGpu}).
+ */
+import type { AppConfig, LogitProcessor } from '@mlc-ai/web-llm';
+
+/** Cache Storage, the platform edge: cache name → URL → response. */
+export class FakeCacheStorage {
+  readonly stores = new Map<string, Map<string, Response>>();
+  /** Makes `delete` of this URL throw, as a storage error would. */
+  failDeleteOf: string | undefined;
+
+  open(name: string): Promise<FakeCache> {
+    const entries = this.stores.get(name) ?? new Map<string, Response>();
+    this.stores.set(name, entries);
+    return Promise.resolve(new FakeCache(entries, this));
+  }
+
+  urls(name: string): string[] {
+    return [...(this.stores.get(name)?.keys() ?? [])];
+  }
+}
+
+const urlOf = (request: RequestInfo | URL): string =>
+  typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
+
+class FakeCache {
+  constructor(
+    private readonly entries: Map<string, Response>,
+    private readonly storage: FakeCacheStorage,
+  ) {}
+
+  match(request: RequestInfo | URL): Promise<Response | undefined> {
+    return Promise.resolve(this.entries.get(urlOf(request))?.clone());
+  }
+
+  put(request: RequestInfo | URL, response: Response): Promise<void> {
+    this.entries.set(urlOf(request), response);
+    return Promise.resolve();
+  }
+
+  delete(request: RequestInfo | URL): Promise<boolean> {
+    const url = urlOf(request);
+    if (url === this.storage.failDeleteOf)
+      return Promise.reject(new Error(`UnknownError: cannot delete ${url}`));
+    return Promise.resolve(this.entries.delete(url));
+  }
+
+  keys(): Promise<Request[]> {
+    return Promise.resolve([...this.entries.keys()].map((url) => new Request(url)));
+  }
+}
+
+/**
+ * A static host, the network edge. A file listed in `slow` answers only when `release` is called, so a test
+ * can act during a download. An aborted request rejects the way a browser's fetch does: with the signal's
+ * reason (web-llm aborts with a string), or with an AbortError DOMException when `abortsWith` says so.
+ */
+export class FakeHost {
+  readonly requested: string[] = [];
+  private readonly gates = new Map<string, () => void>();
+  readonly slow = new Set<string>();
+  abortsWith: 'reason' | 'abort-error' = 'reason';
+
+  constructor(readonly files: Map<string, BodyInit>) {}
+
+  readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = urlOf(input);
+    this.requested.push(url);
+    const signal = init?.signal ?? undefined;
+    const answer = (): Response => {
+      const body = this.files.get(url);
+      return body === undefined ? new Response('Not found', { status: 404 }) : new Response(body);
+    };
+    if (!this.slow.has(url)) return Promise.resolve(answer());
+    return new Promise((resolve, reject) => {
+      this.gates.set(url, () => resolve(answer()));
+      signal?.addEventListener('abort', () => {
+        if (this.abortsWith === 'abort-error') {
+          reject(new DOMException('The operation was aborted.', 'AbortError'));
+          return;
+        }
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- fetch rejects with the reason as is, and web-llm's is a string
+        reject(signal.reason);
+      });
+    });
+  };
+
+  /** Whether a slow file is being waited for. */
+  waiting(url: string): boolean {
+    return this.gates.has(url);
+  }
+
+  release(url: string): void {
+    this.gates.get(url)?.();
+    this.gates.delete(url);
+  }
+}
+
+/** The GPU, the hardware edge: what a forward pass gives for the ids in the KV cache. */
+export interface FakeGpu {
+  /** Raw logits after the ids in the KV cache (the last position of the last chunk). */
+  logits(kv: readonly number[]): Float32Array;
+  /**
+   * Loading the weights from Cache Storage, creating the pipeline and compiling the shaders: none of it
+   * looks at the reload controller's signal.
+   */
+  compile?(): Promise<void>;
+  /** Awaited inside each forward pass, so a test can act while the GPU works. */
+  forwardPass?(): Promise<void>;
+}
+
+/** One engine of the test file, for the test to reach: the one `WebLlmEngine` created last. */
+export const fakeWebLlm: { engine: FakeMLCEngine | undefined; gpu: FakeGpu } = {
+  engine: undefined,
+  gpu: { logits: () => new Float32Array(3) },
+};
+
+function named(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+class FakePipeline {
+  readonly kv: number[] = [];
+
+  constructor(
+    readonly prefillChunkSize: number,
+    private readonly logitProcessor: LogitProcessor | undefined,
+  ) {}
+
+  async forwardTokensAndSample(inputIds: readonly number[]): Promise<number> {
+    await fakeWebLlm.gpu.forwardPass?.();
+    // "const retGetChunks = getChunkedPrefillInputData(inputData, this.prefillChunkSize, () => 0);"
+    // The chunks are fed one after the other, and only the last one's logits are sampled.
+    this.kv.push(...inputIds);
+    // "const nextToken = yield this.sampleFromRawLogits(logitsOnGPU);" which, with a logit processor,
+    // runs "logitsOnCPUArray = this.logitProcessor.processLogits(logitsOnCPUArray);" once, on the CPU.
+    let logits = fakeWebLlm.gpu.logits(this.kv);
+    if (this.logitProcessor) logits = this.logitProcessor.processLogits(logits);
+    // NEUTRAL_WEB_LLM_SAMPLING's temperature 0 is clamped to 1e-6, where MLC's softmax takes the greedy
+    // branch: the largest score wins.
+    let next = 0;
+    logits.forEach((score, id) => {
+      if (score > (logits[next] ?? -Infinity)) next = id;
+    });
+    // "this.commitSamplerState(nextToken);" → "this.logitProcessor?.processSampledToken(sampledToken)"
+    this.logitProcessor?.processSampledToken(next);
+    return next;
+  }
+}
+
+/** `MLCEngine` of web-llm 0.2.86, its load, unload and token calls. */
+export class FakeMLCEngine {
+  appConfig: AppConfig | undefined;
+  logitProcessorRegistry: Map<string, LogitProcessor> | undefined;
+  initProgressCallback:
+    ((report: { progress: number; timeElapsed: number; text: string }) => void) | undefined;
+  pipeline: FakePipeline | undefined;
+  reloadController: AbortController | undefined;
+  deviceLostIsError = true;
+  unloads = 0;
+  /** The blob URL the library was read from, when the app handed one over. */
+  libraryFrom: string | undefined;
+  /** The ids of each `forwardTokensAndSample` call, in order. */
+  readonly forwards: number[][] = [];
+  private deviceLost: (() => void) | undefined;
+
+  constructor() {
+    fakeWebLlm.engine = this;
+  }
+
+  setAppConfig(appConfig: AppConfig): void {
+    this.appConfig = appConfig;
+  }
+
+  setInitProgressCallback(callback: FakeMLCEngine['initProgressCallback']): void {
+    this.initProgressCallback = callback;
+  }
+
+  setLogitProcessorRegistry(registry: Map<string, LogitProcessor> | undefined): void {
+    this.logitProcessorRegistry = registry;
+  }
+
+  async reload(modelId: string): Promise<void> {
+    // "// 0. Unload all loaded models" "yield this.unload();"
+    await this.unload();
+    // "this.reloadController = new AbortController();"
+    this.reloadController = new AbortController();
+    try {
+      await this.reloadInternal(modelId);
+    } catch (error) {
+      // "if (error instanceof DOMException && error.name === "AbortError") {
+      //     log.warn("Reload() is aborted.", error.message); return; }"
+      if (error instanceof DOMException && error.name === 'AbortError') return;
+      throw error;
+    } finally {
+      this.reloadController = undefined;
+    }
+  }
+
+  private async reloadInternal(modelId: string): Promise<void> {
+    const signal = this.reloadController?.signal;
+    // "const logitProcessor = this.logitProcessorRegistry?.get(modelId);"
+    const logitProcessor = this.logitProcessorRegistry?.get(modelId);
+    const record = this.appConfig?.model_list.find((model) => model.model_id === modelId);
+    if (!record) throw named('ModelNotFoundError', `Cannot find model record in appConfig for ${modelId}.`);
+    const base = record.model;
+    // "const configData = yield configCache.fetchWithCache(configUrl, "arraybuffer", this.reloadController?.signal);"
+    const configData = await fetchWithCache(
+      'webllm/config',
+      new URL('mlc-chat-config.json', base).href,
+      signal,
+    );
+    // "const curModelConfig = {...JSON.parse(configData), ...modelRecord.overrides, ...chatOpts};"
+    const config = {
+      ...(JSON.parse(new TextDecoder().decode(configData)) as object),
+      ...record.overrides,
+    } as {
+      prefill_chunk_size?: number;
+    };
+    // "if (wasmUrl.includes("localhost")) { return (yield fetch(wasmUrl)).arrayBuffer(); }"
+    const wasmUrl = record.model_lib;
+    if (wasmUrl.startsWith('blob:')) this.libraryFrom = wasmUrl;
+    else if (wasmUrl.includes('localhost')) await (await fetch(wasmUrl)).arrayBuffer();
+    else await fetchWithCache('webllm/wasm', wasmUrl, signal);
+    // "gpuDetectOutput.device.lost.then((info) => { if (this.deviceLostIsError) { …
+    //     this.unload(); deviceLostInReload = true; } });"
+    const lost = { deviceLostInReload: false };
+    this.deviceLost = () => {
+      if (this.deviceLostIsError) {
+        void this.unload();
+        lost.deviceLostInReload = true;
+      }
+    };
+    // asyncLoadTokenizer: "const model = yield modelCache.fetchWithCache(url, "arraybuffer");" (no signal)
+    await fetchWithCache('webllm/model', new URL('tokenizer.json', base).href, undefined);
+    // "yield tvm.fetchTensorCache(…, { …, signal: this.reloadController?.signal });": shards not yet in the
+    // cache are downloaded with the signal; loading them from the cache and compiling ignore it.
+    const manifestUrl = new URL('tensor-cache.json', base).href;
+    const manifest = JSON.parse(
+      new TextDecoder().decode(await fetchWithCache('webllm/model', manifestUrl, signal)),
+    ) as { records: { dataPath: string }[] };
+    for (const { dataPath } of manifest.records) {
+      await fetchWithCache('webllm/model', new URL(dataPath, base).href, signal);
+    }
+    await fakeWebLlm.gpu.compile?.();
+    // "this.prefillChunkSize = metadata.prefill_chunk_size;" from the library; compile read it from this config.
+    this.pipeline = new FakePipeline(config.prefill_chunk_size ?? 1024, logitProcessor);
+    // "this.initProgressCallback({ progress: 1, timeElapsed: …, text: "Finish loading on " + gpuLabel });"
+    this.initProgressCallback?.({ progress: 1, timeElapsed: 1, text: 'Finish loading on WebGPU - fake' });
+    // "if (deviceLostInReload) { throw new DeviceLostError(); }"
+    if (lost.deviceLostInReload) {
+      throw named('DeviceLostError', 'The WebGPU device was lost while loading the model.');
+    }
+  }
+
+  /** What the device-lost handler installed by `reloadInternal` does when the GPU goes away. */
+  loseDevice(): void {
+    this.deviceLost?.();
+  }
+
+  unload(): Promise<void> {
+    this.unloads += 1;
+    // "this.deviceLostIsError = false;" … "pipeline.dispose();" … "this.loadedModelIdToPipeline.clear();"
+    this.pipeline = undefined;
+    this.deviceLostIsError = true;
+    // "if (this.reloadController) { this.reloadController.abort("Engine.unload() is called."); … }"
+    if (this.reloadController) {
+      this.reloadController.abort('Engine.unload() is called.');
+      this.reloadController = undefined;
+    }
+    return Promise.resolve();
+  }
+
+  /** "const [, selectedPipeline] = this.getLLMStates(…);" throws ModelNotLoadedError with nothing loaded. */
+  private loaded(requestName: string): FakePipeline {
+    if (!this.pipeline) {
+      throw named(
+        'ModelNotLoadedError',
+        `Model not loaded before trying to complete ${requestName}. Please ensure you have called MLCEngine.reload(model) to load the model before initiating APIs.`,
+      );
+    }
+    return this.pipeline;
+  }
+
+  /** `isPrefill` only changes web-llm's statistics. */
+  async forwardTokensAndSample(inputIds: number[]): Promise<number> {
+    this.forwards.push([...inputIds]);
+    return await this.loaded('forwardTokensAndSample').forwardTokensAndSample(inputIds);
+  }
+
+  /** "selectedPipeline.resetChat(keepStats);", and a ModelNotLoadedError is "treating it as no-op". */
+  resetChat(): Promise<void> {
+    this.pipeline?.kv.splice(0);
+    return Promise.resolve();
+  }
+
+  /** "return selectedPipeline.getMessage();" after getLLMStates. */
+  getMessage(): Promise<string> {
+    return new Promise((resolve) => {
+      this.loaded('getMessage');
+      resolve('');
+    });
+  }
+}
+
+/** ArtifactCache.fetchWithCache: "yield this.addToCache(url, storetype, signal);" then match. */
+async function fetchWithCache(
+  scope: string,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<ArrayBuffer> {
+  const cache = await caches.open(scope);
+  // "const request = new Request(url, signal ? { signal } : undefined);" "yield this.cache.add(request);"
+  if ((await cache.match(url)) === undefined) {
+    const response = await fetch(url, signal ? { signal } : {});
+    if (!response.ok) throw new TypeError(`Failed to execute 'add' on 'Cache': Request failed`);
+    await cache.put(url, response);
+  }
+  const result = await cache.match(url);
+  if (!result) throw new Error(`Cannot fetch ${url}`);
+  return result.arrayBuffer();
+}
+
+function modelBase(modelId: string, appConfig: AppConfig): string {
+  const record = appConfig.model_list.find((model) => model.model_id === modelId);
+  if (!record) throw named('ModelNotFoundError', modelId);
+  return record.model;
+}
+
+/** "return libExports$2.hasTensorInCache(modelUrl, …)": tensor-cache.json and every shard it lists. */
+export async function hasModelInCache(modelId: string, appConfig: AppConfig): Promise<boolean> {
+  const base = modelBase(modelId, appConfig);
+  const cache = await caches.open('webllm/model');
+  const manifest = await cache.match(new URL('tensor-cache.json', base).href);
+  if (!manifest) return false;
+  const { records } = (await manifest.json()) as { records: { dataPath: string }[] };
+  const found = await Promise.all(records.map(({ dataPath }) => cache.match(new URL(dataPath, base).href)));
+  return found.every((response) => response !== undefined);
+}
+
+/**
+ * "yield deleteModelInCache(…); yield deleteModelWasmInCache(…); yield deleteChatConfigInCache(…);", in turn;
+ * deleteTensorCache reads tensor-cache.json with fetchWithCache (from the host when it is not cached) and
+ * deletes the shards it lists, never tensor-cache.json itself.
+ */
+export async function deleteModelAllInfoInCache(modelId: string, appConfig: AppConfig): Promise<void> {
+  const base = modelBase(modelId, appConfig);
+  const model = await caches.open('webllm/model');
+  const manifest = JSON.parse(
+    new TextDecoder().decode(
+      await fetchWithCache('webllm/model', new URL('tensor-cache.json', base).href, undefined),
+    ),
+  ) as { records: { dataPath: string }[] };
+  await Promise.all(manifest.records.map(({ dataPath }) => model.delete(new URL(dataPath, base).href)));
+  await model.delete(new URL('tokenizer.model', base).href);
+  await model.delete(new URL('tokenizer.json', base).href);
+  const record = appConfig.model_list.find((entry) => entry.model_id === modelId);
+  if (record) await (await caches.open('webllm/wasm')).delete(record.model_lib);
+  await (await caches.open('webllm/config')).delete(new URL('mlc-chat-config.json', base).href);
+}
