@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { formatKullmPrompt, kullmInstructionBlock, type KullmTurn } from '../../generation/kullm';
+import { encodeContinuation } from '../../generation/prompt-ids';
 import { seededRandom } from '../../generation/random';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
 import { EOS_ID } from '../../generation/tokens';
 import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
 import tensorCache from '../../test/fixtures/tensor-cache.json';
-import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/mini-tokenizer';
+import { loadMiniTokenizer, MINI_VOCAB, miniTokenId, miniTokenizerJson } from '../../test/mini-tokenizer';
 import { EngineClient } from '../engine-client';
 import { serveEngine } from '../engine-host';
 import { modelCatalog } from '../model-records';
 import { WEB_LLM_CACHES } from './folder-import';
-import type { LoadProgress } from '../protocol';
+import type { ChatTurn, LoadProgress } from '../protocol';
 import { modelFileUrls } from './model-files';
 import { WebLlmEngine } from './web-llm-engine';
 
@@ -238,6 +239,61 @@ describe('WebLlmEngine: a long prompt', () => {
     expect(sliced.result.usage.completionTokens).toBe(12);
     expect(sliced.text).toBe(whole.text);
     expect(sliced.kv).toEqual(whole.kv);
+  });
+});
+
+describe('WebLlmEngine: the next turn', () => {
+  /** A GPU that draws the scripted ids in turn, each far above every other id, then EOS. */
+  function drawing(script: number[]): (kv: readonly number[]) => Float32Array {
+    return () => {
+      const logits = new Float32Array(MINI_VOCAB.size).fill(-50);
+      logits[script.shift() ?? EOS_ID] = 50;
+      return logits;
+    };
+  }
+
+  async function firstTurn() {
+    const { engine, mlc, selection } = setup();
+    await engine.load(selection);
+    const tokenizer = await loadMiniTokenizer();
+    // " 안녕" as the tokenizer does not write it: re-encoding the answer gives ▁ and 안녕.
+    const drawn = ['▁', '안', '녕'].map(miniTokenId);
+    expect(encodeContinuation(tokenizer, ' 안녕')).toEqual(['▁', '안녕'].map(miniTokenId));
+    fakeWebLlm.gpu.logits = drawing([...drawn]);
+    const pieces: string[] = [];
+    const first = await engine.generate(ask('hello'), { onDelta: (text) => pieces.push(text) });
+    expect(pieces.join('')).toBe(' 안녕');
+    expect(first.tokens.answerIds).toEqual(drawn);
+    const question = encodeContinuation(tokenizer, kullmInstructionBlock('한국어'));
+    tokenizer.dispose();
+    return { engine, mlc, first, drawn, question, before: mlc.forwards.length };
+  }
+
+  it('prefills only the new turn’s tokens when the answer comes back with the ids the model drew', async () => {
+    const { engine, mlc, first, drawn, question, before } = await firstTurn();
+    const turns: ChatTurn[] = [
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: ' 안녕', tokens: first.tokens },
+      { role: 'user', content: '한국어' },
+    ];
+    const second = await engine.generate({ ...ask(''), turns }, { onDelta: () => undefined });
+    // EOS comes right after the prompt: the one forward pass is the prefill.
+    expect(mlc.forwards.slice(before)).toEqual([question]);
+    expect(second.tokens.promptIds).toEqual(question);
+    expect(mlc.pipeline?.kv).toEqual([...first.tokens.promptIds, ...drawn, ...question]);
+  });
+
+  it('reads the whole conversation again when the answer comes back as text only', async () => {
+    const { engine, mlc, first, question, before } = await firstTurn();
+    const turns: ChatTurn[] = [
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: ' 안녕' },
+      { role: 'user', content: '한국어' },
+    ];
+    await engine.generate({ ...ask(''), turns }, { onDelta: () => undefined });
+    const fed = mlc.forwards.slice(before).flat();
+    expect(fed.length).toBe(first.tokens.promptIds.length + 2 + question.length);
+    expect(mlc.pipeline?.kv).toEqual(fed);
   });
 });
 
