@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectScriptedEngine } from '../test/connect-scripted';
+import { formatKullmPrompt, kullmInstructionBlock } from '../generation/kullm';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
-import { EngineError } from './chat-engine';
+import { EngineError, type GenerateRequest } from './chat-engine';
 import type { EngineEvent, LoadProgress } from './protocol';
 import { serveEngine } from './engine-host';
 import { ScriptedEngine, scriptedAnswer } from './scripted/scripted-engine';
@@ -60,6 +61,36 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
     expect(result.usage.totalMs).toBeGreaterThan(0);
   });
 
+  it('reports the ids of an exchange, a code point each, and they come back with the next request', async () => {
+    const { client, workerSide } = connect();
+    await client.load(model);
+    const pieces: string[] = [];
+    const first = await client.generate(ask('/echo 안녕 🙂'), { onDelta: (text) => pieces.push(text) });
+    const codePoints = (text: string) => Array.from(text, (char) => char.codePointAt(0));
+    expect(first.tokens.answerIds).toEqual(codePoints('안녕 🙂'));
+    expect(first.tokens.promptIds).toEqual([1, ...codePoints(formatKullmPrompt(ask('/echo 안녕 🙂').turns))]);
+    const seen: GenerateRequest[] = [];
+    const generate = workerSide.generate.bind(workerSide);
+    workerSide.generate = (request, options) => {
+      seen.push(request);
+      return generate(request, options);
+    };
+    const turns = [
+      ...ask('/echo 안녕 🙂').turns,
+      { role: 'assistant' as const, content: pieces.join(''), tokens: first.tokens },
+      { role: 'user' as const, content: '/echo 또' },
+    ];
+    const second = await client.generate(
+      { turns, params: MODEL_CARD_SAMPLING },
+      { onDelta: () => undefined },
+    );
+    expect(seen[0]?.turns[1]?.tokens).toEqual(first.tokens);
+    expect(second.tokens).toEqual({
+      promptIds: codePoints(kullmInstructionBlock('/echo 또')),
+      answerIds: codePoints('또'),
+    });
+  });
+
   it('echoes a /echo message verbatim, whatever it holds', async () => {
     const { client } = connect();
     await client.load(model);
@@ -88,6 +119,8 @@ describe('the engine protocol over a MessageChannel, with the scripted engine', 
     expect(afterAbort).toBeLessThan(10);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(pieces.length).toBe(afterAbort);
+    // The ids of the answer are those of what was shown.
+    expect(result.tokens.answerIds).toHaveLength(Array.from(pieces.join('')).length);
   });
 
   it('runs one generation at a time', async () => {

@@ -17,6 +17,7 @@ const ask = { turns: [{ role: 'user' as const, content: '안녕' }], params: MOD
 const result = (finishReason: GenerationResult['finishReason']): GenerationResult => ({
   finishReason,
   droppedTurns: 0,
+  tokens: { promptIds: [1, 2], answerIds: [3] },
   usage: {
     promptTokens: 1,
     completionTokens: 1,

@@ -16,6 +16,16 @@ const valid: EngineRequest[] = [
     ],
     params: { ...MODEL_CARD_SAMPLING, seed: 7 },
   },
+  {
+    type: 'generate',
+    requestId: 4,
+    turns: [
+      { role: 'user', content: '안녕' },
+      { role: 'assistant', content: ' 네', tokens: { promptIds: [1, 305, 13], answerIds: [259, 46_335] } },
+      { role: 'user', content: '또' },
+    ],
+    params: MODEL_CARD_SAMPLING,
+  },
   { type: 'abort', requestId: 2 },
   { type: 'unload', requestId: 3 },
 ];
@@ -25,7 +35,7 @@ describe('parseEngineRequest', () => {
     expect(parseEngineRequest(structuredClone(request))).toEqual(request);
   });
 
-  it.each([
+  it.each<[string, unknown]>([
     ['not an object', 'load'],
     ['null', null],
     ['an unknown type', { type: 'explode', requestId: 1 }],
@@ -38,6 +48,27 @@ describe('parseEngineRequest', () => {
     ['params with a missing value', { ...valid[3], params: { temperature: 1 } }],
     ['params with NaN', { ...valid[3], params: { ...MODEL_CARD_SAMPLING, topP: Number.NaN } }],
     ['a non-numeric seed', { ...valid[3], params: { ...MODEL_CARD_SAMPLING, seed: '7' } }],
+    ...(
+      [
+        ['on a user turn', 'user', { promptIds: [1], answerIds: [] }],
+        ['without answer ids', 'assistant', { promptIds: [1] }],
+        ['with a negative id', 'assistant', { promptIds: [1], answerIds: [-1] }],
+        ['with a fractional id', 'assistant', { promptIds: [1.5], answerIds: [] }],
+        ['with an id beyond 32 bits', 'assistant', { promptIds: [1], answerIds: [2 ** 31] }],
+        ['with an id as text', 'assistant', { promptIds: ['1'], answerIds: [] }],
+        ['as a typed array', 'assistant', { promptIds: Int32Array.from([1]), answerIds: [] }],
+      ] as const
+    ).map(([label, role, tokens]): [string, unknown] => [
+      `token ids ${label}`,
+      {
+        ...valid[3],
+        turns: [
+          { role: 'user', content: 'x' },
+          { role, content: 'y', tokens },
+          { role: 'user', content: 'z' },
+        ],
+      },
+    ]),
   ])('rejects %s', (_label, data) => {
     expect(parseEngineRequest(data)).toBeUndefined();
   });

@@ -6,10 +6,11 @@
  * events of an aborted or superseded request can be told apart and dropped.
  */
 
+import type { ExchangeTokens } from '../generation/prompt-ids';
 import type { SamplingParams } from '../generation/sampling';
 import type { EngineErrorCode } from './error-codes';
 
-export type { EngineErrorCode, SamplingParams };
+export type { EngineErrorCode, ExchangeTokens, SamplingParams };
 export { isEngineErrorCode } from './error-codes';
 
 /** Which side of a conversation a turn belongs to. */
@@ -19,6 +20,13 @@ export type TurnRole = 'user' | 'assistant';
 export interface ChatTurn {
   readonly role: TurnRole;
   readonly content: string;
+  /**
+   * On an assistant turn: the `tokens` that the {@link GenerationResult} of this answer reported, kept with
+   * the answer as they came (an opaque record). The engine then feeds the ids the model drew rather than
+   * re-encoding the text, so a continued conversation prefills only its new question. Without them (older
+   * answers) or when they do not fit the turn's text, the engine encodes the text.
+   */
+  readonly tokens?: ExchangeTokens;
 }
 
 /** What the page asks the engine to load. */
@@ -90,6 +98,12 @@ export interface GenerationResult {
   readonly usage: GenerationUsage;
   /** Earlier turns left out of the prompt because the context window was full (oldest first). */
   readonly droppedTurns: number;
+  /**
+   * The ids this exchange fed and drew: keep them with the answer (with this version of it) and send them
+   * back as the `tokens` of its assistant turn in later requests. The scripted engine reports one id per
+   * code point.
+   */
+  readonly tokens: ExchangeTokens;
 }
 
 export interface EngineErrorInfo {
@@ -162,11 +176,29 @@ function isRequestId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/**
+ * The largest token id a request may carry: web-tokenizers reads ids as 32-bit integers. The engine checks
+ * them against the loaded model's vocabulary and ignores a record with an id outside it.
+ */
+const MAX_TOKEN_ID = 2 ** 31 - 1;
+
+function isTokenIds(value: unknown): value is readonly number[] {
+  return (
+    Array.isArray(value) &&
+    value.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= MAX_TOKEN_ID)
+  );
+}
+
+function isExchangeTokens(value: unknown): value is ExchangeTokens {
+  return isRecord(value) && isTokenIds(value['promptIds']) && isTokenIds(value['answerIds']);
+}
+
 function isTurn(value: unknown): value is ChatTurn {
   return (
     isRecord(value) &&
     (value['role'] === 'user' || value['role'] === 'assistant') &&
-    typeof value['content'] === 'string'
+    typeof value['content'] === 'string' &&
+    (value['tokens'] === undefined || (value['role'] === 'assistant' && isExchangeTokens(value['tokens'])))
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitToContext } from './context-budget';
+import { fitExchanges, fitToContext } from './context-budget';
 import { formatKullmPrompt, type KullmTurn } from './kullm';
 
 const count = (turns: readonly KullmTurn[]) => Array.from(formatKullmPrompt(turns)).length + 1;
@@ -40,5 +40,46 @@ describe('fitToContext', () => {
     const all = turns('x'.repeat(100));
     expect(fitToContext(all, count, { contextWindow: 200, maxNewTokens: 50 }).kind).toBe('too-long');
     expect(fitToContext(all, count, { contextWindow: 300, maxNewTokens: 50 }).kind).toBe('fits');
+  });
+});
+
+describe('fitExchanges', () => {
+  /** Exchange sizes: each costs its own tokens, plus 40 when it opens the prompt (BOS and the preamble). */
+  const sizes = [300, 500, 200, 100, 50];
+  const tokens = (exchange: number, opens: boolean) => (sizes[exchange] ?? 0) + (opens ? 40 : 0);
+  const asTurns = sizes.flatMap((_, exchange) =>
+    exchange < sizes.length - 1 ? ['q', String(exchange)] : ['q'],
+  );
+  const countTurns = (kept: readonly KullmTurn[]) => {
+    const first = sizes.length - (kept.length + 1) / 2;
+    return sizes.slice(first).reduce((sum, size, index) => sum + size + (index === 0 ? 40 : 0), 0);
+  };
+
+  it.each([2000, 1190, 1189, 800, 400, 390, 300])(
+    'keeps what fitToContext keeps, within %i tokens',
+    (window) => {
+      const limits = { contextWindow: window, maxNewTokens: 100 };
+      const byTurns = fitToContext(turns(...asTurns), countTurns, limits);
+      const byExchanges = fitExchanges(sizes.length, tokens, limits);
+      expect(byExchanges).toEqual(
+        byTurns.kind === 'fits'
+          ? { kind: 'fits', first: byTurns.droppedTurns / 2, promptTokens: byTurns.promptTokens }
+          : byTurns,
+      );
+    },
+  );
+
+  it('counts only the exchanges that might fit, newest first', () => {
+    const asked: number[] = [];
+    const fit = fitExchanges(
+      1000,
+      (exchange, opens) => {
+        asked.push(exchange);
+        return opens ? 150 : 100;
+      },
+      { contextWindow: 1500, maxNewTokens: 500 },
+    );
+    expect(fit).toEqual({ kind: 'fits', first: 991, promptTokens: 950 });
+    expect(Math.min(...asked)).toBeGreaterThanOrEqual(989);
   });
 });

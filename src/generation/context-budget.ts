@@ -33,3 +33,38 @@ export function fitToContext(
   }
   return { kind: 'too-long', promptTokens: 0, limit };
 }
+
+export type ExchangeFit =
+  | {
+      readonly kind: 'fits';
+      /** The oldest exchange kept: the exchanges before it (two turns each) are left out. */
+      readonly first: number;
+      readonly promptTokens: number;
+    }
+  | { readonly kind: 'too-long'; readonly promptTokens: number; readonly limit: number };
+
+/**
+ * {@link fitToContext} for a prompt made of one piece of ids per exchange, counted piece by piece:
+ * `tokens(i, opens)` is exchange `i`'s question and answer (the last exchange, the current message, has
+ * only its question) when it opens the prompt (`opens`, with BOS and the preamble) or follows an earlier one.
+ * Keeps the oldest exchange it can, as `fitToContext` does, but looks only at the exchanges that might fit:
+ * from the newest back, until those after one alone exceed the window. So a long conversation costs what the
+ * window holds, not the whole history once per exchange left out.
+ */
+export function fitExchanges(
+  exchanges: number,
+  tokens: (exchange: number, opens: boolean) => number,
+  { contextWindow, maxNewTokens }: ContextLimits,
+): ExchangeFit {
+  const limit = contextWindow - maxNewTokens;
+  const last = exchanges - 1;
+  let fit: ExchangeFit = { kind: 'too-long', promptTokens: 0, limit };
+  let following = 0;
+  for (let first = last; first >= 0 && following <= limit; first -= 1) {
+    const promptTokens = tokens(first, true) + following;
+    if (promptTokens <= limit) fit = { kind: 'fits', first, promptTokens };
+    else if (first === last) return { kind: 'too-long', promptTokens, limit };
+    following += tokens(first, false);
+  }
+  return fit;
+}

@@ -20,8 +20,11 @@ export interface KullmTurn {
   readonly content: string;
 }
 
-/** What follows the preamble or an answer for a user turn: the instruction, then the header to answer after. */
-const instructionBlock = (user: string): string =>
+/**
+ * What follows the preamble or an answer for a user turn, `\n\n### 명령어:\n{user}\n\n### 응답:`: the
+ * instruction, then the header to answer after.
+ */
+export const kullmInstructionBlock = (user: string): string =>
   KULLM_BLOCK_SEPARATOR +
   KULLM_INSTRUCTION_HEADER +
   KULLM_HEADER_SEPARATOR +
@@ -31,7 +34,12 @@ const instructionBlock = (user: string): string =>
 
 const AWAITING_ANSWER = KULLM_BLOCK_SEPARATOR + KULLM_RESPONSE_HEADER;
 
-function validate(turns: readonly KullmTurn[]): void {
+/**
+ * Checks that turns make a kullm prompt.
+ *
+ * @throws RangeError unless the turns alternate user/assistant, starting and ending with the user.
+ */
+export function validateKullmTurns(turns: readonly KullmTurn[]): void {
   if (turns.length === 0) throw new RangeError('A kullm prompt needs at least one user turn; got none.');
   turns.forEach((turn, index) => {
     const expected = index % 2 === 0 ? 'user' : 'assistant';
@@ -56,9 +64,10 @@ function validate(turns: readonly KullmTurn[]): void {
  * @throws RangeError unless the turns alternate user/assistant, starting and ending with the user.
  */
 export function formatKullmPrompt(turns: readonly KullmTurn[]): string {
-  validate(turns);
+  validateKullmTurns(turns);
   let prompt = KULLM_PREAMBLE;
-  for (const turn of turns) prompt += turn.role === 'user' ? instructionBlock(turn.content) : turn.content;
+  for (const turn of turns)
+    prompt += turn.role === 'user' ? kullmInstructionBlock(turn.content) : turn.content;
   return prompt;
 }
 
@@ -74,7 +83,7 @@ export function continueKullmPrompt(previousPrompt: string, answer: string, next
       `The previous prompt must start with the kullm preamble and end with "${KULLM_RESPONSE_HEADER}" after a user turn.`,
     );
   }
-  return previousPrompt + answer + instructionBlock(nextUser);
+  return previousPrompt + answer + kullmInstructionBlock(nextUser);
 }
 
 const NAMES = [INSTRUCTION_NAME, RESPONSE_NAME];

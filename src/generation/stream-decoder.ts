@@ -3,6 +3,20 @@ import type { TextTokenizer } from './tokens';
 
 const REPLACEMENT = '\uFFFD';
 
+/**
+ * The text `ids` add after `anchor`: decoded together, the anchor's own text removed. Llama's decoder strips
+ * one leading space at the start of a decode, and that space belongs to the text after a prompt.
+ */
+export function decodeAfter(
+  tokenizer: TextTokenizer,
+  anchor: readonly number[],
+  ids: readonly number[],
+  anchorText: string = tokenizer.decode(anchor),
+): string {
+  const full = tokenizer.decode([...anchor, ...ids]);
+  return full.startsWith(anchorText) ? full.slice(anchorText.length) : full;
+}
+
 /** No stop sequence: the text streams as it comes. */
 const NO_STOP: StopRule = {
   find: () => undefined,
@@ -63,8 +77,7 @@ export class StreamDecoder {
   }
 
   private advance(final: boolean): string {
-    const full = this.tokenizer.decode([...this.anchor, ...this.ids]);
-    let text = full.startsWith(this.anchorText) ? full.slice(this.anchorText.length) : full;
+    let text = decodeAfter(this.tokenizer, this.anchor, this.ids, this.anchorText);
     let end = text.length;
     // Mid-stream a trailing U+FFFD may be an unfinished character; at the end it is garbage either way.
     while (end > 0 && text[end - 1] === REPLACEMENT) end -= 1;

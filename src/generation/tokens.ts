@@ -9,8 +9,10 @@ export const EOS_ID = 2;
 export interface TextTokenizer {
   /** The ids of `text` encoded as one string, without special tokens (no BOS). */
   encode(text: string): readonly number[];
-  /** The text of `ids`, as the tokenizer's decoder gives it. */
+  /** The text of `ids`, as the tokenizer's decoder gives it. Every id must be below {@link vocabSize}. */
   decode(ids: readonly number[]): string;
+  /** How many ids the tokenizer knows, special tokens included: ids are 0 to `vocabSize - 1`. */
+  readonly vocabSize: number;
 }
 
 /**

@@ -8,4 +8,5 @@ import type { TextTokenizer } from '../generation/tokens';
 export const byteTokenizer: TextTokenizer = {
   encode: (text) => Array.from(new TextEncoder().encode(text), (byte) => byte + 3),
   decode: (ids) => new TextDecoder().decode(new Uint8Array(ids.filter((id) => id >= 3).map((id) => id - 3))),
+  vocabSize: 3 + 256,
 };

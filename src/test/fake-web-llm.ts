@@ -244,10 +244,8 @@ export class FakeMLCEngine {
     const manifestUrl = new URL('tensor-cache.json', base).href;
     const manifest = JSON.parse(
       new TextDecoder().decode(await fetchWithCache('webllm/model', manifestUrl, signal)),
-    ) as { records: { dataPath: string }[] };
-    for (const { dataPath } of manifest.records) {
-      await fetchWithCache('webllm/model', new URL(dataPath, base).href, signal);
-    }
+    ) as { records: { dataPath: string; nbytes: number }[] };
+    await this.fetchTensorCacheInternal(base, manifest.records, signal);
     await fakeWebLlm.gpu.compile?.();
     // "this.prefillChunkSize = metadata.prefill_chunk_size;" from the library; compile read it from this config.
     this.pipeline = new FakePipeline(config.prefill_chunk_size ?? 1024, logitProcessor);
@@ -256,6 +254,53 @@ export class FakeMLCEngine {
     // "if (deviceLostInReload) { throw new DeviceLostError(); }"
     if (lost.deviceLostInReload) {
       throw named('DeviceLostError', 'The WebGPU device was lost while loading the model.');
+    }
+  }
+
+  /**
+   * tvmjs's `fetchTensorCacheInternal` with its progress reports (registered by
+   * "tvm.registerInitProgressCallback(this.initProgressCallback);"): the shards are downloaded unless all are
+   * cached, then read from the cache one by one; each step reports the bytes so far over the manifest's total.
+   */
+  private async fetchTensorCacheInternal(
+    base: string,
+    list: readonly { dataPath: string; nbytes: number }[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    // "for (let i = 0; i < list.length; ++i) { totalBytes += list[i].nbytes; }"
+    const totalBytes = list.reduce((sum, shard) => sum + shard.nbytes, 0);
+    let fetchedBytes = 0;
+    const report = (iter: number, loading: boolean): void => {
+      // "text = "Loading model from cache[" + iter + "/" + list.length + "]: ";" or "Fetching param cache[…"
+      const text = loading
+        ? `Loading model from cache[${iter}/${list.length}]: ${Math.ceil(fetchedBytes / 2 ** 20)}MB loaded.`
+        : `Fetching param cache[${iter}/${list.length}]: ${Math.ceil(fetchedBytes / 2 ** 20)}MB fetched.`;
+      // "progress: fetchedBytes / totalBytes,"
+      this.initProgressCallback?.({ progress: fetchedBytes / totalBytes, timeElapsed: 0, text });
+    };
+    const urls = list.map((shard) => new URL(shard.dataPath, base).href);
+    // "const cacheOnly = yield artifactCache.hasAllKeys(list.map(key => new URL(key.dataPath, tensorCacheUrl).href));"
+    const model = await caches.open('webllm/model');
+    const cacheOnly = (await Promise.all(urls.map((url) => model.match(url)))).every(Boolean);
+    // "progress: fetchedBytes / totalBytes, timeElapsed: 0, text: "Start to fetch params","
+    this.initProgressCallback?.({ progress: 0, timeElapsed: 0, text: 'Start to fetch params' });
+    if (!cacheOnly) {
+      // downloadCache: "yield artifactCache.addToCache(dataUrl, "arraybuffer", signal);" …
+      // "fetchedBytes += shard.nbytes; reportCallback(++fetchedShards, /*loading=*/ false);" (four loops in
+      // parallel there; one after the other here)
+      for (const [index, shard] of list.entries()) {
+        await fetchWithCache('webllm/model', urls[index] ?? '', signal);
+        fetchedBytes += shard.nbytes;
+        report(index + 1, false);
+      }
+    }
+    // "// Reset for the loading phase to avoid double counting with download phase" "fetchedBytes = 0;"
+    fetchedBytes = 0;
+    for (const [index, shard] of list.entries()) {
+      // "buffer = yield artifactCache.fetchWithCache(dataUrl, "arraybuffer");" (no signal)
+      await fetchWithCache('webllm/model', urls[index] ?? '', undefined);
+      fetchedBytes += shard.nbytes;
+      report(index + 1, true);
     }
   }
 

@@ -1,5 +1,6 @@
 import { fitToContext } from '../../generation/context-budget';
-import { formatKullmPrompt } from '../../generation/kullm';
+import { formatKullmPrompt, kullmInstructionBlock } from '../../generation/kullm';
+import { BOS_ID } from '../../generation/tokens';
 import {
   EngineError,
   type ChatEngine,
@@ -79,6 +80,9 @@ export function splitIntoPieces(text: string): string[] {
   }
   return pieces;
 }
+
+/** The scripted engine's tokenizer: one id per code point (its value), with BOS in front of a prompt. */
+const codePointIds = (text: string): number[] => Array.from(text, (char) => char.codePointAt(0) ?? 0);
 
 /** The deterministic answer to a conversation: an echo, or a fixed Korean reply that quotes the question. */
 export function scriptedAnswer(turns: GenerateRequest['turns']): string {
@@ -213,6 +217,12 @@ export class ScriptedEngine implements ChatEngine {
     const limit = Math.min(pieces.length, request.params.maxNewTokens);
     const failure = this.scenario.generateError;
     const promptTokens = fit.promptTokens;
+    // The ids the real engine would report, a code point each: the whole prompt when the question opens it.
+    const question = fit.turns.at(-1)?.content ?? '';
+    const promptIds =
+      fit.turns.length === 1
+        ? [BOS_ID, ...codePointIds(formatKullmPrompt(fit.turns))]
+        : codePointIds(kullmInstructionBlock(question));
     let firstPieceAt = started;
     let sent = 0;
     const result = (finishReason: GenerationResult['finishReason']): GenerationResult => {
@@ -221,6 +231,7 @@ export class ScriptedEngine implements ChatEngine {
       return {
         finishReason,
         droppedTurns: fit.droppedTurns,
+        tokens: { promptIds, answerIds: codePointIds(pieces.slice(0, sent).join('')) },
         usage: {
           promptTokens,
           completionTokens: sent,

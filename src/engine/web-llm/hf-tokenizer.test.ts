@@ -217,6 +217,7 @@ describe('wrapTokenizer', () => {
   const fakeWith = (raw: WebTokenizer, added: { before?: number[]; after?: number[] }): WebTokenizer => ({
     encode: (text) => Int32Array.from([...(added.before ?? []), ...raw.encode(text), ...(added.after ?? [])]),
     decode: (tokenIds) => raw.decode(tokenIds),
+    getVocabSize: () => raw.getVocabSize(),
     dispose: () => undefined,
   });
 
@@ -242,6 +243,8 @@ describe('loadHfTokenizer', () => {
   test('loads a tokenizer.json', async () => {
     const tokenizer = await loadHfTokenizer(toArrayBuffer(miniTokenizerJson()));
     expect(promptTokenIds(tokenizer, '아래는')).toEqual([BOS_ID, ...ids('▁아래', '는')]);
+    // Ids from elsewhere (a stored answer) are checked against it before they are decoded.
+    expect(tokenizer.vocabSize).toBe(MINI_VOCAB.size);
     tokenizer.dispose();
   });
 

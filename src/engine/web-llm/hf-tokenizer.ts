@@ -3,7 +3,7 @@ import type { TextTokenizer } from '../../generation/tokens';
 import { EngineError } from '../chat-engine';
 
 /** The part of web-tokenizers' `Tokenizer` the adapter needs. */
-export type WebTokenizer = Pick<Tokenizer, 'encode' | 'decode' | 'dispose'>;
+export type WebTokenizer = Pick<Tokenizer, 'encode' | 'decode' | 'getVocabSize' | 'dispose'>;
 
 /** A loaded `tokenizer.json`; `dispose` frees its wasm-side memory, after which it must not be used. */
 export interface HfTokenizer extends TextTokenizer {
@@ -35,6 +35,7 @@ export function wrapTokenizer(tokenizer: WebTokenizer): HfTokenizer {
   return {
     encode: (text) => Array.from(tokenizer.encode(text)).slice(added.length),
     decode: (ids) => tokenizer.decode(Int32Array.from(ids)),
+    vocabSize: tokenizer.getVocabSize(),
     dispose: () => tokenizer.dispose(),
   };
 }

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatKullmPrompt, kullmInstructionBlock, type KullmTurn } from '../../generation/kullm';
 import { ModelCardSampler } from '../../generation/model-card-sampler';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
+import { encodeContinuation } from '../../generation/prompt-ids';
 import { EOS_ID, promptTokenIds } from '../../generation/tokens';
 import { byteTokenizer } from '../../test/byte-tokenizer';
 import { loadMiniTokenizer, miniTokenId } from '../../test/mini-tokenizer';
+import type { ChatTurn } from '../protocol';
+import type { HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type TokenModel } from './kullm-session';
 
 /** The GPU edge: records what it is fed and answers with scripted tokens. */
@@ -309,5 +312,255 @@ describe('KullmSession: a long prompt', () => {
     await run(session, longTurns);
     expect(kv).toEqual(promptTokenIds(byteTokenizer, formatKullmPrompt(longTurns)));
     expect(drawn).toBe(1);
+  });
+});
+
+describe('KullmSession: the ids of earlier turns', () => {
+  /**
+   * The GPU edge with a KV cache. After each prompt it plays back the next scripted answer (ids, then EOS),
+   * and records what each prompt's prefill fed and what the KV cache held once the prompt was in.
+   */
+  function gpu(answers: number[][], onSlice?: () => void) {
+    const kv: number[] = [];
+    const prompts: number[][] = [];
+    const prefilled: number[][] = [];
+    let feeding: number[] = [];
+    let queue: number[] = [];
+    const model: TokenModel = {
+      forwardTokensAndSample: (ids, prefill) => {
+        kv.push(...ids);
+        if (prefill) {
+          prefilled.push([...feeding, ...ids]);
+          feeding = [];
+          prompts.push([...kv]);
+          queue = [...(answers.shift() ?? [])];
+        }
+        return Promise.resolve(queue.shift() ?? EOS_ID);
+      },
+      forwardTokens: (ids) => {
+        kv.push(...ids);
+        feeding.push(...ids);
+        onSlice?.();
+        return Promise.resolve();
+      },
+      resetChat: () => {
+        kv.length = 0;
+        return Promise.resolve();
+      },
+    };
+    return { model, kv, prompts, prefilled };
+  }
+
+  const pieces = (...names: string[]): number[] => names.map(miniTokenId);
+  /** Answers drawn in tokenizations the tokenizer does not write: re-encoding their text gives other ids. */
+  const drawn = {
+    hello: pieces('▁', '안', '녕'),
+    world: pieces('▁', 'w', 'o', 'r', 'l', 'd'),
+    korean: pieces('▁', '한', '국', '어'),
+  };
+  const user = (content: string): ChatTurn => ({ role: 'user', content });
+  const params = (maxNewTokens = 64) => ({ ...MODEL_CARD_SAMPLING, maxNewTokens });
+
+  let tokenizer: HfTokenizer;
+  beforeAll(async () => {
+    tokenizer = await loadMiniTokenizer();
+  });
+
+  function open(answers: number[][], window = window4k, onSlice?: () => void) {
+    const edge = gpu(answers, onSlice);
+    return { ...edge, session: new KullmSession(edge.model, tokenizer, new ModelCardSampler(), window) };
+  }
+
+  /** One answer, and the turns that continue after it with the ids it reported, as the store keeps them. */
+  async function answer(
+    session: KullmSession,
+    turns: ChatTurn[],
+    { signal, maxNewTokens }: { signal?: AbortController; maxNewTokens?: number } = {},
+  ) {
+    const shown: string[] = [];
+    const result = await session.generate(
+      { turns, params: params(maxNewTokens) },
+      {
+        onDelta: (text) => {
+          shown.push(text);
+          signal?.abort();
+        },
+        ...(signal ? { signal: signal.signal } : {}),
+      },
+    );
+    const text = shown.join('');
+    const next: ChatTurn[] = [...turns, { role: 'assistant', content: text, tokens: result.tokens }];
+    return { result, text, next };
+  }
+
+  /** What a session that never saw the conversation feeds for it: the rebuild from scratch. */
+  async function rebuilt(turns: ChatTurn[], window = window4k): Promise<number[]> {
+    const fresh = open([], window);
+    await fresh.session.generate({ turns, params: params() }, { onDelta: () => undefined });
+    return fresh.prompts[0] ?? [];
+  }
+
+  const block = (question: string): number[] =>
+    encodeContinuation(tokenizer, kullmInstructionBlock(question));
+  const opening = (question: string): number[] =>
+    promptTokenIds(tokenizer, formatKullmPrompt([user(question)]));
+
+  it('reports the ids fed for the question and drawn for the answer', async () => {
+    const { session } = open([drawn.hello]);
+    const first = await answer(session, [user('hello')]);
+    expect(first.text).toBe(' 안녕');
+    expect(first.result.tokens).toEqual({ promptIds: opening('hello'), answerIds: drawn.hello });
+    expect(encodeContinuation(tokenizer, ' 안녕')).not.toEqual(drawn.hello);
+  });
+
+  it('prefills only the new question on turn 2 when the answer comes back with its ids', async () => {
+    const { session, prefilled, prompts } = open([drawn.hello, drawn.world]);
+    const first = await answer(session, [user('hello')]);
+    const second = await answer(session, [...first.next, user('한국어')]);
+    expect(prefilled[1]).toEqual(block('한국어'));
+    expect(second.result.tokens).toEqual({ promptIds: block('한국어'), answerIds: drawn.world });
+    expect(prompts[1]).toEqual([...opening('hello'), ...drawn.hello, ...block('한국어')]);
+    expect(prompts[1]).toEqual(await rebuilt([...first.next, user('한국어')]));
+  });
+
+  it('reads the whole conversation again when the answer comes back without its ids (records made before)', async () => {
+    const { session, prefilled, prompts } = open([drawn.hello]);
+    const first = await answer(session, [user('hello')]);
+    await answer(session, [user('hello'), { role: 'assistant', content: first.text }, user('한국어')]);
+    expect(prefilled[1]).toEqual(prompts[1]);
+    expect(prompts[1]).toEqual([
+      ...opening('hello'),
+      ...encodeContinuation(tokenizer, ' 안녕'),
+      ...block('한국어'),
+    ]);
+  });
+
+  it('over ten turns prefills each new question alone, and the conversation rebuilds to the same ids', async () => {
+    const answers = [drawn.hello, drawn.world, drawn.korean];
+    const questions = ['hello', 'world', '한국어'];
+    const { session, prefilled } = open(Array.from({ length: 10 }, (_, index) => answers[index % 3] ?? []));
+    let turns: ChatTurn[] = [];
+    for (let index = 0; index < 10; index += 1) {
+      const question = questions[index % 3] ?? '';
+      ({ next: turns } = await answer(session, [...turns, user(question)]));
+      expect(prefilled[index]).toEqual(index === 0 ? opening(question) : block(question));
+    }
+    const recorded = turns.flatMap((turn) => [
+      ...(turn.tokens?.promptIds ?? []),
+      ...(turn.tokens?.answerIds ?? []),
+    ]);
+    expect(await rebuilt([...turns, user('안녕하세요')])).toEqual([...recorded, ...block('안녕하세요')]);
+  });
+
+  it.each<[string, (turns: ChatTurn[]) => ChatTurn[], () => number[]]>([
+    [
+      'regenerate: the same question again after its answer',
+      (turns) => turns.slice(0, 3),
+      () => [...opening('hello'), ...drawn.hello, ...block('한국어')],
+    ],
+    [
+      'edit: turn 2 asks something else',
+      (turns) => [...turns.slice(0, 2), user('world')],
+      () => [...opening('hello'), ...drawn.hello, ...block('world')],
+    ],
+    [
+      'a version switch: another answer to turn 1, with its own ids',
+      () => [
+        user('hello'),
+        {
+          role: 'assistant',
+          content: ' 한국어',
+          tokens: { promptIds: opening('hello'), answerIds: drawn.korean },
+        },
+        user('world'),
+      ],
+      () => [...opening('hello'), ...drawn.korean, ...block('world')],
+    ],
+    [
+      'another tab’s change: an answer it wrote (without ids here), then a new question',
+      (turns) => [turns[0] ?? user(''), { role: 'assistant', content: ' hello world' }, user('한국어')],
+      () => [...opening('hello'), ...encodeContinuation(tokenizer, ' hello world'), ...block('한국어')],
+    ],
+  ])('%s feeds what a rebuild from scratch feeds', async (_label, change, expected) => {
+    const { session, prompts } = open([drawn.hello, drawn.world, drawn.korean]);
+    const first = await answer(session, [user('hello')]);
+    const second = await answer(session, [...first.next, user('한국어')]);
+    const changed = change(second.next);
+    await answer(session, changed);
+    expect(prompts[2]).toEqual(expected());
+    expect(prompts[2]).toEqual(await rebuilt(changed));
+  });
+
+  it('a page reload: the ids from storage give a new session what the model drew, as if it had continued', async () => {
+    const before = open([drawn.hello, drawn.world]);
+    const first = await answer(before.session, [user('hello')]);
+    await answer(before.session, [...first.next, user('한국어')]);
+    const stored = JSON.parse(JSON.stringify(first.next)) as ChatTurn[];
+    expect(await rebuilt([...stored, user('한국어')])).toEqual(before.prompts[1]);
+    expect(before.prompts[1]).toEqual([...opening('hello'), ...drawn.hello, ...block('한국어')]);
+  });
+
+  it('a stopped answer: the ids drawn before Stop are kept, and the next turn feeds only its question', async () => {
+    const { session, prefilled, prompts } = open([[...drawn.hello, ...drawn.world], drawn.korean]);
+    const first = await answer(session, [user('hello')], { signal: new AbortController() });
+    expect(first.result.finishReason).toBe('aborted');
+    expect(first.text).toBe(' 안');
+    expect(first.result.tokens.answerIds).toEqual(pieces('▁', '안'));
+    await answer(session, [...first.next, user('한국어')]);
+    expect(prefilled[1]).toEqual(block('한국어'));
+    expect(prompts[1]).toEqual(await rebuilt([...first.next, user('한국어')]));
+  });
+
+  it('an answer stopped while the prompt was read: nothing kept, and the next turn feeds the rest', async () => {
+    const controller = new AbortController();
+    const { session, prompts, kv } = open(
+      [[], drawn.hello],
+      { contextWindow: 4096, prefillChunkSize: 16 },
+      () => controller.abort(),
+    );
+    const first = await answer(session, [user('hello world 한국어 안녕하세요')], { signal: controller });
+    expect(first.result.tokens).toEqual({
+      promptIds: opening('hello world 한국어 안녕하세요'),
+      answerIds: [],
+    });
+    expect(kv).toHaveLength(16);
+    const next = [...first.next, user('hello')];
+    await answer(session, next);
+    expect(prompts[0]).toEqual(await rebuilt(next, { contextWindow: 4096, prefillChunkSize: 16 }));
+  });
+
+  it('the length limit: the last id drawn was never fed, and the next turn feeds it before its question', async () => {
+    const { session, prefilled, prompts } = open([drawn.hello, drawn.world]);
+    const first = await answer(session, [user('hello')], { maxNewTokens: 2 });
+    expect(first.result).toMatchObject({ finishReason: 'length', tokens: { answerIds: pieces('▁', '안') } });
+    await answer(session, [...first.next, user('한국어')]);
+    expect(prefilled[1]).toEqual([miniTokenId('안'), ...block('한국어')]);
+    expect(prompts[1]).toEqual(await rebuilt([...first.next, user('한국어')]));
+  });
+
+  it('a trimmed turn header: the ids kept end before it, and the next turn feeds what a rebuild feeds', async () => {
+    const header = pieces('<0x0A>', '<0x0A>', '###', '▁응답', ':', '▁', 'w');
+    const { session, prompts } = open([[...drawn.hello, ...header], drawn.world]);
+    const first = await answer(session, [user('hello')]);
+    expect(first.text).toBe(' 안녕');
+    expect(first.result.tokens.answerIds).toEqual(drawn.hello);
+    await answer(session, [...first.next, user('한국어')]);
+    expect(prompts[1]).toEqual([...opening('hello'), ...drawn.hello, ...block('한국어')]);
+    expect(prompts[1]).toEqual(await rebuilt([...first.next, user('한국어')]));
+  });
+
+  it('dropped old turns: the oldest exchange kept opens the prompt with BOS, and keeps its drawn answer', async () => {
+    const { session } = open([drawn.hello, drawn.world]);
+    const first = await answer(session, [user('hello')], { maxNewTokens: 20 });
+    const second = await answer(session, [...first.next, user('world')], { maxNewTokens: 20 });
+    const third = [...second.next, user('한국어')];
+    // Room for the last two exchanges and 20 new tokens, not for the first.
+    const kept = [...opening('world'), ...drawn.world, ...block('한국어')];
+    const narrow = { ...window4k, contextWindow: kept.length + 20 };
+    const later = open([drawn.korean], narrow);
+    const { result } = await answer(later.session, third, { maxNewTokens: 20 });
+    expect(result.droppedTurns).toBe(2);
+    expect(result.usage.promptTokens).toBe(kept.length);
+    expect(later.prompts[0]).toEqual(kept);
   });
 });

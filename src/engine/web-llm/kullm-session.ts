@@ -1,9 +1,10 @@
-import { fitToContext } from '../../generation/context-budget';
-import { formatKullmPrompt, KULLM_TURN_HEADERS } from '../../generation/kullm';
+import { fitExchanges } from '../../generation/context-budget';
+import { KULLM_TURN_HEADERS } from '../../generation/kullm';
 import type { ModelCardSampler } from '../../generation/model-card-sampler';
+import { ANSWER_ANCHOR_IDS, keptAnswerIds, KullmPromptIds } from '../../generation/prompt-ids';
 import { seededRandom } from '../../generation/random';
 import { StreamDecoder } from '../../generation/stream-decoder';
-import { EOS_ID, promptTokenIds, type TextTokenizer } from '../../generation/tokens';
+import { EOS_ID, type TextTokenizer } from '../../generation/tokens';
 import { EngineError, type GenerateOptions, type GenerateRequest } from '../chat-engine';
 import type { FinishReason, GenerationResult, LoadedModel } from '../protocol';
 
@@ -19,20 +20,20 @@ export interface TokenModel {
 /** The loaded model's sizes the session works within (from its `mlc-chat-config.json`). */
 export type ModelWindow = Pick<LoadedModel, 'contextWindow' | 'prefillChunkSize'>;
 
-/** How many prompt ids the answer is decoded after, so its leading space survives Llama's decoder. */
-const ANCHOR_IDS = 3;
-
 /**
- * One conversation on the model, fed token ids directly: the prompt is the kullm text of the turns,
- * tokenized once as a whole with BOS; the oldest turns give way when the window is full; each token is drawn
- * by the model-card sampler (registered as web-llm's logit processor); the KV cache is reused whenever the
- * new prompt's ids continue what it already holds, and rebuilt otherwise, so continuing and rebuilding a
- * conversation feed the model the same ids.
+ * One conversation on the model, fed token ids directly. The prompt is built exchange by exchange
+ * (`KullmPromptIds`, docs/prompt.md): the first exchange kept is BOS and one encoding of its kullm text, as
+ * the model card encodes turn 1; each later question is its block encoded as a continuation; each earlier
+ * answer is the ids the model drew for it, from the record its turn carries, or its text encoded when there
+ * is no record that fits. The oldest exchanges give way when the window is full. Each token is drawn by the
+ * model-card sampler (registered as web-llm's logit processor). The KV cache is reused whenever the new
+ * prompt's ids continue what it already holds, and rebuilt otherwise, so continuing and rebuilding a
+ * conversation feed the model the same ids; with records, continuing feeds only the new question.
  *
  * The new part of the prompt is fed in slices of at most the prefill chunk, with Stop looked at between
  * them: web-llm splits one long call the same way but cannot be interrupted inside it. An answer ends at
  * EOS, at the length limit, at Stop, or where the model starts a turn header of its own (`### 명령어:`): the
- * header is never shown and is not part of the answer.
+ * header is never shown and is not part of the answer, nor of the ids reported for it.
  *
  * `cached` always holds exactly the ids fed to the KV cache, whatever ended the answer (a header's first
  * tokens included): the next prompt reuses the cache only if its ids continue those, so what the model sees
@@ -53,9 +54,8 @@ export class KullmSession {
 
   async generate({ turns, params }: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     const started = this.now();
-    const count = (kept: readonly GenerateRequest['turns'][number][]): number =>
-      promptTokenIds(this.tokenizer, formatKullmPrompt(kept)).length;
-    const fit = fitToContext(turns, count, {
+    const prompt = new KullmPromptIds(this.tokenizer, turns);
+    const fit = fitExchanges(prompt.exchanges, (exchange, opens) => prompt.tokens(exchange, opens), {
       contextWindow: this.window.contextWindow,
       maxNewTokens: params.maxNewTokens,
     });
@@ -65,7 +65,7 @@ export class KullmSession {
         `The message takes ${fit.promptTokens} tokens with the prompt; at most ${fit.limit} fit with room for the answer.`,
       );
     }
-    const ids = promptTokenIds(this.tokenizer, formatKullmPrompt(fit.turns));
+    const { ids, questionIds } = prompt.build(fit.first);
     const continues =
       this.cached.length > 0 &&
       this.cached.length < ids.length &&
@@ -76,11 +76,12 @@ export class KullmSession {
     }
     const toFeed = ids.slice(this.cached.length);
     this.sampler.begin(ids, params, seededRandom(params.seed ?? this.entropy()));
-    const decoder = new StreamDecoder(this.tokenizer, ids.slice(-ANCHOR_IDS), KULLM_TURN_HEADERS);
+    const anchor = ids.slice(-ANSWER_ANCHOR_IDS);
+    const decoder = new StreamDecoder(this.tokenizer, anchor, KULLM_TURN_HEADERS);
     const stopRequested = (): boolean => options.signal?.aborted === true;
     const chunk = this.window.prefillChunkSize;
 
-    let generated = 0;
+    const drawn: number[] = [];
     let finishReason: FinishReason = 'stop';
     let prefilled = 0;
     let prefillMs = 0;
@@ -102,11 +103,11 @@ export class KullmSession {
           break;
         }
         this.sampler.accept(next);
-        generated += 1;
+        drawn.push(next);
         const delta = decoder.push(next);
         if (delta) options.onDelta(delta);
         if (decoder.stopped) break;
-        if (generated >= params.maxNewTokens) {
+        if (drawn.length >= params.maxNewTokens) {
           finishReason = 'length';
           break;
         }
@@ -121,11 +122,14 @@ export class KullmSession {
     }
     const rest = decoder.finish();
     if (rest) options.onDelta(rest);
+    const answerIds = keptAnswerIds(this.tokenizer, anchor, drawn, decoder.text);
+    const generated = drawn.length;
     const totalMs = this.now() - started;
     const decodeMs = totalMs - prefillMs;
     return {
       finishReason,
-      droppedTurns: fit.droppedTurns,
+      droppedTurns: fit.first * 2,
+      tokens: { promptIds: questionIds, answerIds },
       usage: {
         promptTokens: ids.length,
         completionTokens: generated,

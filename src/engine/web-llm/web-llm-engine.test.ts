@@ -1,14 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatKullmPrompt, type KullmTurn } from '../../generation/kullm';
+import { formatKullmPrompt, kullmInstructionBlock, type KullmTurn } from '../../generation/kullm';
+import { encodeContinuation } from '../../generation/prompt-ids';
 import { seededRandom } from '../../generation/random';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
 import { EOS_ID } from '../../generation/tokens';
 import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
-import { loadMiniTokenizer, MINI_VOCAB, miniTokenizerJson } from '../../test/mini-tokenizer';
+import tensorCache from '../../test/fixtures/tensor-cache.json';
+import { loadMiniTokenizer, MINI_VOCAB, miniTokenId, miniTokenizerJson } from '../../test/mini-tokenizer';
 import { EngineClient } from '../engine-client';
 import { serveEngine } from '../engine-host';
 import { modelCatalog } from '../model-records';
 import { WEB_LLM_CACHES } from './folder-import';
+import type { ChatTurn, LoadProgress } from '../protocol';
 import { modelFileUrls } from './model-files';
 import { WebLlmEngine } from './web-llm-engine';
 
@@ -44,6 +47,9 @@ const record = found;
 
 const HOST = 'https://host.example/models/';
 
+/** A WebAssembly header and then some: the model library's bytes as the host serves them. */
+const LIBRARY = Uint8Array.from({ length: 700 }, (_, index) => [0, 0x61, 0x73, 0x6d, 1][index] ?? 0);
+
 /** The GPU's answer to a sequence: pseudo-random logits that depend on every id in the KV cache. */
 function logitsFor(kv: readonly number[]): Float32Array {
   let hash = 2166136261;
@@ -60,14 +66,18 @@ function setup({
   artifactsBaseUrl = HOST,
 }: { config?: Record<string, unknown>; artifactsBaseUrl?: string } = {}) {
   const urls = modelFileUrls(record, artifactsBaseUrl);
-  const shard = new URL('params_shard_0.bin', urls.base).href;
+  const shards = tensorCache.records.map(({ dataPath, nbytes }) => ({
+    url: new URL(dataPath, urls.base).href,
+    body: new Uint8Array(nbytes),
+  }));
+  const shard = shards[0]?.url ?? '';
   const host = new FakeHost(
     new Map<string, BodyInit>([
       [urls.config, JSON.stringify({ context_window_size: 4096, prefill_chunk_size: 1024, ...config })],
-      [urls.library, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])],
+      [urls.library, LIBRARY],
       [urls.tokenizer, miniTokenizerJson()],
-      [urls.tensorCache, JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })],
-      [shard, 'weights'],
+      [urls.tensorCache, JSON.stringify(tensorCache)],
+      ...shards.map(({ url, body }): [string, BodyInit] => [url, body]),
     ]),
   );
   const storage = new FakeCacheStorage();
@@ -229,6 +239,114 @@ describe('WebLlmEngine: a long prompt', () => {
     expect(sliced.result.usage.completionTokens).toBe(12);
     expect(sliced.text).toBe(whole.text);
     expect(sliced.kv).toEqual(whole.kv);
+  });
+});
+
+describe('WebLlmEngine: the next turn', () => {
+  /** A GPU that draws the scripted ids in turn, each far above every other id, then EOS. */
+  function drawing(script: number[]): (kv: readonly number[]) => Float32Array {
+    return () => {
+      const logits = new Float32Array(MINI_VOCAB.size).fill(-50);
+      logits[script.shift() ?? EOS_ID] = 50;
+      return logits;
+    };
+  }
+
+  async function firstTurn() {
+    const { engine, mlc, selection } = setup();
+    await engine.load(selection);
+    const tokenizer = await loadMiniTokenizer();
+    // " 안녕" as the tokenizer does not write it: re-encoding the answer gives ▁ and 안녕.
+    const drawn = ['▁', '안', '녕'].map(miniTokenId);
+    expect(encodeContinuation(tokenizer, ' 안녕')).toEqual(['▁', '안녕'].map(miniTokenId));
+    fakeWebLlm.gpu.logits = drawing([...drawn]);
+    const pieces: string[] = [];
+    const first = await engine.generate(ask('hello'), { onDelta: (text) => pieces.push(text) });
+    expect(pieces.join('')).toBe(' 안녕');
+    expect(first.tokens.answerIds).toEqual(drawn);
+    const question = encodeContinuation(tokenizer, kullmInstructionBlock('한국어'));
+    tokenizer.dispose();
+    return { engine, mlc, first, drawn, question, before: mlc.forwards.length };
+  }
+
+  it('prefills only the new turn’s tokens when the answer comes back with the ids the model drew', async () => {
+    const { engine, mlc, first, drawn, question, before } = await firstTurn();
+    const turns: ChatTurn[] = [
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: ' 안녕', tokens: first.tokens },
+      { role: 'user', content: '한국어' },
+    ];
+    const second = await engine.generate({ ...ask(''), turns }, { onDelta: () => undefined });
+    // EOS comes right after the prompt: the one forward pass is the prefill.
+    expect(mlc.forwards.slice(before)).toEqual([question]);
+    expect(second.tokens.promptIds).toEqual(question);
+    expect(mlc.pipeline?.kv).toEqual([...first.tokens.promptIds, ...drawn, ...question]);
+  });
+
+  it('reads the whole conversation again when the answer comes back as text only', async () => {
+    const { engine, mlc, first, question, before } = await firstTurn();
+    const turns: ChatTurn[] = [
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: ' 안녕' },
+      { role: 'user', content: '한국어' },
+    ];
+    await engine.generate({ ...ask(''), turns }, { onDelta: () => undefined });
+    const fed = mlc.forwards.slice(before).flat();
+    expect(fed.length).toBe(first.tokens.promptIds.length + 2 + question.length);
+    expect(mlc.pipeline?.kv).toEqual(fed);
+  });
+});
+
+describe('WebLlmEngine: load progress', () => {
+  const shardBytes = tensorCache.records.reduce((sum, { nbytes }) => sum + nbytes, 0);
+
+  it('counts the bytes of the files fetched, the shards of tensor-cache.json and the library, not the estimate', async () => {
+    const { engine, selection } = setup();
+    const seen: LoadProgress[] = [];
+    await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
+    const download = seen.filter((progress) => progress.phase === 'download');
+    expect(download).toHaveLength(tensorCache.records.length);
+    const total = shardBytes + LIBRARY.byteLength;
+    expect(download.every((progress) => progress.totalBytes === total)).toBe(true);
+    expect(download.map((progress) => progress.loadedBytes)).toEqual([
+      LIBRARY.byteLength + 3072,
+      LIBRARY.byteLength + 3072 + 2048,
+      total,
+    ]);
+    expect(download.at(-1)?.fraction).toBe(1);
+    expect(seen.some((progress) => progress.totalBytes === record.downloadBytes)).toBe(false);
+    const cache = seen.filter((progress) => progress.phase === 'cache');
+    expect(cache.at(-1)).toMatchObject({ loadedBytes: shardBytes, totalBytes: shardBytes, fraction: 1 });
+    // Every report is in before the load ends, in web-llm's order.
+    expect(seen.map((progress) => progress.phase)).toEqual([
+      'preparing',
+      ...download.map(() => 'download'),
+      ...cache.map(() => 'cache'),
+      'finishing',
+    ]);
+  });
+
+  it('reads a cached model’s shards as the cache phase, with no download', async () => {
+    const { engine, selection } = setup();
+    await engine.load(selection);
+    await engine.unload();
+    const seen: LoadProgress[] = [];
+    await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
+    expect(seen.some((progress) => progress.phase === 'download')).toBe(false);
+    expect(seen.filter((progress) => progress.phase === 'cache').at(-1)).toMatchObject({
+      loadedBytes: shardBytes,
+      totalBytes: shardBytes,
+    });
+  });
+
+  it('counts the library an imported folder cached, handed over on localhost', async () => {
+    const { engine, storage, urls, selection } = setup({ artifactsBaseUrl: 'http://localhost:4173/models/' });
+    await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(LIBRARY));
+    const seen: LoadProgress[] = [];
+    await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
+    expect(seen.find((progress) => progress.phase === 'download')?.totalBytes).toBe(
+      shardBytes + LIBRARY.byteLength,
+    );
   });
 });
 

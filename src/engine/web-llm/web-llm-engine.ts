@@ -16,17 +16,36 @@ import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
 import { diagnoseModelFiles, modelFileUrls, type ModelFileUrls } from './model-files';
-import { toLoadProgress } from './progress-report';
+import { LoadProgressRelay, shardBytesOf, type DownloadTotal } from './progress-report';
 import { toEngineError } from './web-llm-errors';
 
 /**
  * web-llm fetches a library on a `localhost` URL straight from the network, never from its cache. When an
  * imported folder put the library in the cache, hand it over as a blob URL so the load needs no host there.
  */
-async function cachedLibraryUrl(libraryUrl: string): Promise<string | undefined> {
+async function libraryFromCache(libraryUrl: string): Promise<{ url: string; bytes: number } | undefined> {
   if (!new URL(libraryUrl).hostname.includes('localhost')) return undefined;
   const cached = await (await caches.open(WEB_LLM_CACHES.wasm)).match(libraryUrl);
-  return cached ? URL.createObjectURL(await cached.blob()) : undefined;
+  if (!cached) return undefined;
+  const blob = await cached.blob();
+  return { url: URL.createObjectURL(blob), bytes: blob.size };
+}
+
+/**
+ * What this load fetches, from web-llm's cache: the shards' total in `tensor-cache.json` and the library's
+ * size (from the blob handed over, else from web-llm's cache, else 0: on localhost web-llm fetches the
+ * library without caching it). Read when web-llm first reports progress, by which time it has both.
+ */
+async function readDownloadTotal(
+  urls: ModelFileUrls,
+  handedOver: { bytes: number } | undefined,
+): Promise<DownloadTotal | undefined> {
+  const manifest = await (await caches.open(WEB_LLM_CACHES.model)).match(urls.tensorCache);
+  const shardBytes = manifest ? shardBytesOf(await manifest.json().catch(() => undefined)) : undefined;
+  if (shardBytes === undefined) return undefined;
+  if (handedOver) return { shardBytes, libraryBytes: handedOver.bytes };
+  const library = await (await caches.open(WEB_LLM_CACHES.wasm)).match(urls.library);
+  return { shardBytes, libraryBytes: library ? (await library.blob()).size : 0 };
 }
 
 /** A model file from web-llm's cache, where the load just put it, else from the host. */
@@ -225,14 +244,16 @@ export class WebLlmEngine implements ChatEngine {
     appConfig: AppConfig,
     { signal, onProgress }: LoadOptions,
   ): Promise<void> {
-    const cachedLibrary = await cachedLibraryUrl(urls.library);
+    const cachedLibrary = await libraryFromCache(urls.library);
     if (cachedLibrary !== undefined && appConfig.model_list[0])
-      appConfig.model_list[0].model_lib = cachedLibrary;
+      appConfig.model_list[0].model_lib = cachedLibrary.url;
     this.engine.setAppConfig(appConfig);
     this.engine.setLogitProcessorRegistry(new Map([[record.id, this.logitProcessor]]));
-    this.engine.setInitProgressCallback((report) =>
-      onProgress?.(toLoadProgress(report, record.downloadBytes)),
+    const progress = new LoadProgressRelay(
+      () => readDownloadTotal(urls, cachedLibrary),
+      (report) => onProgress?.(report),
     );
+    this.engine.setInitProgressCallback((report) => progress.report(report));
     try {
       await this.engine.reload(record.id);
     } catch (error) {
@@ -246,7 +267,9 @@ export class WebLlmEngine implements ChatEngine {
       );
     } finally {
       // The library is compiled by now (or never will be): the blob holds its whole size in memory.
-      if (cachedLibrary !== undefined) URL.revokeObjectURL(cachedLibrary);
+      if (cachedLibrary !== undefined) URL.revokeObjectURL(cachedLibrary.url);
+      // No report of this load may come after its end.
+      await progress.flushed();
     }
     if (signal?.aborted) throw cancelled();
     // reload() also returns normally when a download was aborted (it swallows the AbortError). Not by us: then
