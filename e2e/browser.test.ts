@@ -36,7 +36,8 @@ describe('findChromium', () => {
 });
 
 describe('playwright.config.ts without a browser', () => {
-  it('stops the run with one line', () => {
+  // A Playwright subprocess: seconds on a busy machine.
+  it('stops the run with one line', { timeout: 60_000 }, () => {
     const run = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--list'], {
       env: { ...process.env, [BROWSER_ENV]: '/no/such/chrome' },
       encoding: 'utf8',

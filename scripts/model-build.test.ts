@@ -288,7 +288,8 @@ describe('write-chat-config', () => {
     );
   });
 
-  it('runs as the command build.sh calls', () => {
+  // A tsx subprocess: seconds on a busy machine.
+  it('runs as the command build.sh calls', { timeout: 60_000 }, () => {
     const file = fixture(genConfigOutput());
     const script = path.join(root, 'model-config/build/write-chat-config.ts');
     const run = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [script, file], { encoding: 'utf8' });
@@ -334,7 +335,8 @@ describe('the trained context of the downloaded model', () => {
     expect(() => checkTrainedContext({ vocab_size: 46336 }, 4096)).toThrow(/no max_position_embeddings/);
   });
 
-  it('runs as the check build.sh makes before converting anything', () => {
+  // A tsx subprocess: seconds on a busy machine.
+  it('runs as the check build.sh makes before converting anything', { timeout: 60_000 }, () => {
     const good = spawnSync(
       tsx,
       [script, '--check-context', sourceConfig({ max_position_embeddings: 4096 }), '4096'],
