@@ -33,3 +33,28 @@ export function check<const TSchema extends v.GenericSchema>(
     ? { ok: true, value: result.output }
     : { ok: false, reason: describeIssues(result.issues, root) };
 }
+
+/** The message a schema gives for a value of the wrong type (the first step of a pipe gives it). */
+function messageOf(schema: unknown): string | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const { message, pipe, wrapped } = schema as { message?: unknown; pipe?: unknown[]; wrapped?: unknown };
+  if (typeof message === 'string') return message;
+  if (Array.isArray(pipe)) return messageOf(pipe[0]);
+  return messageOf(wrapped);
+}
+
+/**
+ * `v.object` whose missing keys are reported with the message of the key's own schema (`title: expected a
+ * string`), as a wrong value would be, instead of the object's message.
+ */
+export function object<const TEntries extends v.ObjectEntries>(
+  entries: TEntries,
+  message = 'expected an object',
+) {
+  return v.object(entries, (issue) => {
+    const key = issue.path?.at(-1)?.key;
+    const missing =
+      issue.expected !== 'Object' && typeof key === 'string' ? messageOf(entries[key]) : undefined;
+    return missing ?? message;
+  });
+}
