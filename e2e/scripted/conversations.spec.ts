@@ -93,7 +93,7 @@ test('a full backup exports and imports; a foreign or broken file is refused and
   await list.getByRole('button', { name: /삭제/ }).first().click();
   await expect(list.getByRole('button', { name: /백업할 대화/ })).toHaveCount(0);
   await input.setInputFiles(file);
-  await expect(list.getByRole('status').last()).toContainText('대화 1개를 가져왔습니다');
+  await expect(list.getByRole('status').last()).toContainText('새 대화 1개를 더했습니다');
   await list
     .getByRole('button', { name: /백업할 대화/ })
     .first()

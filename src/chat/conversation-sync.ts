@@ -73,20 +73,22 @@ export function createConversationSync({
     },
   });
 
+  function adopt(conversation: Conversation): void {
+    readings.set(conversation.id, (readings.get(conversation.id) ?? 0) + 1);
+    stored.set(conversation.id, conversation);
+  }
+
   return {
     async read(id) {
       const conversation = await repository.get(id);
-      if (conversation) this.adopt(conversation);
+      if (conversation) adopt(conversation);
       return conversation;
     },
 
-    adopt(conversation) {
-      readings.set(conversation.id, (readings.get(conversation.id) ?? 0) + 1);
-      stored.set(conversation.id, conversation);
-    },
+    adopt,
 
     schedule(conversation) {
-      if (conversation.first === undefined && !stored.has(conversation.id)) return;
+      // Even a conversation with no exchange: a save of its first one may be under way, and must not stay.
       saver.schedule(conversation);
     },
 

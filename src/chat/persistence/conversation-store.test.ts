@@ -34,6 +34,7 @@ import {
   type Migration,
 } from './database';
 import type { TabPresence } from './interrupted';
+import { fakeBrowser } from '../../test/fake-tabs';
 import { LEGACY_RECORD_SCHEMA, MAX_EXCHANGES, RECORD_SCHEMA } from './schemas';
 import { toConversationData, toRecords } from './tree-codec';
 
@@ -114,30 +115,6 @@ function ask(
     ),
     updatedAt: askedAt,
   };
-}
-
-/** Two tabs' view of one BroadcastChannel, the platform edge. */
-function fakeChannels() {
-  const open = new Set<{ deliver: (data: unknown) => void }>();
-  return (): ChangeChannel => {
-    const listeners: ((event: MessageEvent) => void)[] = [];
-    const self = {
-      deliver: (data: unknown) => listeners.forEach((listener) => listener({ data } as MessageEvent)),
-    };
-    open.add(self);
-    return {
-      postMessage: (message) => {
-        for (const other of open) if (other !== self) other.deliver(structuredClone(message));
-      },
-      addEventListener: (_type, listener) => listeners.push(listener),
-      close: () => open.delete(self),
-    };
-  };
-}
-
-/** Which tabs are open, as Web Locks would tell it. */
-function fakePresence(self: string, open: Set<string>): TabPresence {
-  return { self, alive: () => Promise.resolve(new Set([...open, self])) };
 }
 
 let stores: ConversationStore[] = [];
@@ -387,14 +364,15 @@ describe('saving changes', () => {
 
   it('tells the other tabs what changed', async () => {
     const factory = new IDBFactory();
-    const channels = fakeChannels();
-    const a = setup({ factory, channel: channels() }).store;
-    const b = setup({ factory, channel: channels() }).store;
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
     const heard: ExternalChange[] = [];
     b.onExternalChange((change) => heard.push(change));
     await a.save(trip(), undefined);
     await a.delete('trip');
     await a.import({ conversations: [long('l', 2)], unreadable: [] });
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(heard).toEqual([
       { kind: 'saved', id: 'trip', versions: expect.any(Array) as string[], removed: [] },
       { kind: 'deleted', id: 'trip' },
@@ -423,15 +401,15 @@ describe('answers still being written', () => {
 
   it('stay live while the tab writing them is open, and come back interrupted once it is gone', async () => {
     const factory = new IDBFactory();
-    const open = new Set(['tab-a', 'tab-b']);
-    const a = setup({ factory, presence: fakePresence('tab-a', open) }).store;
-    const b = setup({ factory, presence: fakePresence('tab-b', open) }).store;
+    const browser = fakeBrowser();
+    const a = setup({ factory, presence: browser.presence('tab-a') }).store;
+    const b = setup({ factory, presence: browser.presence('tab-b') }).store;
     await a.save(ask(trip(), '쓰는 중', 5000, { status: 'streaming' }), undefined);
 
     const whileOpen = await b.get('trip');
     expect(whileOpen && activePath(whileOpen).at(-1)?.version.answer.status).toBe('streaming');
 
-    open.delete('tab-a');
+    browser.open.delete('tab-a');
     const afterwards = await b.get('trip');
     expect(afterwards && activePath(afterwards).at(-1)?.version.answer).toEqual(
       interrupted('쓰는 중의 답', 5001),
