@@ -115,6 +115,6 @@ test('an answer streaming when the page reloads is kept up to its last second an
   await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'stopped');
   const kept = (await chat.lastAnswerText().textContent()) ?? '';
   expect(long.startsWith(kept)).toBe(true);
-  // Saved at least every half second: at most about a second of text is lost (50 pieces of 3 characters).
-  expect(kept.length).toBeGreaterThan(shownBeforeReload.length - 150);
+  // Everything shown is kept: the page starts writing it as it goes, before the reload.
+  expect(kept.length).toBeGreaterThanOrEqual(shownBeforeReload.length);
 });

@@ -10,6 +10,7 @@ import { webTabPresence } from './tab-presence';
 function conversationStore() {
   return createConversationStore({
     factory: indexedDB,
+    exitStorage: localStorage,
     ...('locks' in navigator ? { presence: webTabPresence(navigator.locks) } : {}),
     ...('BroadcastChannel' in window ? { channel: new BroadcastChannel('hangul-llama:conversations') } : {}),
   });

@@ -362,6 +362,41 @@ describe('saving changes', () => {
     expect((await later.search('순간까지')).hits.map(({ id }) => id)).toEqual(['trip']);
   });
 
+  it('writes it into localStorage too, which the next page folds into the versions', async () => {
+    const factory = new IDBFactory();
+    const storage = new Map<string, string>();
+    const exitStorage = {
+      get length() {
+        return storage.size;
+      },
+      key: (index: number) => [...storage.keys()][index] ?? null,
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    const first = createConversationStore({ factory, exitStorage });
+    const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
+    await first.save(streaming, undefined);
+    const grown = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
+      ...v,
+      answer: { ...v.answer, content: '닫히기 직전까지 보인 글자들' },
+    }));
+    first.saveAtExit(grown, streaming);
+    expect(storage.size).toBe(1);
+    first.close();
+    // As if the page had closed before its IndexedDB write landed.
+    const db = await openConversationDatabase(factory);
+    await db.clear('exitWrites');
+    db.close();
+
+    const later = createConversationStore({ factory, exitStorage });
+    stores.push(later);
+    const read = await later.get('trip');
+    expect(read && activePath(read).at(-1)?.version.answer.content).toBe('닫히기 직전까지 보인 글자들');
+    expect(storage.size).toBe(0);
+    expect((await later.search('직전까지')).hits.map(({ id }) => id)).toEqual(['trip']);
+  });
+
   it('tells the other tabs what changed', async () => {
     const factory = new IDBFactory();
     const browser = fakeBrowser();
@@ -675,7 +710,14 @@ describe('the database', () => {
     expect(db.name).toBe(DATABASE_NAME);
     expect(db.version).toBe(DATABASE_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual(
-      [CONVERSATIONS_STORE, SEARCH_STORE, 'staleSearch', SUMMARIES_STORE, VERSIONS_STORE].sort(),
+      [
+        CONVERSATIONS_STORE,
+        'exitWrites',
+        SEARCH_STORE,
+        'staleSearch',
+        SUMMARIES_STORE,
+        VERSIONS_STORE,
+      ].sort(),
     );
     const transaction = db.transaction(CONVERSATIONS_STORE);
     expect(transaction.store.keyPath).toBe('id');

@@ -6,6 +6,7 @@ import {
   BY_CONVERSATION_INDEX,
   CONVERSATIONS_STORE,
   ConversationStoreError,
+  EXIT_WRITES_STORE,
   conversationMigrations,
   describeError,
   openConversationDatabase,
@@ -172,7 +173,18 @@ export interface ConversationStoreOptions {
   readonly newId?: () => string;
   /** Told about every record skipped on a read (default: `console.warn`). */
   readonly onSkippedRecord?: (skipped: SkippedRecord) => void;
+  /** Where a closing page writes its answer first (`localStorage` in the app). */
+  readonly exitStorage?: ExitStorage;
 }
+
+/**
+ * The part of `localStorage` the store writes a closing page's answer into. A write to IndexedDB started as a
+ * page closes is often lost with it (Chromium drops its transaction with the page); one to localStorage is
+ * synchronous, and the next page reads it back. Small (about 5 MB per site), so IndexedDB is written too.
+ */
+export type ExitStorage = Pick<Storage, 'length' | 'key' | 'getItem' | 'setItem' | 'removeItem'>;
+
+const EXIT_KEY = 'hangul-llama:exit:';
 
 /** How many conversations a search reads at once, once their filters said they may hold the text. */
 const SEARCH_BATCH = 8;
@@ -240,6 +252,7 @@ export function createConversationStore({
   channel,
   newId = () => crypto.randomUUID(),
   onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
+  exitStorage,
 }: ConversationStoreOptions): ConversationStore {
   let connection: Promise<Database> | undefined;
   /** The open database, for writes that must start before the page goes. */
@@ -267,8 +280,10 @@ export function createConversationStore({
         opened = undefined;
       },
     }).then(
-      (db) => {
+      async (db) => {
         opened = db;
+        const folded = await foldExitWrites(db, exitStorage);
+        for (const [id, versions] of folded) tell({ kind: 'saved', id, versions, removed: [] });
         return db;
       },
       (error: unknown) => {
@@ -298,15 +313,20 @@ export function createConversationStore({
   }
 
   async function read(id: string, alive: ReadonlySet<string>): Promise<Conversation | undefined> {
-    const [header, versions] = await reading(async (db) => {
-      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE]);
+    const [header, versions, exits] = await reading(async (db) => {
+      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
       return Promise.all([
         transaction.objectStore(CONVERSATIONS_STORE).get(id),
         transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
+        transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
       ]);
     });
     if (header === undefined) return undefined;
-    const result = readRecords(header, versions, alive);
+    const result = readRecords(
+      header,
+      withExitWrites(versions, [...exits, ...exitEntries(exitStorage).map(({ record }) => record)], id),
+      alive,
+    );
     if (result.ok) return result.conversation;
     onSkippedRecord({ key: id, reason: result.reason });
     return undefined;
@@ -423,23 +443,18 @@ export function createConversationStore({
       }
       if (!changes || changes.put.length === 0) return;
       try {
-        const transaction = db.transaction(
-          [CONVERSATIONS_STORE, VERSIONS_STORE, STALE_SEARCH_STORE],
-          'readwrite',
-        );
-        // A conversation never saved yet has no header another tab could have changed: write it whole.
-        if (!previous)
-          void transaction
-            .objectStore(CONVERSATIONS_STORE)
-            .put(headerOf(next))
-            .catch(() => undefined);
-        const versions = transaction.objectStore(VERSIONS_STORE);
-        for (const record of changes.put) void versions.put(record).catch(() => undefined);
-        // The new text is not in the search filter: the next search reads this conversation whole.
-        void transaction
-          .objectStore(STALE_SEARCH_STORE)
-          .put({ id: next.id })
-          .catch(() => undefined);
+        for (const record of changes.put) {
+          try {
+            exitStorage?.setItem(
+              `${EXIT_KEY}${JSON.stringify([next.id, record.id])}`,
+              JSON.stringify(record),
+            );
+          } catch {
+            // Over localStorage's quota (a very long answer): the IndexedDB write below is all there is.
+          }
+        }
+        const transaction = db.transaction(EXIT_WRITES_STORE, 'readwrite');
+        for (const record of changes.put) void transaction.store.put(record).catch(() => undefined);
         transaction.commit();
         transaction.done.catch(() => undefined);
         tell({ kind: 'saved', id: next.id, versions: changes.put.map(({ id }) => id), removed: [] });
@@ -451,11 +466,19 @@ export function createConversationStore({
     async delete(id) {
       await writing(async (db) => {
         const transaction = db.transaction(
-          [CONVERSATIONS_STORE, VERSIONS_STORE, SUMMARIES_STORE, SEARCH_STORE, STALE_SEARCH_STORE],
+          [
+            CONVERSATIONS_STORE,
+            VERSIONS_STORE,
+            SUMMARIES_STORE,
+            SEARCH_STORE,
+            STALE_SEARCH_STORE,
+            EXIT_WRITES_STORE,
+          ],
           'readwrite',
         );
         void transaction.objectStore(CONVERSATIONS_STORE).delete(id);
         void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(id));
+        void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(id));
         void transaction.objectStore(SUMMARIES_STORE).delete(id);
         void transaction.objectStore(SEARCH_STORE).delete(id);
         void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
@@ -469,16 +492,23 @@ export function createConversationStore({
       if (needle === '') return { hits: [], more: false };
       const grams = searchedGrams(needle);
       const alive = await presence.alive();
-      const [records, filters, stale] = await reading(async (db) => {
-        const transaction = db.transaction([SUMMARIES_STORE, SEARCH_STORE, STALE_SEARCH_STORE]);
+      const [records, filters, stale, exits] = await reading(async (db) => {
+        const transaction = db.transaction([
+          SUMMARIES_STORE,
+          SEARCH_STORE,
+          STALE_SEARCH_STORE,
+          EXIT_WRITES_STORE,
+        ]);
         return Promise.all([
           transaction.objectStore(SUMMARIES_STORE).getAll(),
           transaction.objectStore(SEARCH_STORE).getAll(),
           transaction.objectStore(STALE_SEARCH_STORE).getAllKeys(),
+          transaction.objectStore(EXIT_WRITES_STORE).getAllKeys(),
         ]);
       });
       const filterOf = new Map(filters.map((filter) => [filter.id, filter]));
-      const staleIds = new Set(stale);
+      // Text written as a page closed is not in the filters yet: those conversations are read whole.
+      const staleIds = new Set([...stale, ...exits.map(([conversationId]) => conversationId)]);
       const candidates: ConversationSummary[] = [];
       for (const record of records) {
         const summary = v.safeParse(summarySchema, record);
@@ -542,7 +572,14 @@ export function createConversationStore({
     async import({ conversations, unreadable }) {
       const report = await writing(async (db) => {
         const transaction = db.transaction(
-          [CONVERSATIONS_STORE, VERSIONS_STORE, SUMMARIES_STORE, SEARCH_STORE, STALE_SEARCH_STORE],
+          [
+            CONVERSATIONS_STORE,
+            VERSIONS_STORE,
+            SUMMARIES_STORE,
+            SEARCH_STORE,
+            STALE_SEARCH_STORE,
+            EXIT_WRITES_STORE,
+          ],
           'readwrite',
         );
         const store = transaction.objectStore(CONVERSATIONS_STORE);
@@ -569,6 +606,7 @@ export function createConversationStore({
           } else {
             void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(conversation.id));
             void transaction.objectStore(STALE_SEARCH_STORE).delete(conversation.id);
+            void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(conversation.id));
             writeWhole(transaction, conversation);
             updated += 1;
           }
@@ -641,4 +679,97 @@ function readKept(record: unknown, versions: readonly unknown[]): Read {
   if (current.ok || versions.length > 0) return current;
   const legacy = parseLegacyRecord(record);
   return legacy.ok ? { ok: true, conversation: legacy.value } : current;
+}
+
+/**
+ * Whether a version written as a page closed is newer than the stored one: it is, unless the stored answer
+ * has settled or grown since (the page came back from the back/forward cache and went on).
+ */
+function supersedes(exit: unknown, stored: unknown): boolean {
+  const written = v.safeParse(versionRecordSchema, exit);
+  if (!written.success) return false;
+  const kept = v.safeParse(versionRecordSchema, stored);
+  if (!kept.success) return stored === undefined;
+  return (
+    isUnsettled(kept.output.answer) &&
+    written.output.answer.content.length >= kept.output.answer.content.length
+  );
+}
+
+/** The answers closing pages wrote into `storage`. */
+function exitEntries(storage: ExitStorage | undefined): { readonly key: string; readonly record: unknown }[] {
+  if (!storage) return [];
+  const entries: { key: string; record: unknown }[] = [];
+  for (let index = 0; index < storage.length; index += 1) {
+    const key = storage.key(index);
+    if (!key?.startsWith(EXIT_KEY)) continue;
+    try {
+      entries.push({ key, record: JSON.parse(storage.getItem(key) ?? 'null') as unknown });
+    } catch {
+      entries.push({ key, record: undefined });
+    }
+  }
+  return entries;
+}
+
+/**
+ * A conversation's version records with those written as a page closed put in where they are newer (entries
+ * of other conversations are left out).
+ */
+function withExitWrites(
+  versions: readonly unknown[],
+  exits: readonly unknown[],
+  conversationId: string,
+): unknown[] {
+  const mine = exits.filter(
+    (exit) => (exit as { conversationId?: unknown } | undefined)?.conversationId === conversationId,
+  );
+  if (mine.length === 0) return [...versions];
+  const byId = new Map(versions.map((version) => [(version as { id?: unknown } | undefined)?.id, version]));
+  for (const exit of mine) {
+    const id = (exit as { id?: unknown } | undefined)?.id;
+    if (supersedes(exit, byId.get(id))) byId.set(id, exit);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Writes the versions written as pages closed over the stored ones, once a page opens the database; returns
+ * the versions written, by conversation.
+ */
+async function foldExitWrites(
+  db: Database,
+  storage: ExitStorage | undefined,
+): Promise<Map<string, string[]>> {
+  const folded = new Map<string, string[]>();
+  try {
+    const fromStorage = exitEntries(storage);
+    const transaction = db.transaction([EXIT_WRITES_STORE, VERSIONS_STORE, STALE_SEARCH_STORE], 'readwrite');
+    const exits = transaction.objectStore(EXIT_WRITES_STORE);
+    const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
+    for (const key of keys) void exits.delete(key);
+    const versions = transaction.objectStore(VERSIONS_STORE);
+    // The newest of each version's exit writes, wherever it was written.
+    const newest = new Map<string, unknown>();
+    for (const record of [...values, ...fromStorage.map((entry) => entry.record)]) {
+      const parsed = v.safeParse(versionRecordSchema, record);
+      if (!parsed.success) continue;
+      const key = JSON.stringify([parsed.output.conversationId, parsed.output.id]);
+      if (supersedes(record, newest.get(key))) newest.set(key, record);
+    }
+    await Promise.all(
+      [...newest.values()].map(async (record) => {
+        const { conversationId, id } = record as { conversationId: string; id: string };
+        if (!supersedes(record, await versions.get([conversationId, id]))) return;
+        void versions.put(record);
+        void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
+        folded.set(conversationId, [...(folded.get(conversationId) ?? []), id]);
+      }),
+    );
+    await transaction.done;
+    for (const { key } of fromStorage) storage?.removeItem(key);
+  } catch {
+    // Left for the next page that opens the database; reads fold them in meanwhile.
+  }
+  return folded;
 }

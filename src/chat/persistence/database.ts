@@ -13,6 +13,12 @@ export const SUMMARIES_STORE = 'summaries';
 export const SEARCH_STORE = 'search';
 /** Conversations whose search filter misses text written as the page closed (no time to read the filter). */
 export const STALE_SEARCH_STORE = 'staleSearch';
+/**
+ * Versions written as the page closed. A store of their own: a closing page gets no more turns, so its write
+ * must not wait behind a save that needs one (a transaction waits for every earlier one on the same stores).
+ * They are folded into the versions when read, and written over them when the database is next opened.
+ */
+export const EXIT_WRITES_STORE = 'exitWrites';
 export const UPDATED_AT_INDEX = 'updatedAt';
 export const BY_CONVERSATION_INDEX = 'conversation';
 
@@ -32,6 +38,11 @@ export interface ConversationDatabase extends DBSchema {
   [SUMMARIES_STORE]: { key: IDBValidKey; value: SummaryRecord | UnreadableSummary | Record<string, unknown> };
   [SEARCH_STORE]: { key: string; value: SearchFilter };
   [STALE_SEARCH_STORE]: { key: string; value: { readonly id: string } };
+  [EXIT_WRITES_STORE]: {
+    key: [string, string];
+    value: unknown;
+    indexes: { [BY_CONVERSATION_INDEX]: string };
+  };
 }
 
 export type StoreName = StoreNames<ConversationDatabase>;
@@ -89,6 +100,10 @@ export const conversationMigrations: readonly Migration[] = [
       db.createObjectStore(SUMMARIES_STORE, { keyPath: 'id' });
       db.createObjectStore(SEARCH_STORE, { keyPath: 'id' });
       db.createObjectStore(STALE_SEARCH_STORE, { keyPath: 'id' });
+      db.createObjectStore(EXIT_WRITES_STORE, { keyPath: ['conversationId', 'id'] }).createIndex(
+        BY_CONVERSATION_INDEX,
+        'conversationId',
+      );
       const store = transaction.objectStore(CONVERSATIONS_STORE);
       for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
         const parsed = parseLegacyRecord(cursor.value);
