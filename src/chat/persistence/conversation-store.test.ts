@@ -580,6 +580,21 @@ describe('searching', () => {
     expect((await store.search('1,947미터입니다')).hits.map(({ id }) => id)).toEqual(['s']);
   });
 
+  it('finds what another tab saved after this tab’s first search', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
+    await a.save(trip(), undefined);
+    expect((await b.search('한라산')).hits).toEqual([]);
+    await a.save(ask(trip(), '한라산은 어디에 있나요?', 9000), trip());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await b.search('한라산')).hits.map(({ id }) => id)).toEqual(['trip']);
+    await a.delete('trip');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await b.search('한라산')).hits).toEqual([]);
+  });
+
   it('stops at its limit, newest first, and says there may be more', async () => {
     const { store } = setup();
     for (let index = 0; index < 30; index += 1) {

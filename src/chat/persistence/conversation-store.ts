@@ -39,6 +39,7 @@ import {
   mayHold,
   searchedGrams,
   searchedText,
+  type SearchFilter,
   type SearchHit,
 } from './search-index';
 import { summarize } from './summaries';
@@ -259,10 +260,20 @@ export function createConversationStore({
   let opened: Database | undefined;
   const listeners = new Set<(change: ExternalChange) => void>();
 
+  /**
+   * The search filters, read by the first search and then kept: this tab's saves update them, and what the
+   * other tabs say they changed is read again by the next search.
+   */
+  let filterCache: Map<string, SearchFilter> | undefined;
+  const outdatedFilters = new Set<string>();
+
   channel?.addEventListener('message', (event) => {
     const parsed = v.safeParse(externalChangeSchema, event.data);
     if (!parsed.success) return;
-    for (const listener of listeners) listener(parsed.output);
+    const change = parsed.output;
+    if (change.kind === 'imported') filterCache = undefined;
+    else outdatedFilters.add(change.id);
+    for (const listener of listeners) listener(change);
   });
   const tell = (change: ExternalChange): void => {
     try {
@@ -312,7 +323,11 @@ export function createConversationStore({
     }
   }
 
-  async function read(id: string, alive: ReadonlySet<string>): Promise<Conversation | undefined> {
+  /** The conversation; `alive` is asked for only when it has an answer still being written. */
+  async function read(
+    id: string,
+    alive: () => Promise<ReadonlySet<string>>,
+  ): Promise<Conversation | undefined> {
     const [header, versions, exits] = await reading(async (db) => {
       const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
       return Promise.all([
@@ -322,11 +337,16 @@ export function createConversationStore({
       ]);
     });
     if (header === undefined) return undefined;
-    const result = readRecords(
-      header,
-      withExitWrites(versions, [...exits, ...exitEntries(exitStorage).map(({ record }) => record)], id),
-      alive,
+    const records = withExitWrites(
+      versions,
+      [...exits, ...exitEntries(exitStorage).map(({ record }) => record)],
+      id,
     );
+    const unsettled = records.some((record) => {
+      const status = (record as { answer?: { status?: unknown } } | undefined)?.answer?.status;
+      return status === 'pending' || status === 'streaming';
+    });
+    const result = readRecords(header, records, unsettled ? await alive() : new Set());
     if (result.ok) return result.conversation;
     onSkippedRecord({ key: id, reason: result.reason });
     return undefined;
@@ -369,7 +389,7 @@ export function createConversationStore({
     },
 
     async get(id) {
-      return read(id, await presence.alive());
+      return read(id, () => presence.alive());
     },
 
     async save(next, previous) {
@@ -412,12 +432,14 @@ export function createConversationStore({
         for (const id of changes.removed) void versions.delete([next.id, id]);
         const summary = { ...summarize(next), title: header.title, updatedAt: header.updatedAt };
         void transaction.objectStore(SUMMARIES_STORE).put(summary);
+        let filter: SearchFilter | undefined;
         if (changes.newText.length > 0) {
           const search = transaction.objectStore(SEARCH_STORE);
-          const filter = await search.get(next.id);
-          void search.put(addToFilter(filter, changes.newText, next));
+          filter = addToFilter(await search.get(next.id), changes.newText, next);
+          void search.put(filter);
         }
         await transaction.done;
+        if (filter) filterCache?.set(next.id, filter);
         const { schema: _schema, ...shown } = summary;
         return { kind: 'saved', summary: shown };
       });
@@ -484,6 +506,7 @@ export function createConversationStore({
         void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
         await transaction.done;
       });
+      filterCache?.delete(id);
       tell({ kind: 'deleted', id });
     },
 
@@ -491,7 +514,11 @@ export function createConversationStore({
       const needle = searchedText(query);
       if (needle === '') return { hits: [], more: false };
       const grams = searchedGrams(needle);
-      const alive = await presence.alive();
+      let tabs: Promise<ReadonlySet<string>> | undefined;
+      const alive = (): Promise<ReadonlySet<string>> => (tabs ??= presence.alive());
+      const cached = filterCache;
+      const outdated = [...outdatedFilters];
+      outdatedFilters.clear();
       const [records, filters, stale, exits] = await reading(async (db) => {
         const transaction = db.transaction([
           SUMMARIES_STORE,
@@ -499,14 +526,22 @@ export function createConversationStore({
           STALE_SEARCH_STORE,
           EXIT_WRITES_STORE,
         ]);
+        const search = transaction.objectStore(SEARCH_STORE);
         return Promise.all([
           transaction.objectStore(SUMMARIES_STORE).getAll(),
-          transaction.objectStore(SEARCH_STORE).getAll(),
+          cached
+            ? Promise.all(outdated.map((id) => search.get(id))).then((found) =>
+                found.filter((filter) => filter !== undefined),
+              )
+            : search.getAll(),
           transaction.objectStore(STALE_SEARCH_STORE).getAllKeys(),
           transaction.objectStore(EXIT_WRITES_STORE).getAllKeys(),
         ]);
       });
-      const filterOf = new Map(filters.map((filter) => [filter.id, filter]));
+      const filterOf = cached ?? new Map<string, SearchFilter>();
+      for (const id of outdated) filterOf.delete(id);
+      for (const filter of filters) filterOf.set(filter.id, filter);
+      filterCache = filterOf;
       // Text written as a page closed is not in the filters yet: those conversations are read whole.
       const staleIds = new Set([...stale, ...exits.map(([conversationId]) => conversationId)]);
       const candidates: ConversationSummary[] = [];
@@ -633,6 +668,7 @@ export function createConversationStore({
         await transaction.done;
         return { added, updated, kept, unreadableAdded };
       });
+      filterCache = undefined;
       tell({ kind: 'imported' });
       return report;
     },
@@ -655,11 +691,13 @@ export function createConversationStore({
     if (conversations.length === 0) return;
     await writing(async (db) => {
       const transaction = db.transaction([SEARCH_STORE, STALE_SEARCH_STORE], 'readwrite');
-      for (const conversation of conversations) {
-        void transaction.objectStore(SEARCH_STORE).put(buildFilter(conversation));
-        void transaction.objectStore(STALE_SEARCH_STORE).delete(conversation.id);
+      const built = conversations.map(buildFilter);
+      for (const filter of built) {
+        void transaction.objectStore(SEARCH_STORE).put(filter);
+        void transaction.objectStore(STALE_SEARCH_STORE).delete(filter.id);
       }
       await transaction.done;
+      for (const filter of built) filterCache?.set(filter.id, filter);
     }).catch(() => undefined);
   }
 }

@@ -149,6 +149,9 @@ function UnreadableNote() {
   );
 }
 
+/** How many entries the list shows at first, and adds each time more are asked for. */
+const PAGE = 50;
+
 /** New conversation, search, and the saved conversations, newest first. */
 export function ConversationList({ onNavigate = () => undefined }: { onNavigate?: () => void }) {
   const { t } = useI18n();
@@ -158,6 +161,8 @@ export function ConversationList({ onNavigate = () => undefined }: { onNavigate?
   const newConversation = useChat((state) => state.newConversation);
   const searchConversations = useChat((state) => state.searchConversations);
   const [query, setQuery] = useState('');
+  // A thousand entries would take the page a long time to lay out at every change of the list.
+  const [limit, setLimit] = useState(PAGE);
   const searchId = useId();
   const shown = searchResults ?? conversations;
   return (
@@ -192,9 +197,20 @@ export function ConversationList({ onNavigate = () => undefined }: { onNavigate?
         </p>
       ) : (
         <ul className="min-h-0 flex-1 space-y-1 overflow-y-auto" aria-label={t('conversations.title')}>
-          {shown.map((summary) => (
+          {shown.slice(0, limit).map((summary) => (
             <ConversationItem key={summary.id} summary={summary} onOpen={onNavigate} />
           ))}
+          {shown.length > limit && (
+            <li>
+              <button
+                type="button"
+                onClick={() => setLimit((current) => current + PAGE)}
+                className="w-full rounded-xl px-3 py-2 text-sm text-teal-800 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-teal-300 dark:hover:bg-stone-800"
+              >
+                {t('conversations.showMore', { count: Math.min(PAGE, shown.length - limit) })}
+              </button>
+            </li>
+          )}
         </ul>
       )}
       {searchResults && searchMore && (

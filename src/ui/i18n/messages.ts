@@ -158,6 +158,7 @@ const ko = {
   'conversations.unreadableWhy':
     '더 새 버전의 앱이 저장했거나 손상되어 이 버전이 읽지 못하는 대화입니다. 지우지 않고 그대로 보관하며, 전체 백업에도 그대로 들어갑니다. 앱을 새 버전으로 새로 고치면 다시 읽을 수 있습니다.',
   'conversations.more': '가장 최근 대화 {count}개만 보여 줍니다. 검색어를 더 길게 적어 보세요.',
+  'conversations.showMore': '대화 {count}개 더 보기',
   'backup.importedNone': '가져올 대화가 없었습니다.',
   'backup.importedAdded': '새 대화 {count}개를 더했습니다.',
   'backup.importedUpdated': '대화 {count}개를 백업의 더 새로운 내용으로 바꿨습니다.',
@@ -381,6 +382,7 @@ const en: Record<MessageKey, string> = {
   'conversations.unreadableWhy':
     'These conversations were saved by a newer version of the app, or are damaged, so this version cannot read them. They are kept as they are, never deleted, and a full backup includes them. Reload the app once it is updated to read them again.',
   'conversations.more': 'Showing the {count} most recent matches only. Try a longer search.',
+  'conversations.showMore': 'Show {count} more conversations',
   'backup.importedNone': 'The backup held no conversations.',
   'backup.importedAdded': 'Added {count} new conversations.',
   'backup.importedUpdated': 'Replaced {count} conversations with the newer copy from the backup.',
