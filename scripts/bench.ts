@@ -2,10 +2,16 @@
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { benchBundle } from './bench/bundle';
+import { benchConversations } from './bench/conversations';
 import { benchLogits } from './bench/logits';
 import { benchStreaming } from './bench/streaming';
 
-const sections: (() => string | Promise<string>)[] = [() => benchBundle('dist'), benchLogits, benchStreaming];
+const sections: (() => string | Promise<string>)[] = [
+  () => benchBundle('dist'),
+  benchLogits,
+  benchStreaming,
+  benchConversations,
+];
 
 const results: string[] = [];
 for (const section of sections) results.push(await section());
