@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { benchBundle } from './bench/bundle';
+import { benchConversations } from './bench/conversations';
 import { benchLogits } from './bench/logits';
 import { benchPrefill } from './bench/prefill';
 import { benchStreaming } from './bench/streaming';
@@ -14,6 +15,7 @@ const sections: Record<string, () => string | Promise<string>> = {
   logits: benchLogits,
   streaming: benchStreaming,
   prefill: benchPrefill,
+  conversations: benchConversations,
 };
 
 const only = process.argv.slice(2);

@@ -93,7 +93,7 @@ test('a full backup exports and imports; a foreign or broken file is refused and
   await list.getByRole('button', { name: /삭제/ }).first().click();
   await expect(list.getByRole('button', { name: /백업할 대화/ })).toHaveCount(0);
   await input.setInputFiles(file);
-  await expect(list.getByRole('status').last()).toContainText('대화 1개를 가져왔습니다');
+  await expect(list.getByRole('status').last()).toContainText('새 대화 1개를 더했습니다');
   await list
     .getByRole('button', { name: /백업할 대화/ })
     .first()
@@ -115,6 +115,6 @@ test('an answer streaming when the page reloads is kept up to its last second an
   await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'stopped');
   const kept = (await chat.lastAnswerText().textContent()) ?? '';
   expect(long.startsWith(kept)).toBe(true);
-  // Saved at least every half second: at most about a second of text is lost (50 pieces of 3 characters).
-  expect(kept.length).toBeGreaterThan(shownBeforeReload.length - 150);
+  // Everything shown is kept: the page starts writing it as it goes, before the reload.
+  expect(kept.length).toBeGreaterThanOrEqual(shownBeforeReload.length);
 });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { findChromium, QUIET_CHROMIUM_ARGS } from '../../e2e/browser';
 
 const PORT = 4195;
@@ -113,7 +113,7 @@ interface TraceTimes {
   readonly overBudgetCpu: number;
 }
 
-interface Measurement extends TraceTimes {
+export interface Measurement extends TraceTimes {
   readonly longTasks: readonly number[];
   readonly streamMs: number;
   readonly codeBlocks: number;
@@ -198,7 +198,7 @@ function analyseTrace(trace: { traceEvents: TraceEvent[] }): TraceTimes {
   };
 }
 
-async function waitForServer(url: string, server: ChildProcess): Promise<void> {
+export async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}.`);
     const ok = await fetch(url)
@@ -210,7 +210,12 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   throw new Error(`Nothing answered at ${url}.`);
 }
 
-async function openChat(page: Page, variant: 'incremental' | 'naive'): Promise<void> {
+async function openChat(
+  page: Page,
+  variant: 'incremental' | 'naive',
+  baseUrl: string,
+  restored: boolean,
+): Promise<void> {
   const query = new URLSearchParams({
     tokenDelayMs: String(TOKEN_DELAY_MS),
     loadMs: '50',
@@ -218,7 +223,10 @@ async function openChat(page: Page, variant: 'incremental' | 'naive'): Promise<v
     contextWindow: '16384',
     ...(variant === 'naive' ? { markdown: 'naive' } : {}),
   });
-  await page.goto(`${BASE_URL}?${query.toString()}`);
+  await page.goto(`${baseUrl}?${query.toString()}`);
+  // A conversation of its own, once the app has shown the one it restores.
+  if (restored) await page.locator('li[data-role="assistant"]').first().waitFor({ timeout: 300_000 });
+  await page.getByRole('button', { name: '새 대화' }).first().click();
   await page.getByRole('button', { name: /모델 불러오기/ }).click();
   await page.getByTestId('model-status').filter({ hasText: '준비됨' }).waitFor();
   // The answer is 2,000 tokens; the model card's 1,024 would cut it.
@@ -238,15 +246,27 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
     .waitFor({ timeout: 300_000 });
 }
 
-async function measure(
+export interface StreamingTarget {
+  readonly baseUrl: string;
+  /** Runs before the app is opened, in the same browser context (storing conversations, say). */
+  readonly prepare?: (context: BrowserContext) => Promise<void>;
+  /** Names the trace file kept in BENCH_TRACE_DIR. */
+  readonly label?: string;
+  /** Conversations are stored: the app opens the latest, which the stream must not go into. */
+  readonly restored?: boolean;
+}
+
+export async function measure(
   browser: Browser,
   variant: 'incremental' | 'naive',
   markdown: string,
+  { baseUrl, prepare, label = variant, restored = false }: StreamingTarget = { baseUrl: BASE_URL },
 ): Promise<Measurement> {
   const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
   try {
+    await prepare?.(context);
     const page = await context.newPage();
-    await openChat(page, variant);
+    await openChat(page, variant, baseUrl, restored);
     // A first answer of the same kind loads the Markdown chunk, warms the code up and draws the fonts once, so
     // that one-off costs stay out of the measured stream.
     await ask(page, sections.map((section) => section(0)).join(''), 1);
@@ -286,7 +306,7 @@ async function measure(
     const traceText = (await browser.stopTracing()).toString('utf8');
     // BENCH_TRACE_DIR=… keeps the traces, to open in DevTools' Performance panel.
     const traceDir = process.env['BENCH_TRACE_DIR'];
-    if (traceDir) writeFileSync(join(traceDir, `streaming-${variant}.json`), traceText);
+    if (traceDir) writeFileSync(join(traceDir, `streaming-${label}.json`), traceText);
     const trace = JSON.parse(traceText) as { traceEvents: TraceEvent[] };
     // A long task is the stream's when it ends after the first update and starts before the last.
     const longTasks = await page.evaluate(() => {

@@ -5,6 +5,16 @@ import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
 import { webTabLock } from './tab-lock';
+import { webTabPresence } from './tab-presence';
+
+function conversationStore() {
+  return createConversationStore({
+    factory: indexedDB,
+    exitStorage: localStorage,
+    ...('locks' in navigator ? { presence: webTabPresence(navigator.locks) } : {}),
+    ...('BroadcastChannel' in window ? { channel: new BroadcastChannel('hangul-llama:conversations') } : {}),
+  });
+}
 
 /** Wires the app: one engine worker, one chat store that talks to it, the browser's storage and locks. */
 export function composeApp(): ChatStore {
@@ -15,12 +25,16 @@ export function composeApp(): ChatStore {
     artifactsBaseUrl: resolveArtifactsBase(import.meta.env.VITE_MODEL_BASE_URL, document.baseURI),
     ...('storage' in navigator ? { storage: navigator.storage } : {}),
     ...('locks' in navigator ? { tabLock: webTabLock(navigator.locks) } : {}),
-    ...('indexedDB' in window ? { repository: createConversationStore({ factory: indexedDB }) } : {}),
+    ...('indexedDB' in window ? { repository: conversationStore() } : {}),
   });
   void store.getState().checkDevice();
   void store.getState().restore();
-  // The last throttled save of a streaming answer, written before the page goes away.
-  addEventListener('pagehide', () => void store.getState().flushSaves());
+  // The text of a streaming answer shown last, written before the page goes: a closing page gets no more
+  // turns, so the write starts here, before the handler returns, without reading anything first.
+  addEventListener('pagehide', () => store.getState().saveAtExit());
+  addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void store.getState().flushSaves();
+  });
   return store;
 }
 

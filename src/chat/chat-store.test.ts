@@ -180,7 +180,7 @@ describe('chat store', () => {
     expect(store.getState().send('한국어로 자기소개 해 주세요')).toBe('sent');
     expect(store.getState().status).toBe('submitted');
     expect(store.getState().messages[0]).toEqual({
-      id: 'id-2:0:q',
+      id: 'id-3:0:q',
       role: 'user',
       content: '한국어로 자기소개 해 주세요',
       createdAt: 1000,

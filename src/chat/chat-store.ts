@@ -8,7 +8,13 @@ import {
 import type { Schedule } from './frame-batch';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
 
-export type { ConversationRepository, ConversationSummary } from './conversation-slice';
+export type {
+  ConversationRepository,
+  ConversationSummary,
+  ImportOutcome,
+  SearchHit,
+  UnreadableSummary,
+} from './conversation-slice';
 export type { StorageAccess, TabLock } from './model-slice';
 
 /** Everything the UI reads and calls: the model's life and the conversations. */
@@ -35,8 +41,17 @@ export function createChatStore({
   newId = () => crypto.randomUUID(),
   ...dependencies
 }: ChatStoreDependencies): ChatStore {
-  return createStore<ChatState>()((...store) => ({
-    ...createModelSlice({ ...dependencies, now })(...store),
-    ...createConversationSlice({ ...dependencies, now, newId })(...store),
+  return createStore<ChatState>()((set, get, store) => ({
+    // What one slice does to the other goes through these named effects, not through each other's state.
+    ...createModelSlice({ ...dependencies, now, stopAnswer: () => get().stop() })(set, get, store),
+    ...createConversationSlice({
+      ...dependencies,
+      now,
+      newId,
+      model: {
+        isReady: () => get().model.kind === 'ready',
+        gone: (error) => set({ model: { kind: 'failed', error } }),
+      },
+    })(set, get, store),
   }));
 }

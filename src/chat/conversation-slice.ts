@@ -1,40 +1,41 @@
 import type { StateCreator } from 'zustand/vanilla';
-import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
-import { hasTrait } from '../engine/error-codes';
-import type { ChatTurn, GenerationResult } from '../engine/protocol';
+import type { ChatEngine } from '../engine/chat-engine';
+import type { EngineErrorInfo } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
 import type { ChatState } from './chat-store';
+import { activePath, updateAt, type Conversation } from './conversation';
+import { createConversationSync } from './conversation-sync';
+import { nextFrame, type Schedule } from './frame-batch';
+import { createGeneration, withLiveAnswer } from './generation';
 import {
-  activePath,
-  addVersion,
-  updateAt,
-  type Conversation,
-  type Exchange,
-  type ExchangeVersion,
-} from './conversation';
-import { nextFrame, textBatch, type Schedule } from './frame-batch';
-import { exportBackup, parseBackup, type BackupSettings, type ParsedBackup } from './persistence/backup';
-import { createThrottledSaver } from './persistence/throttled-saver';
-import type { AnswerState, ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
+  exportBackup,
+  parseBackup,
+  type BackupError,
+  type Backup,
+  type BackupSettings,
+} from './persistence/backup';
+import type { ConversationStore, ImportReport } from './persistence/conversation-store';
+import type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
+import type { SearchHit } from './persistence/search-index';
+import type { ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
 
-/** A conversation as the list shows it. */
-export interface ConversationSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly updatedAt: number;
-  /** For search results: where the text was found. */
-  readonly snippet?: string;
-}
+export { titleFrom } from './generation';
+export type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
+export type { SearchHit } from './persistence/search-index';
 
-/** Where conversations are kept (IndexedDB in the app). */
-export interface ConversationRepository {
-  list(): Promise<readonly ConversationSummary[]>;
-  get(id: string): Promise<Conversation | undefined>;
-  put(conversation: Conversation): Promise<void>;
-  delete(id: string): Promise<void>;
-  search(text: string): Promise<readonly ConversationSummary[]>;
-  all(): Promise<readonly Conversation[]>;
-  replaceAll(conversations: readonly Conversation[]): Promise<void>;
+/** Where conversations are kept (IndexedDB in the app): see `ConversationStore`. */
+export type ConversationRepository = Omit<ConversationStore, 'close'>;
+
+/** What an import did: refused (nothing changed), or what it added, replaced and kept. */
+export type ImportOutcome =
+  | { readonly ok: false; readonly error: BackupError }
+  | { readonly ok: true; readonly backup: Backup; readonly report: ImportReport };
+
+/** What the conversation slice does to the model slice, named. */
+export interface ModelEffects {
+  readonly isReady: () => boolean;
+  /** An answer failed in a way that took the model with it. */
+  readonly gone: (error: EngineErrorInfo) => void;
 }
 
 export interface ConversationSliceDependencies {
@@ -42,6 +43,7 @@ export interface ConversationSliceDependencies {
   readonly repository?: ConversationRepository;
   readonly now: () => number;
   readonly newId: () => string;
+  readonly model: ModelEffects;
   /** How often a streaming answer is saved; a crash loses at most about this much of it. */
   readonly saveEveryMs?: number;
   readonly schedule?: Schedule;
@@ -49,6 +51,8 @@ export interface ConversationSliceDependencies {
 
 export interface ConversationSlice {
   readonly conversations: readonly ConversationSummary[];
+  /** Stored conversations this version cannot read: kept, counted in the list, included in a full backup. */
+  readonly unreadable: readonly UnreadableSummary[];
   readonly current: Conversation;
   /** The selected path of the current conversation, as messages (derived from `current`). */
   readonly messages: readonly ChatMessage[];
@@ -60,10 +64,14 @@ export interface ConversationSlice {
   readonly notice: ComposerNotice | undefined;
   /** A conversation just deleted, until the undo offer expires. */
   readonly deleted: Conversation | undefined;
-  readonly searchResults: readonly ConversationSummary[] | undefined;
+  readonly searchResults: readonly SearchHit[] | undefined;
+  /** The search stopped at its limit: more conversations may hold the text. */
+  readonly searchMore: boolean;
 
-  /** Writes whatever is waiting to be saved (the page is being hidden or closed). */
+  /** Writes whatever is waiting to be saved (the page is being hidden). */
   readonly flushSaves: () => Promise<void>;
+  /** Starts writing the answer being streamed before returning: the page is being closed. */
+  readonly saveAtExit: () => void;
   /** Reads the saved conversations and opens the latest. */
   readonly restore: () => Promise<void>;
   /** Sends a user message and starts streaming its answer; anything but `sent` leaves the text unused. */
@@ -88,21 +96,13 @@ export interface ConversationSlice {
   readonly deleteConversation: (id: string) => Promise<void>;
   readonly undoDelete: () => Promise<void>;
   readonly searchConversations: (query: string) => Promise<void>;
-  /** Every conversation (every version) and the given settings, as a versioned JSON backup. */
+  /** Every conversation (every version), what cannot be read as it is, and the settings: a JSON backup. */
   readonly exportBackup: (settings: BackupSettings) => Promise<string>;
   /**
    * Restores a backup: checked whole first, so a bad or foreign file changes nothing; then its conversations
-   * are added, replacing saved ones with the same id and keeping the others.
+   * are added, a stored one with the same id replaced only by a newer copy. Nothing stored is deleted.
    */
-  readonly importBackup: (text: string) => Promise<ParsedBackup>;
-}
-
-const TITLE_LENGTH = 40;
-
-export function titleFrom(question: string): string {
-  const line = question.trim().split('\n')[0] ?? '';
-  const chars = Array.from(line);
-  return chars.length > TITLE_LENGTH ? `${chars.slice(0, TITLE_LENGTH).join('')}…` : line;
+  readonly importBackup: (text: string) => Promise<ImportOutcome>;
 }
 
 /** The messages of the selected path: each exchange gives its question and the answer of the shown version. */
@@ -125,26 +125,8 @@ export function toMessages(conversation: Conversation): ChatMessage[] {
   });
 }
 
-/** The turns the answer at `depth` is generated from: the exchanges above it, without failed ones. */
-function turnsBefore(conversation: Conversation, depth: number): ChatTurn[] {
-  return activePath(conversation)
-    .slice(0, depth)
-    .filter(({ version }) => version.answer.status !== 'failed')
-    .flatMap(({ version }) => [
-      { role: 'user' as const, content: version.question },
-      { role: 'assistant' as const, content: version.answer.content },
-    ]);
-}
-
-function settledState(result: GenerationResult): AnswerState {
-  return result.finishReason === 'aborted'
-    ? { status: 'stopped', usage: result.usage, droppedTurns: result.droppedTurns }
-    : {
-        status: 'complete',
-        truncated: result.finishReason === 'length',
-        usage: result.usage,
-        droppedTurns: result.droppedTurns,
-      };
+function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function createConversationSlice({
@@ -152,14 +134,11 @@ export function createConversationSlice({
   repository,
   now,
   newId,
+  model,
   saveEveryMs = 500,
   schedule = nextFrame,
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
   return (set, get) => {
-    // The generation in flight: which conversation and exchange it writes; events of any other are dropped.
-    let generation:
-      | { readonly conversationId: string; readonly depth: number; readonly controller: AbortController }
-      | undefined;
     const blank = (): Conversation => ({
       id: newId(),
       title: '',
@@ -173,159 +152,144 @@ export function createConversationSlice({
     const show = (conversation: Conversation): void =>
       set({ current: conversation, messages: toMessages(conversation), sampling: conversation.sampling });
 
+    /** Puts a saved conversation's entry in the list, newest first, without reading the list again. */
+    const listed = (summary: ConversationSummary): void =>
+      set((state) => ({
+        conversations: [...state.conversations.filter(({ id }) => id !== summary.id), summary].sort(
+          newestFirst,
+        ),
+      }));
+    const unlisted = (id: string): void =>
+      set((state) => ({ conversations: state.conversations.filter((summary) => summary.id !== id) }));
+
     const refreshList = async (): Promise<void> => {
-      const conversations = await repository?.list().catch(() => undefined);
-      if (conversations) set({ conversations });
+      const list = await repository?.list().catch(() => undefined);
+      if (list) set({ conversations: list.summaries, unreadable: list.unreadable });
     };
-    // The first change is written at once, later ones at most every `saveEveryMs`, always the latest.
-    const saver =
+
+    const sync =
       repository &&
-      createThrottledSaver<Conversation>({
-        save: async (conversation) => {
-          await repository.put(conversation);
-          await refreshList();
-        },
+      createConversationSync({
+        repository,
         intervalMs: saveEveryMs,
+        onSaved: listed,
+        onRemoved: unlisted,
+        onDeletedElsewhere: (id) => {
+          unlisted(id);
+          if (get().current.id === id) closeCurrent();
+        },
         onError: (error) =>
           set({
             notice: { kind: 'not-saved', detail: error instanceof Error ? error.message : String(error) },
           }),
       });
 
+    /** Counts this tab's own changes (not an answer's growth): a read of another tab's change waits for them. */
+    let edits = 0;
+
     /** Saves the current conversation soon (throttled); nothing is saved before its first message. */
-    function saveSoon(): void {
-      const { current } = get();
-      if (current.first !== undefined) saver?.schedule(current);
-    }
+    const saveSoon = (): void => sync?.schedule(get().current);
 
     /** Saves the current conversation and waits for it to be written. */
     async function saveNow(): Promise<void> {
       saveSoon();
-      await saver?.flush().catch(() => undefined);
+      await sync?.flush().catch(() => undefined);
     }
 
-    const change = (update: (conversation: Conversation) => Conversation): void =>
+    function change(
+      update: (conversation: Conversation) => Conversation,
+      { save, stream = false }: { readonly save: 'soon' | 'now' | 'none'; readonly stream?: boolean },
+    ): void {
+      if (!stream) edits += 1;
       show({ ...update(get().current), updatedAt: now() });
+      if (save === 'soon') saveSoon();
+      else if (save === 'now') void saveNow();
+    }
 
-    const updateAnswer = (
-      depth: number,
-      update: (answer: ExchangeVersion['answer']) => ExchangeVersion['answer'],
-    ) =>
-      change((conversation) =>
-        updateAt(conversation, depth, (exchange) => {
-          if (!exchange) return exchange;
-          const version = exchange.versions[exchange.selected];
-          if (!version) return exchange;
-          return {
-            ...exchange,
-            versions: exchange.versions.with(exchange.selected, {
-              ...version,
-              answer: update(version.answer),
-            }),
-          };
-        }),
-      );
+    const generation = createGeneration({
+      engine,
+      now,
+      newId,
+      schedule,
+      effects: {
+        current: () => get().current,
+        change,
+        setStatus: (status) => set({ status }),
+        sent: () => set({ draft: '', notice: undefined }),
+        returned: (question, detail) =>
+          set((state) => ({
+            status: 'ready',
+            draft: state.draft === '' ? question : state.draft,
+            notice: { kind: 'too-long', detail },
+          })),
+        modelIsReady: model.isReady,
+        modelGone: model.gone,
+      },
+    });
+
+    /** Leaves the current conversation for a new, empty one. */
+    function closeCurrent(): void {
+      generation.stop();
+      show(blank());
+      set({ draft: '', notice: undefined });
+    }
+
+    let refreshing: Promise<void> | undefined;
+    let refreshAgain = false;
 
     /**
-     * A message too long for the context window never joins the conversation: its exchange (or the version
-     * it added) is taken back, and the text returns to the message box with a notice.
+     * Reads the current conversation again after another tab changed it, keeping what this tab shows: its own
+     * changes are written first, and the answer it is streaming stays as it is here. If the user changed
+     * something meanwhile, it tries again after that was saved.
      */
-    function takeBack(depth: number, question: string, detail: string): void {
-      change((conversation) =>
-        updateAt(conversation, depth, (exchange) => {
-          if (!exchange || exchange.versions.length <= 1) return undefined;
-          const versions = exchange.versions.slice(0, exchange.selected);
-          return { ...exchange, versions, selected: versions.length - 1 };
-        }),
-      );
-      set((state) => ({
-        status: 'ready',
-        draft: state.draft === '' ? question : state.draft,
-        notice: { kind: 'too-long', detail },
-      }));
+    function refreshCurrent(): Promise<void> {
+      if (refreshing) {
+        refreshAgain = true;
+        return refreshing;
+      }
+      refreshing = (async () => {
+        do {
+          refreshAgain = false;
+          const { id } = get().current;
+          const before = edits;
+          await sync?.flush().catch(() => undefined);
+          const fresh = await repository?.get(id).catch(() => undefined);
+          if (!fresh || get().current.id !== id) continue;
+          if (edits !== before) {
+            refreshAgain = true;
+            continue;
+          }
+          const shown = withLiveAnswer(fresh, get().current, generation.live());
+          if (!shown) continue;
+          sync?.adopt(fresh);
+          show(shown);
+        } while (refreshAgain);
+      })().finally(() => {
+        refreshing = undefined;
+      });
+      return refreshing;
     }
 
-    async function streamAnswer(depth: number, question: string): Promise<void> {
-      const conversation = get().current;
-      const controller = new AbortController();
-      const mine = { conversationId: conversation.id, depth, controller };
-      generation = mine;
-      const isCurrent = (): boolean => generation === mine;
-      const turns = [...turnsBefore(conversation, depth), { role: 'user' as const, content: question }];
-      const arrived = textBatch((text) => {
-        if (!isCurrent()) return;
-        updateAnswer(depth, ({ content, createdAt }) => ({
-          content: content + text,
-          createdAt,
-          status: 'streaming',
-        }));
-        saveSoon();
-      }, schedule);
-      let answer: AnswerState;
-      try {
-        const result = await engine.generate(
-          { turns, params: conversation.sampling },
-          {
-            signal: controller.signal,
-            onDelta: (text) => {
-              if (!isCurrent()) return;
-              if (get().status !== 'streaming') set({ status: 'streaming' });
-              arrived.push(text);
-            },
-          },
-        );
-        answer = settledState(result);
-      } catch (error) {
-        answer = { status: 'failed', error: toErrorInfo(error) };
-      }
-      arrived.flush();
-      if (!isCurrent()) return;
-      generation = undefined;
-      if (answer.status === 'failed' && answer.error.code === 'context-window-exceeded') {
-        takeBack(depth, question, answer.error.message);
+    let lastQuery = '';
+    let searches = 0;
+
+    repository?.onExternalChange((external) => {
+      void refreshList();
+      if (lastQuery !== '') void get().searchConversations(lastQuery);
+      const { current } = get();
+      if (external.kind === 'deleted') {
+        if (external.id !== current.id) return;
+        void sync?.discard(current.id);
+        closeCurrent();
         return;
       }
-      updateAnswer(depth, ({ content, createdAt }) => ({ content, createdAt, ...answer }));
-      set({ status: 'ready' });
-      void saveNow();
-      // The conversation stays; the model has to come back before the next answer.
-      if (answer.status === 'failed' && hasTrait(answer.error.code, 'model-gone')) {
-        set({ model: { kind: 'failed', error: answer.error } });
-      }
-    }
-
-    /** Checks that an answer can start now. */
-    function canStart(text: string): SendOutcome | undefined {
-      if (text.trim() === '') return 'empty';
-      if (generation) return 'busy';
-      if (get().model.kind !== 'ready') return 'model-not-ready';
-      return undefined;
-    }
-
-    function begin(depth: number, question: string, place: (version: ExchangeVersion) => void): SendOutcome {
-      const refused = canStart(question);
-      if (refused) return refused;
-      const askedAt = now();
-      place({
-        question,
-        askedAt,
-        answer: { content: '', createdAt: askedAt, status: 'pending' },
-        next: undefined,
-      });
-      set((state) => ({
-        status: 'submitted',
-        draft: '',
-        notice: undefined,
-        current:
-          state.current.title === '' ? { ...state.current, title: titleFrom(question) } : state.current,
-      }));
-      void streamAnswer(depth, question);
-      return 'sent';
-    }
+      if (external.kind === 'imported' || external.id === current.id) void refreshCurrent();
+    });
 
     const initial = blank();
     return {
       conversations: [],
+      unreadable: [],
       current: initial,
       messages: [],
       status: 'ready',
@@ -334,62 +298,57 @@ export function createConversationSlice({
       notice: undefined,
       deleted: undefined,
       searchResults: undefined,
+      searchMore: false,
 
       async flushSaves() {
-        await saver?.flush().catch(() => undefined);
+        generation.flushText();
+        await sync?.flush().catch(() => undefined);
+      },
+
+      saveAtExit() {
+        generation.flushText();
+        sync?.saveAtExit(get().current);
       },
 
       async restore() {
         if (!repository) return;
-        const conversations = await repository.list().catch(() => []);
-        set({ conversations });
-        const latest = conversations[0];
+        await refreshList();
+        const latest = get().conversations[0];
         if (!latest || get().current.first !== undefined) return;
-        const conversation = await repository.get(latest.id).catch(() => undefined);
-        if (conversation) show(conversation);
+        const conversation = await sync?.read(latest.id).catch(() => undefined);
+        if (conversation && get().current.first === undefined) show(conversation);
       },
 
       send(text) {
-        const depth = activePath(get().current).length;
-        return begin(depth, text, (version) => {
-          const exchange: Exchange = { id: newId(), versions: [version], selected: 0 };
-          change((conversation) => updateAt(conversation, depth, () => exchange));
-        });
+        return generation.start(activePath(get().current).length, text, 'new-exchange');
       },
 
       regenerate(depth) {
         const version = activePath(get().current)[depth]?.version;
         if (!version) return 'empty';
-        return begin(depth, version.question, (next) =>
-          change((conversation) =>
-            updateAt(conversation, depth, (exchange) => exchange && addVersion(exchange, next)),
-          ),
-        );
+        return generation.start(depth, version.question, 'new-version');
       },
 
       editAndResend(depth, text) {
         if (!activePath(get().current)[depth]) return 'empty';
-        return begin(depth, text, (next) =>
-          change((conversation) =>
-            updateAt(conversation, depth, (exchange) => exchange && addVersion(exchange, next)),
-          ),
-        );
+        return generation.start(depth, text, 'new-version');
       },
 
       selectVersion(depth, index) {
-        if (generation) return;
-        change((conversation) =>
-          updateAt(conversation, depth, (exchange) =>
-            exchange && index >= 0 && index < exchange.versions.length
-              ? { ...exchange, selected: index }
-              : exchange,
-          ),
+        if (generation.live()) return;
+        change(
+          (conversation) =>
+            updateAt(conversation, depth, (exchange) =>
+              exchange && index >= 0 && index < exchange.versions.length
+                ? { ...exchange, selected: index }
+                : exchange,
+            ),
+          { save: 'now' },
         );
-        void saveNow();
       },
 
       stop() {
-        generation?.controller.abort();
+        generation.stop();
       },
 
       setDraft(text) {
@@ -397,33 +356,33 @@ export function createConversationSlice({
       },
 
       setSampling(update) {
-        change((conversation) => ({ ...conversation, sampling: { ...conversation.sampling, ...update } }));
-        void saveNow();
+        change((conversation) => ({ ...conversation, sampling: { ...conversation.sampling, ...update } }), {
+          save: 'now',
+        });
       },
 
       setSeed(seed) {
-        change((conversation) => {
-          const { seed: _dropped, ...rest } = conversation.sampling;
-          return { ...conversation, sampling: seed === undefined ? rest : { ...rest, seed } };
-        });
-        void saveNow();
+        change(
+          (conversation) => {
+            const { seed: _dropped, ...rest } = conversation.sampling;
+            return { ...conversation, sampling: seed === undefined ? rest : { ...rest, seed } };
+          },
+          { save: 'now' },
+        );
       },
 
       resetSampling() {
-        change((conversation) => ({ ...conversation, sampling: MODEL_CARD_SAMPLING }));
-        void saveNow();
+        change((conversation) => ({ ...conversation, sampling: MODEL_CARD_SAMPLING }), { save: 'now' });
       },
 
       newConversation() {
-        get().stop();
-        show(blank());
-        set({ draft: '', notice: undefined });
+        closeCurrent();
       },
 
       async openConversation(id) {
-        if (id === get().current.id || !repository) return;
-        get().stop();
-        const conversation = await repository.get(id).catch(() => undefined);
+        if (id === get().current.id || !sync) return;
+        generation.stop();
+        const conversation = await sync.read(id).catch(() => undefined);
         if (conversation) {
           show(conversation);
           set({ draft: '', notice: undefined });
@@ -434,14 +393,15 @@ export function createConversationSlice({
         const trimmed = title.trim();
         if (trimmed === '') return;
         if (id === get().current.id) {
+          edits += 1;
           show({ ...get().current, title: trimmed });
           await saveNow();
           return;
         }
-        const conversation = await repository?.get(id).catch(() => undefined);
+        const conversation = await sync?.read(id).catch(() => undefined);
         if (conversation) {
-          saver?.schedule({ ...conversation, title: trimmed });
-          await saver?.flush().catch(() => undefined);
+          sync?.schedule({ ...conversation, title: trimmed });
+          await sync?.flush().catch(() => undefined);
         }
       },
 
@@ -449,56 +409,56 @@ export function createConversationSlice({
         const conversation =
           id === get().current.id ? get().current : await repository?.get(id).catch(() => undefined);
         if (!conversation) return;
-        if (id === get().current.id) {
-          get().stop();
-          show(blank());
-        }
-        // A save still waiting must not bring the conversation back.
-        await saver?.discard(id);
+        if (id === get().current.id) closeCurrent();
+        await sync?.discard(id);
         await repository?.delete(id).catch(() => undefined);
-        const conversations =
-          (await repository?.list().catch(() => undefined)) ?? get().conversations.filter((c) => c.id !== id);
-        set({ deleted: conversation, conversations });
+        unlisted(id);
+        set({ deleted: conversation });
       },
 
       async undoDelete() {
         const { deleted } = get();
         if (!deleted) return;
         set({ deleted: undefined });
-        saver?.schedule(deleted);
-        await saver?.flush().catch(() => undefined);
+        sync?.schedule(deleted);
+        await sync?.flush().catch(() => undefined);
         if (get().current.first === undefined) show(deleted);
       },
 
       async exportBackup(settings) {
         await saveNow();
-        const conversations = (await repository?.all()) ?? (get().current.first ? [get().current] : []);
-        return exportBackup(conversations, settings, now());
+        if (!repository) return exportBackup(get().current.first ? [get().current] : [], settings, now());
+        const { conversations, unreadable } = await repository.backup();
+        return exportBackup(conversations, settings, now(), unreadable);
       },
 
       async importBackup(text) {
         const parsed = parseBackup(text);
-        if (!parsed.ok || !repository) return parsed;
-        await saver?.flush().catch(() => undefined);
-        const saved = await repository.all();
-        const incoming = new Set(parsed.backup.conversations.map((conversation) => conversation.id));
-        await repository.replaceAll([
-          ...saved.filter((conversation) => !incoming.has(conversation.id)),
-          ...parsed.backup.conversations,
-        ]);
-        set({ conversations: await repository.list() });
-        const reopened = await repository.get(get().current.id);
-        if (reopened) show(reopened);
-        return parsed;
+        if (!parsed.ok) return parsed;
+        if (!repository) {
+          return {
+            ok: true,
+            backup: parsed.backup,
+            report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0 },
+          };
+        }
+        await sync?.flush().catch(() => undefined);
+        const report = await repository.import(parsed.backup);
+        await refreshList();
+        await refreshCurrent();
+        return { ok: true, backup: parsed.backup, report };
       },
 
       async searchConversations(query) {
-        if (query.trim() === '') {
-          set({ searchResults: undefined });
+        lastQuery = query.trim() === '' ? '' : query;
+        const mine = ++searches;
+        if (lastQuery === '') {
+          set({ searchResults: undefined, searchMore: false });
           return;
         }
-        const results = (await repository?.search(query).catch(() => [])) ?? [];
-        set({ searchResults: results });
+        const result = await repository?.search(query).catch(() => undefined);
+        if (mine !== searches) return;
+        set({ searchResults: result?.hits ?? [], searchMore: result?.more ?? false });
       },
     };
   };

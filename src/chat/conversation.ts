@@ -3,6 +3,8 @@ import type { AnswerState } from './types';
 
 /** One question and its answer, as one version of an exchange. */
 export interface ExchangeVersion {
+  /** Unique within the conversation; it names the version's record in storage. */
+  readonly id: string;
   readonly question: string;
   readonly askedAt: number;
   readonly answer: { readonly content: string; readonly createdAt: number } & AnswerState;
@@ -67,4 +69,68 @@ export function updateAt(
 /** Adds a new version to an exchange and selects it. */
 export function addVersion(exchange: Exchange, version: ExchangeVersion): Exchange {
   return { ...exchange, versions: [...exchange.versions, version], selected: exchange.versions.length };
+}
+
+/**
+ * Rebuilds the tree with `change` applied to the exchange that holds the version with this id, wherever it is
+ * (on the selected path or not); `change` is given the version's index. The conversation is returned as it is
+ * when no version has that id. Nothing here recurses.
+ */
+export function updateExchangeOf(
+  conversation: Conversation,
+  versionId: string,
+  change: (exchange: Exchange, index: number) => Exchange,
+): Conversation {
+  const above = new Map<Exchange, { readonly exchange: Exchange; readonly index: number }>();
+  let found: { exchange: Exchange; index: number } | undefined;
+  for (const stack = conversation.first ? [conversation.first] : []; stack.length > 0 && !found;) {
+    const exchange = stack.pop();
+    if (!exchange) break;
+    for (const [index, version] of exchange.versions.entries()) {
+      if (version.id === versionId) found = { exchange, index };
+      if (version.next) {
+        above.set(version.next, { exchange, index });
+        stack.push(version.next);
+      }
+    }
+  }
+  if (!found) return conversation;
+  let exchange = change(found.exchange, found.index);
+  for (
+    let old = found.exchange, parent = above.get(old);
+    parent;
+    old = parent.exchange, parent = above.get(old)
+  ) {
+    const version = parent.exchange.versions[parent.index];
+    if (!version) break;
+    exchange = {
+      ...parent.exchange,
+      versions: parent.exchange.versions.with(parent.index, { ...version, next: exchange }),
+    };
+  }
+  return { ...conversation, first: exchange };
+}
+
+/** Rebuilds the tree with `change` applied to the version with this id, wherever it is. */
+export function updateVersion(
+  conversation: Conversation,
+  versionId: string,
+  change: (version: ExchangeVersion) => ExchangeVersion,
+): Conversation {
+  return updateExchangeOf(conversation, versionId, (exchange, index) => {
+    const version = exchange.versions[index];
+    return version ? { ...exchange, versions: exchange.versions.with(index, change(version)) } : exchange;
+  });
+}
+
+/** The version with this id, wherever it is in the tree. */
+export function findVersion(conversation: Conversation, versionId: string): ExchangeVersion | undefined {
+  for (const stack = conversation.first ? [conversation.first] : []; stack.length > 0;) {
+    const exchange = stack.pop();
+    for (const version of exchange?.versions ?? []) {
+      if (version.id === versionId) return version;
+      if (version.next) stack.push(version.next);
+    }
+  }
+  return undefined;
 }

@@ -28,6 +28,8 @@ export interface ModelSliceDependencies {
   readonly storage?: StorageAccess;
   readonly tabLock?: TabLock;
   readonly now: () => number;
+  /** Stops the answer being written (the conversation slice's): the model is going away. */
+  readonly stopAnswer: () => void;
 }
 
 /** The model's life: the device check, loading (from a host or a folder), and who holds it. */
@@ -68,6 +70,7 @@ export function createModelSlice({
   storage,
   tabLock,
   now,
+  stopAnswer,
 }: ModelSliceDependencies): StateCreator<ChatState, [], [], ModelSlice> {
   return (set, get) => {
     /** The load (or folder import) in progress; its outcome counts only while it is still this one. */
@@ -88,7 +91,7 @@ export function createModelSlice({
 
     /** Another tab took the model: stop using it here, keep the conversation. */
     function onLockLost(): void {
-      get().stop();
+      stopAnswer();
       const ended = abandonLoad();
       set({ model: { kind: 'taken-over' } });
       void ended.then(() => engine.unload()).catch(() => undefined);
@@ -196,7 +199,7 @@ export function createModelSlice({
       async deleteModelFiles() {
         const { preflight } = get();
         if (preflight.kind !== 'ready') return;
-        get().stop();
+        stopAnswer();
         await abandonLoad();
         await engine.unload().catch(() => undefined);
         tabLock?.release();

@@ -42,6 +42,13 @@ describe('settings store', () => {
     expect(createSettingsStore(storage).getState()).toMatchObject({ locale: 'ko', theme: 'system' });
   });
 
+  it('drops only the value it does not understand', () => {
+    const storage = memoryStorage({
+      [SETTINGS_KEY]: JSON.stringify({ state: { locale: 'en', theme: 'neon' }, version: 1 }),
+    });
+    expect(createSettingsStore(storage).getState()).toMatchObject({ locale: 'en', theme: 'system' });
+  });
+
   it('survives a corrupt entry', () => {
     const storage = memoryStorage({ [SETTINGS_KEY]: '{not json' });
     expect(createSettingsStore(storage).getState()).toMatchObject({ locale: 'ko' });

@@ -1,8 +1,24 @@
+import * as v from 'valibot';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type Locale = 'ko' | 'en';
-export type ThemeChoice = 'light' | 'dark' | 'system';
+export const localeSchema = v.picklist(['ko', 'en']);
+export const themeSchema = v.picklist(['light', 'dark', 'system']);
+
+/**
+ * The remembered settings as stored; a value this version does not understand (hand-edited, or from a newer
+ * version) is dropped, so the default stands in for it and the rest is kept.
+ */
+const storedSettingsSchema = v.fallback(
+  v.object({
+    locale: v.exactOptional(v.fallback(v.optional(localeSchema), undefined)),
+    theme: v.exactOptional(v.fallback(v.optional(themeSchema), undefined)),
+  }),
+  {},
+);
+
+export type Locale = v.InferOutput<typeof localeSchema>;
+export type ThemeChoice = v.InferOutput<typeof themeSchema>;
 
 export interface SettingsState {
   readonly locale: Locale;
@@ -16,16 +32,10 @@ export type SettingsStore = StoreApi<SettingsState>;
 export const SETTINGS_KEY = 'hangul-llama:settings';
 const SETTINGS_VERSION = 1;
 
-const locales: readonly Locale[] = ['ko', 'en'];
-const themes: readonly ThemeChoice[] = ['light', 'dark', 'system'];
-
 /** Keeps only values this version understands: a hand-edited or foreign entry falls back to the defaults. */
 function sanitize(value: unknown): Partial<Pick<SettingsState, 'locale' | 'theme'>> {
-  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  return {
-    ...(locales.includes(raw['locale'] as Locale) ? { locale: raw['locale'] as Locale } : {}),
-    ...(themes.includes(raw['theme'] as ThemeChoice) ? { theme: raw['theme'] as ThemeChoice } : {}),
-  };
+  const { locale, theme } = v.parse(storedSettingsSchema, value);
+  return { ...(locale === undefined ? {} : { locale }), ...(theme === undefined ? {} : { theme }) };
 }
 
 /**

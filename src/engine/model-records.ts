@@ -1,100 +1,88 @@
 import catalogJson from '../../model-config/models.json';
-import type { SamplingParams } from '../generation/sampling';
+import * as v from 'valibot';
+import { describeIssues } from '../schema/issues';
 
-export type Quantization = 'q4f16_1' | 'q4f32_1';
+const quantizations = ['q4f16_1', 'q4f32_1'] as const;
+export type Quantization = (typeof quantizations)[number];
+
+const positive = v.pipe(
+  v.number('must be a positive number'),
+  v.finite('must be a positive number'),
+  v.gtValue(0, 'must be a positive number'),
+);
+const text = v.pipe(
+  v.string('must be a non-empty string'),
+  v.check((value) => value.trim() !== '', 'must be a non-empty string'),
+);
+
+const modelRecordSchema = v.object(
+  {
+    id: text,
+    quantization: v.picklist(quantizations, `must be one of ${quantizations.join(', ')}`),
+    /** File name of the compiled WebGPU model library, next to the weights (versioned: web-llm caches it forever). */
+    modelLib: v.pipe(text, v.regex(/^[\w.-]+\.wasm$/, 'must be a plain .wasm file name')),
+    /** WebGPU features the library needs (`shader-f16` for q4f16_1). */
+    requiredFeatures: v.array(text, 'must be a list'),
+    contextWindow: positive,
+    /** Weights, tokenizer and library together: what a first load downloads. */
+    downloadBytes: positive,
+    /** GPU memory the model needs at the full context window (an estimate; WebGPU cannot report free memory). */
+    gpuMemoryBytes: positive,
+    /** The largest single GPU buffer the library allocates; the adapter's buffer limits must allow it. */
+    maxBufferBytes: positive,
+    generation: v.object(
+      {
+        temperature: positive,
+        topK: positive,
+        topP: positive,
+        repetitionPenalty: positive,
+        noRepeatNgramSize: positive,
+        maxNewTokens: positive,
+        eosTokenId: positive,
+      },
+      'must be an object',
+    ),
+  },
+  'must be an object',
+);
+
+const modelCatalogSchema = v.pipe(
+  v.object(
+    {
+      defaultModelId: text,
+      models: v.pipe(
+        v.array(modelRecordSchema, 'must be a non-empty list'),
+        v.minLength(1, 'must be a non-empty list'),
+        v.check(
+          (models) => new Set(models.map(({ id }) => id)).size === models.length,
+          'must have unique ids',
+        ),
+      ),
+    },
+    'must be an object',
+  ),
+  v.forward(
+    v.check(
+      ({ defaultModelId, models }) => models.some(({ id }) => id === defaultModelId),
+      (issue) => `names no model: ${String((issue.input as { defaultModelId: unknown }).defaultModelId)}`,
+    ),
+    ['defaultModelId'],
+  ),
+);
 
 /** One build of the model, as `model-config/models.json` describes it. */
-export interface ModelRecord {
-  readonly id: string;
-  readonly quantization: Quantization;
-  /** File name of the compiled WebGPU model library, next to the weights (versioned: web-llm caches it forever). */
-  readonly modelLib: string;
-  /** WebGPU features the library needs (`shader-f16` for q4f16_1). */
-  readonly requiredFeatures: readonly string[];
-  readonly contextWindow: number;
-  /** Weights, tokenizer and library together: what a first load downloads. */
-  readonly downloadBytes: number;
-  /** GPU memory the model needs at the full context window (an estimate; WebGPU cannot report free memory). */
-  readonly gpuMemoryBytes: number;
-  /** The largest single GPU buffer the library allocates; the adapter's buffer limits must allow it. */
-  readonly maxBufferBytes: number;
-  readonly generation: Omit<SamplingParams, 'seed'> & { readonly eosTokenId: number };
-}
+export type ModelRecord = v.InferOutput<typeof modelRecordSchema>;
 
-export interface ModelCatalog {
-  readonly defaultModelId: string;
-  readonly models: readonly ModelRecord[];
-}
-
-const quantizations: readonly Quantization[] = ['q4f16_1', 'q4f32_1'];
-const generationKeys = [
-  'temperature',
-  'topK',
-  'topP',
-  'repetitionPenalty',
-  'noRepeatNgramSize',
-  'maxNewTokens',
-  'eosTokenId',
-] as const;
-
-function fail(path: string, problem: string): never {
-  throw new TypeError(`model-config/models.json: ${path} ${problem}`);
-}
-
-function record(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'must be an object');
-  return value as Record<string, unknown>;
-}
-
-function text(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(path, 'must be a non-empty string');
-  return value;
-}
-
-function positive(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    fail(path, 'must be a positive number');
-  return value;
-}
-
-function parseRecord(value: unknown, path: string): ModelRecord {
-  const raw = record(value, path);
-  const quantization = raw['quantization'];
-  if (!quantizations.includes(quantization as Quantization)) {
-    fail(`${path}.quantization`, `must be one of ${quantizations.join(', ')}`);
-  }
-  const features = raw['requiredFeatures'];
-  if (!Array.isArray(features)) fail(`${path}.requiredFeatures`, 'must be a list');
-  const modelLib = text(raw['modelLib'], `${path}.modelLib`);
-  if (!/^[\w.-]+\.wasm$/.test(modelLib)) fail(`${path}.modelLib`, 'must be a plain .wasm file name');
-  const generation = record(raw['generation'], `${path}.generation`);
-  const parsedGeneration = Object.fromEntries(
-    generationKeys.map((key) => [key, positive(generation[key], `${path}.generation.${key}`)]),
-  ) as unknown as ModelRecord['generation'];
-  return {
-    id: text(raw['id'], `${path}.id`),
-    quantization: quantization as Quantization,
-    modelLib,
-    requiredFeatures: features.map((feature, index) => text(feature, `${path}.requiredFeatures[${index}]`)),
-    contextWindow: positive(raw['contextWindow'], `${path}.contextWindow`),
-    downloadBytes: positive(raw['downloadBytes'], `${path}.downloadBytes`),
-    gpuMemoryBytes: positive(raw['gpuMemoryBytes'], `${path}.gpuMemoryBytes`),
-    maxBufferBytes: positive(raw['maxBufferBytes'], `${path}.maxBufferBytes`),
-    generation: parsedGeneration,
-  };
-}
+export type ModelCatalog = v.InferOutput<typeof modelCatalogSchema>;
 
 /** Checks the catalog's shape; a deployer's mistake fails the build's tests, not a user's download. */
 export function parseModelCatalog(value: unknown): ModelCatalog {
-  const raw = record(value, 'the file');
-  const modelsRaw = raw['models'];
-  if (!Array.isArray(modelsRaw) || modelsRaw.length === 0) fail('models', 'must be a non-empty list');
-  const models = modelsRaw.map((model, index) => parseRecord(model, `models[${index}]`));
-  const ids = new Set(models.map((model) => model.id));
-  if (ids.size !== models.length) fail('models', 'must have unique ids');
-  const defaultModelId = text(raw['defaultModelId'], 'defaultModelId');
-  if (!ids.has(defaultModelId)) fail('defaultModelId', `names no model: ${defaultModelId}`);
-  return { defaultModelId, models };
+  const result = v.safeParse(modelCatalogSchema, value, { abortEarly: true });
+  if (!result.success) {
+    const problem = describeIssues(result.issues, '', ' ');
+    throw new TypeError(`model-config/models.json: ${problem.startsWith(' ') ? 'the file' : ''}${problem}`);
+  }
+  return result.output;
 }
 
 export const modelCatalog: ModelCatalog = parseModelCatalog(catalogJson);

@@ -17,7 +17,13 @@ const usage: GenerationUsage = {
 const exportedAt = Date.UTC(2025, 2, 1, 9, 30);
 
 function version(question: string, answer: string, state: AnswerState, next?: Exchange): ExchangeVersion {
-  return { question, askedAt: 1000, answer: { content: answer, createdAt: 1001, ...state }, next };
+  return {
+    id: `${question}|${answer}`,
+    question,
+    askedAt: 1000,
+    answer: { content: answer, createdAt: 1001, ...state },
+    next,
+  };
 }
 
 function cooking(): Conversation {
@@ -87,9 +93,36 @@ describe('a backup', () => {
         version: 1,
         exportedAt: '2025-03-01T09:30:00.000Z',
         conversations: sample(),
+        unreadable: [],
         settings: { locale: 'ko', theme: 'system' },
       },
     });
+  });
+
+  it('keeps what this version could not read exactly as it was stored', () => {
+    const unreadable = [
+      {
+        record: { id: 'future', schema: 9, title: '새 버전', shape: { nested: [1, 2] } },
+        versions: [{ x: 1 }],
+      },
+      { record: { id: 7, anything: true }, versions: [] },
+    ];
+    const result = parseBackup(exportBackup(sample(), {}, exportedAt, unreadable));
+    expect(result.ok && result.backup.unreadable).toEqual(unreadable);
+  });
+
+  it('reads a file written before versions had ids, naming each by its exchange and place', () => {
+    const data = file();
+    for (const conversation of data.conversations) {
+      for (const exchange of conversation['exchanges'] as { versions: Record<string, unknown>[] }[]) {
+        for (const version of exchange.versions) delete version['id'];
+      }
+    }
+    const result = parseBackup(JSON.stringify(data));
+    if (!result.ok) throw new Error(result.error.detail);
+    const first = result.backup.conversations[0]?.first;
+    expect(first?.versions.map(({ id }) => id)).toEqual(['x1#0', 'x1#1']);
+    expect(first?.versions[1]?.next?.versions[0]?.id).toBe('x2#0');
   });
 
   it('is a marked, versioned JSON file with the known settings only', () => {
@@ -261,9 +294,28 @@ describe('a file that is not a good backup', () => {
     );
   });
 
-  it('is far too large', () => {
+  it('is far too large, and is called that, not damaged', () => {
     const result = parseBackup(exportBackup(sample(), {}, exportedAt), { maxCharacters: 100 });
-    expect(!result.ok && result.error.code).toBe('invalid');
+    expect(!result.ok && result.error.code).toBe('too-large');
+  });
+
+  it('has a time no date can show', () => {
+    const data = file();
+    data.conversations[0] = { ...data.conversations[0], updatedAt: 1e308 };
+    expect(rejected(JSON.stringify(data))).toEqual({
+      code: 'invalid',
+      detail: 'conversations[0].updatedAt: expected a time no later than the year 275760',
+    });
+  });
+
+  it('has two versions with the same id', () => {
+    const data = file();
+    const exchanges = data.conversations[0]?.['exchanges'] as { versions: Record<string, unknown>[] }[];
+    const second = exchanges[0]?.versions[1];
+    if (second) second['id'] = exchanges[0]?.versions[0]?.['id'];
+    expect(rejected(JSON.stringify(data)).detail).toMatch(
+      /^conversations\[0\]\.exchanges\[0\]\.versions\[1\]\.id: ".*" appears twice$/,
+    );
   });
 
   it('has settings this version does not offer', () => {

@@ -1,26 +1,42 @@
+// The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
+import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
-import { activePath, type Conversation, type Exchange, type ExchangeVersion } from '../conversation';
+import {
+  activePath,
+  updateAt,
+  updateVersion,
+  type Conversation,
+  type Exchange,
+  type ExchangeVersion,
+} from '../conversation';
 import type { AnswerState } from '../types';
 import {
-  CONVERSATIONS_STORE,
   ConversationStoreError,
-  DATABASE_NAME,
-  DATABASE_VERSION,
-  MAX_EXCHANGES,
-  RECORD_SCHEMA,
-  UPDATED_AT_INDEX,
-  conversationMigrations,
   createConversationStore,
-  markInterrupted,
-  openConversationDatabase,
-  toConversationData,
+  type ChangeChannel,
   type ConversationStore,
-  type Migration,
+  type ExternalChange,
   type SkippedRecord,
 } from './conversation-store';
+import {
+  CONVERSATIONS_STORE,
+  conversationMigrations,
+  DATABASE_NAME,
+  DATABASE_VERSION,
+  openConversationDatabase,
+  SEARCH_STORE,
+  SUMMARIES_STORE,
+  UPDATED_AT_INDEX,
+  VERSIONS_STORE,
+  type Migration,
+} from './database';
+import type { TabPresence } from './interrupted';
+import { fakeBrowser } from '../../test/fake-tabs';
+import { LEGACY_RECORD_SCHEMA, MAX_EXCHANGES, RECORD_SCHEMA } from './schemas';
+import { toConversationData, toRecords } from './tree-codec';
 
 const usage: GenerationUsage = {
   promptTokens: 12,
@@ -38,8 +54,15 @@ function version(
   answer: string,
   state: AnswerState = complete,
   next?: Exchange,
+  askedAt = 1000,
 ): ExchangeVersion {
-  return { question, askedAt: 1000, answer: { content: answer, createdAt: 1001, ...state }, next };
+  return {
+    id: `v:${question}`,
+    question,
+    askedAt,
+    answer: { content: answer, createdAt: askedAt + 1, ...state },
+    next,
+  };
 }
 
 function exchange(id: string, versions: ExchangeVersion[], selected = versions.length - 1): Exchange {
@@ -52,14 +75,18 @@ function conversation(id: string, updatedAt: number, first?: Exchange, title = `
 
 /** Two exchanges; the first was asked twice, and the version that was left went on to its own exchange. */
 function trip(): Conversation {
-  const left = exchange('e-left', [version('그럼 부산은?', '부산에는 해운대가 있습니다.')]);
-  const followUp = exchange('e2', [version('입장료는 얼마인가요?', '**3,000원**입니다.')]);
+  const left = exchange('e-left', [
+    version('그럼 부산은?', '부산에는 해운대가 있습니다.', complete, undefined, 1100),
+  ]);
+  const followUp = exchange('e2', [
+    version('입장료는 얼마인가요?', '**3,000원**입니다.', complete, undefined, 1200),
+  ]);
   return conversation(
     'trip',
     3000,
     exchange('e1', [
-      version('서울에서 가 볼 곳은?', '경복궁과 북촌 한옥마을을 추천합니다.', complete, left),
-      version('서울 여행지 하나만 알려 줘', '남산 서울타워를 추천합니다.', complete, followUp),
+      version('서울에서 가 볼 곳은?', '경복궁과 북촌 한옥마을을 추천합니다.', complete, left, 1000),
+      version('서울 여행지 하나만 알려 줘', '남산 서울타워를 추천합니다.', complete, followUp, 1050),
     ]),
     '서울 여행',
   );
@@ -74,17 +101,47 @@ function long(id: string, depth: number): Conversation {
   return conversation(id, 100, first);
 }
 
+/** The conversation with a new exchange asked after the last one on its selected path. */
+function ask(
+  base: Conversation,
+  question: string,
+  askedAt: number,
+  state: AnswerState = complete,
+): Conversation {
+  const depth = activePath(base).length;
+  return {
+    ...updateAt(base, depth, () =>
+      exchange(`e:${question}`, [version(question, `${question}의 답`, state, undefined, askedAt)]),
+    ),
+    updatedAt: askedAt,
+  };
+}
+
 let stores: ConversationStore[] = [];
 afterEach(() => {
   stores.forEach((store) => store.close());
   stores = [];
 });
 
-function setup(migrations?: readonly Migration[], factory = new IDBFactory()) {
+function setup({
+  migrations,
+  factory = new IDBFactory(),
+  presence,
+  channel,
+}: {
+  migrations?: readonly Migration[];
+  factory?: IDBFactory;
+  presence?: TabPresence;
+  channel?: ChangeChannel;
+} = {}) {
   const skipped: SkippedRecord[] = [];
+  let ids = 0;
   const store = createConversationStore({
     factory,
     ...(migrations ? { migrations } : {}),
+    ...(presence ? { presence } : {}),
+    ...(channel ? { channel } : {}),
+    newId: () => `new-${++ids}`,
     onSkippedRecord: (record) => skipped.push(record),
   });
   stores.push(store);
@@ -92,15 +149,27 @@ function setup(migrations?: readonly Migration[], factory = new IDBFactory()) {
 }
 
 /** Writes records as they are, past the store's checks: data left by older versions, or damaged. */
-async function putRaw(factory: IDBFactory, records: readonly unknown[], migrations?: readonly Migration[]) {
+async function putRaw(
+  factory: IDBFactory,
+  store: typeof CONVERSATIONS_STORE | typeof VERSIONS_STORE | typeof SUMMARIES_STORE,
+  records: readonly unknown[],
+  migrations?: readonly Migration[],
+) {
   const db = await openConversationDatabase(factory, migrations);
-  await new Promise<void>((resolve, reject) => {
-    const transaction = db.transaction(CONVERSATIONS_STORE, 'readwrite');
-    for (const record of records) transaction.objectStore(CONVERSATIONS_STORE).put(record);
-    transaction.oncomplete = () => resolve();
-    transaction.onabort = () => reject(transaction.error ?? new Error('aborted'));
-  });
+  const transaction = db.transaction(store, 'readwrite');
+  for (const record of records) void transaction.store.put(record);
+  await transaction.done;
   db.close();
+}
+
+async function all(
+  factory: IDBFactory,
+  store: typeof CONVERSATIONS_STORE | typeof VERSIONS_STORE | typeof SUMMARIES_STORE,
+) {
+  const db = await openConversationDatabase(factory);
+  const values = await db.getAll(store);
+  db.close();
+  return values;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ConversationStoreError> {
@@ -116,46 +185,49 @@ async function rejection(promise: Promise<unknown>): Promise<ConversationStoreEr
 describe('the conversation store', () => {
   it('gives back what it was given, every version and what followed each', async () => {
     const { store } = setup();
-    await store.put(trip());
+    await store.save(trip(), undefined);
     expect(await store.get('trip')).toEqual(trip());
     expect(await store.get('missing')).toBeUndefined();
   });
 
   it('lists the newest first, with the last question on the selected path as preview', async () => {
     const { store } = setup();
-    await store.put(conversation('old', 1000, exchange('a', [version('첫 질문', '답')])));
-    await store.put(trip());
-    await store.put(conversation('empty', 2000));
-    expect(await store.list()).toEqual([
+    await store.save(conversation('old', 1000, exchange('a', [version('첫 질문', '답')])), undefined);
+    await store.save(trip(), undefined);
+    await store.save(conversation('other', 2000, exchange('b', [version('다른 질문', '답')])), undefined);
+    expect((await store.list()).summaries).toEqual([
       { id: 'trip', title: '서울 여행', updatedAt: 3000, preview: '입장료는 얼마인가요?' },
-      { id: 'empty', title: '대화 empty', updatedAt: 2000, preview: '' },
+      { id: 'other', title: '대화 other', updatedAt: 2000, preview: '다른 질문' },
       { id: 'old', title: '대화 old', updatedAt: 1000, preview: '첫 질문' },
     ]);
 
-    await store.put(conversation('old', 4000, exchange('a', [version('첫 질문', '답')])));
-    expect((await store.list()).map(({ id }) => id)).toEqual(['old', 'trip', 'empty']);
+    const old = await store.get('old');
+    if (!old) throw new Error('saved');
+    await store.save({ ...old, updatedAt: 4000 }, old);
+    expect((await store.list()).summaries.map(({ id }) => id)).toEqual(['old', 'trip', 'other']);
   });
 
   it('cuts a long preview to one line', async () => {
     const { store } = setup();
     const question = `${'가'.repeat(50)}\n\n${'나'.repeat(50)}`;
-    await store.put(conversation('c', 1, exchange('a', [version(question, '답')])));
-    const [summary] = await store.list();
+    await store.save(conversation('c', 1, exchange('a', [version(question, '답')])), undefined);
+    const [summary] = (await store.list()).summaries;
     expect(summary?.preview).toBe(`${'가'.repeat(50)} ${'나'.repeat(29)}…`);
   });
 
-  it('deletes', async () => {
-    const { store } = setup();
-    await store.put(trip());
-    await store.put(conversation('other', 1));
+  it('deletes a conversation with all its versions', async () => {
+    const { store, factory } = setup();
+    await store.save(trip(), undefined);
+    await store.save(conversation('other', 1, exchange('o', [version('남는 질문', '답')])), undefined);
     await store.delete('trip');
     expect(await store.get('trip')).toBeUndefined();
-    expect((await store.all()).map(({ id }) => id)).toEqual(['other']);
+    expect((await store.list()).summaries.map(({ id }) => id)).toEqual(['other']);
+    expect(await all(factory, VERSIONS_STORE)).toHaveLength(1);
   });
 
   it('saves and reads a conversation far longer than structured clone could nest', async () => {
     const { store } = setup();
-    await store.put(long('long', 3000));
+    await store.save(long('long', 3000), undefined);
     const read = await store.get('long');
     // Compared flat: the matcher recurses and would itself run out of stack on the nested trees.
     expect(read && toConversationData(read)).toEqual(toConversationData(long('long', 3000)));
@@ -164,118 +236,191 @@ describe('the conversation store', () => {
 
   it('refuses a conversation it could not read back, and writes nothing', async () => {
     const { store } = setup();
-    const broken = conversation('broken', 1, { ...exchange('a', [version('질문', '답')]), selected: 3 });
-    const error = await rejection(store.put(broken));
+    const broken = conversation(
+      'broken',
+      1,
+      exchange('a', [version('질문', '답', complete, undefined, 1e308)]),
+    );
+    const error = await rejection(store.save(broken, undefined));
     expect(error.code).toBe('invalid-conversation');
-    expect(error.message).toBe('conversation.exchanges[0].selected: expected a version index below 1');
+    expect(error.message).toBe(
+      'conversation.versions["v:질문"].askedAt: expected a time no later than the year 275760',
+    );
 
-    const error2 = await rejection(store.put(long('huge', MAX_EXCHANGES + 1)));
+    const error2 = await rejection(store.save(long('huge', MAX_EXCHANGES + 1), undefined));
     expect(error2.message).toBe(`conversation.exchanges: more than ${MAX_EXCHANGES} exchanges`);
-    expect(await store.all()).toEqual([]);
+    expect((await store.list()).summaries).toEqual([]);
   });
 });
 
-describe('searching', () => {
-  async function searchable() {
-    const { store } = setup();
-    await store.put(trip());
-    await store.put(
-      conversation(
-        'code',
-        2000,
-        exchange('c1', [
-          version('Explain the LLAMA tokenizer', 'Llama-2-ko는 한국어 어휘를 더한 토크나이저를 씁니다.'),
-        ]),
-        'Tokenizer',
-      ),
+describe('saving changes', () => {
+  it('writes only the versions that changed', async () => {
+    const { store, factory } = setup();
+    await store.save(trip(), undefined);
+    const stored = await store.get('trip');
+    if (!stored) throw new Error('saved');
+    // Another writer's record, changed behind this tab's back: a save that does not touch it leaves it.
+    const [followUp] = (await all(factory, VERSIONS_STORE)).filter(
+      (record) => (record as { id: string }).id === 'v:입장료는 얼마인가요?',
     );
-    return store;
-  }
-
-  it('finds Korean text in a version that is not selected, with a snippet', async () => {
-    const store = await searchable();
-    expect(await store.search('경복궁')).toEqual([
+    await putRaw(factory, VERSIONS_STORE, [
       {
-        id: 'trip',
-        title: '서울 여행',
-        updatedAt: 3000,
-        preview: '입장료는 얼마인가요?',
-        snippet: '경복궁과 북촌 한옥마을을 추천합니다.',
-        match: { in: 'answer', exchangeId: 'e1', version: 0 },
+        ...(followUp as object),
+        answer: { ...(followUp as { answer: object }).answer, content: '다른 탭의 답' },
       },
     ]);
-    expect((await store.search('해운대')).map(({ match }) => match)).toEqual([
-      { in: 'answer', exchangeId: 'e-left', version: 0 },
+    await store.save(ask(stored, '새 질문', 5000), stored);
+    const read = await store.get('trip');
+    expect(read && activePath(read).map(({ version }) => version.answer.content)).toEqual([
+      '남산 서울타워를 추천합니다.',
+      '다른 탭의 답',
+      '새 질문의 답',
     ]);
   });
 
-  it('looks at titles, questions and answers, ignoring case, newest first', async () => {
-    const store = await searchable();
-    const hits = await store.search('  llama ');
-    expect(hits.map(({ id, match }) => [id, match])).toEqual([
-      ['code', { in: 'question', exchangeId: 'c1', version: 0 }],
-    ]);
-    expect(hits[0]?.snippet).toBe('Explain the LLAMA tokenizer');
-    expect((await store.search('서울')).map(({ id, match }) => [id, match.in])).toEqual([['trip', 'title']]);
-    expect((await store.search('니다')).map(({ id }) => id)).toEqual(['trip', 'code']);
+  it('keeps both tabs’ exchanges when two tabs add one at the same place', async () => {
+    const factory = new IDBFactory();
+    const a = setup({ factory }).store;
+    const b = setup({ factory }).store;
+    const start = ask(conversation('c', 10), '첫 질문', 10);
+    await a.save(start, undefined);
+    const seenByB = await b.get('c');
+    if (!seenByB) throw new Error('saved');
+
+    await b.save(ask(seenByB, 'B의 질문', 20), seenByB);
+    // A never saw B's exchange and adds its own after the same answer.
+    await a.save(ask(start, 'A의 질문', 30), start);
+
+    const read = await a.get('c');
+    const second = read?.first?.versions[0]?.next;
+    expect(second?.versions.map(({ question }) => question)).toEqual(['B의 질문', 'A의 질문']);
+    expect(second?.selected).toBe(1);
+    expect((await a.list()).summaries[0]).toMatchObject({ id: 'c', updatedAt: 30 });
   });
 
-  it('prefers the selected version, and matches decomposed Hangul', async () => {
-    const store = await searchable();
-    const [hit] = await store.search('추천합니다'.normalize('NFD'));
-    expect(hit?.match).toEqual({ in: 'answer', exchangeId: 'e1', version: 1 });
-    expect(hit?.snippet).toBe('남산 서울타워를 추천합니다.');
-  });
-
-  it('cuts the snippet around the match', async () => {
-    const { store } = setup();
-    const answer = `${'앞'.repeat(40)} 찾는 말 ${'뒤'.repeat(100)}`;
-    await store.put(conversation('c', 1, exchange('a', [version('질문', answer)])));
-    const [hit] = await store.search('찾는 말');
-    expect(hit?.snippet).toBe(`…${'앞'.repeat(19)} 찾는 말 ${'뒤'.repeat(59)}…`);
-  });
-
-  it('finds nothing for blank text or text that is not there', async () => {
-    const store = await searchable();
-    expect(await store.search(' \n')).toEqual([]);
-    expect(await store.search('제주도')).toEqual([]);
-  });
-});
-
-describe('replacing everything', () => {
-  it('leaves exactly the new conversations', async () => {
-    const { store } = setup();
-    await store.put(conversation('old', 1));
-    await store.replaceAll([trip(), conversation('new', 5000)]);
-    expect((await store.all()).map(({ id }) => id)).toEqual(['new', 'trip']);
-    expect(await store.get('trip')).toEqual(trip());
-  });
-
-  it('keeps all the old conversations when a write fails midway', async () => {
-    const { store } = setup();
-    await store.put(trip());
-    await store.put(conversation('kept', 1));
-    const error = await rejection(
-      store.replaceAll([conversation('a', 1), conversation('b', 2), conversation('a', 3)]),
+  it('keeps a title one tab gave and a version another tab chose', async () => {
+    const factory = new IDBFactory();
+    const a = setup({ factory }).store;
+    const b = setup({ factory }).store;
+    const base = trip();
+    await a.save(base, undefined);
+    const seen = await b.get('trip');
+    if (!seen) throw new Error('saved');
+    await b.save(
+      updateAt(seen, 0, (first) => first && { ...first, selected: 0 }),
+      seen,
     );
-    expect(error.code).toBe('write-failed');
-    expect((await store.all()).map(({ id }) => id)).toEqual(['trip', 'kept']);
+    await a.save({ ...base, title: 'A가 바꾼 이름' }, base);
+    const read = await a.get('trip');
+    expect(read?.title).toBe('A가 바꾼 이름');
+    expect(read?.first?.selected).toBe(0);
   });
 
-  it('keeps the old conversations when a new one is invalid', async () => {
+  it('does not bring back a conversation another tab deleted', async () => {
+    const factory = new IDBFactory();
+    const a = setup({ factory }).store;
+    const b = setup({ factory }).store;
+    await a.save(trip(), undefined);
+    await b.delete('trip');
+    expect(await a.save(ask(trip(), '늦은 질문', 9000), trip())).toEqual({ kind: 'deleted' });
+    expect(await a.get('trip')).toBeUndefined();
+    expect(await all(factory, VERSIONS_STORE)).toEqual([]);
+  });
+
+  it('takes back a version, also from storage', async () => {
     const { store } = setup();
-    await store.put(trip());
-    const error = await rejection(store.replaceAll([conversation('a', 1), conversation('', 2)]));
-    expect(error.code).toBe('invalid-conversation');
-    expect(error.message).toBe('conversations[1].id: expected a non-empty string');
-    expect((await store.all()).map(({ id }) => id)).toEqual(['trip']);
+    const asked = ask(trip(), '너무 긴 질문', 5000, { status: 'streaming' });
+    await store.save(trip(), undefined);
+    await store.save(asked, trip());
+    await store.save(trip(), asked);
+    // The conversation's time only moves forward.
+    expect(await store.get('trip')).toEqual({ ...trip(), updatedAt: 5000 });
+  });
+
+  it('writes the answer being streamed at once when the page closes, before any turn', async () => {
+    const { store, factory } = setup();
+    await store.save(trip(), undefined);
+    const base = await store.get('trip');
+    if (!base) throw new Error('saved');
+    await store.list();
+    const streaming = ask(base, '긴 답을 주세요', 5000, { status: 'streaming' });
+    await store.save(streaming, base);
+    const grown = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
+      ...v,
+      answer: { ...v.answer, content: '마지막 순간까지 보인 글자들' },
+    }));
+    store.saveAtExit(grown, streaming);
+    store.close();
+    const later = setup({ factory }).store;
+    const read = await later.get('trip');
+    expect(read && activePath(read).at(-1)?.version.answer).toMatchObject({
+      content: '마지막 순간까지 보인 글자들',
+      status: 'stopped',
+      interrupted: true,
+    });
+    // Not in the search filter yet: the search reads that conversation whole.
+    expect((await later.search('순간까지')).hits.map(({ id }) => id)).toEqual(['trip']);
+  });
+
+  it('writes it into localStorage too, which the next page folds into the versions', async () => {
+    const factory = new IDBFactory();
+    const storage = new Map<string, string>();
+    const exitStorage = {
+      get length() {
+        return storage.size;
+      },
+      key: (index: number) => [...storage.keys()][index] ?? null,
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    const first = createConversationStore({ factory, exitStorage });
+    const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
+    await first.save(streaming, undefined);
+    const grown = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
+      ...v,
+      answer: { ...v.answer, content: '닫히기 직전까지 보인 글자들' },
+    }));
+    first.saveAtExit(grown, streaming);
+    expect(storage.size).toBe(1);
+    first.close();
+    // As if the page had closed before its IndexedDB write landed.
+    const db = await openConversationDatabase(factory);
+    await db.clear('exitWrites');
+    db.close();
+
+    const later = createConversationStore({ factory, exitStorage });
+    stores.push(later);
+    const read = await later.get('trip');
+    expect(read && activePath(read).at(-1)?.version.answer.content).toBe('닫히기 직전까지 보인 글자들');
+    expect(storage.size).toBe(0);
+    expect((await later.search('직전까지')).hits.map(({ id }) => id)).toEqual(['trip']);
+  });
+
+  it('tells the other tabs what changed', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
+    const heard: ExternalChange[] = [];
+    b.onExternalChange((change) => heard.push(change));
+    await a.save(trip(), undefined);
+    await a.delete('trip');
+    await a.import({ conversations: [long('l', 2)], unreadable: [] });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(heard).toEqual([
+      { kind: 'saved', id: 'trip', versions: expect.any(Array) as string[], removed: [] },
+      { kind: 'deleted', id: 'trip' },
+      { kind: 'imported' },
+    ]);
+    expect(heard[0]?.kind === 'saved' && heard[0].versions).toHaveLength(4);
   });
 });
 
-describe('answers cut off by a reload', () => {
-  const interrupted = (content: string) => ({
+describe('answers still being written', () => {
+  const interrupted = (content: string, createdAt: number) => ({
     content,
-    createdAt: 1001,
+    createdAt,
     status: 'stopped',
     usage: {
       promptTokens: 0,
@@ -289,192 +434,413 @@ describe('answers cut off by a reload', () => {
     interrupted: true,
   });
 
-  function unfinished(): Conversation {
-    const last = exchange('e2', [version('두 번째', '', { status: 'pending' })]);
-    return conversation(
+  it('stay live while the tab writing them is open, and come back interrupted once it is gone', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, presence: browser.presence('tab-a') }).store;
+    const b = setup({ factory, presence: browser.presence('tab-b') }).store;
+    await a.save(ask(trip(), '쓰는 중', 5000, { status: 'streaming' }), undefined);
+
+    const whileOpen = await b.get('trip');
+    expect(whileOpen && activePath(whileOpen).at(-1)?.version.answer.status).toBe('streaming');
+
+    browser.open.delete('tab-a');
+    const afterwards = await b.get('trip');
+    expect(afterwards && activePath(afterwards).at(-1)?.version.answer).toEqual(
+      interrupted('쓰는 중의 답', 5001),
+    );
+  });
+
+  it('are interrupted when no tab is named as writing them (records of database version 1)', async () => {
+    const factory = new IDBFactory();
+    const left = conversation(
       'c',
       1,
       exchange('e1', [
         version('첫 번째', '쓰다 만 답', { status: 'streaming' }),
-        version('첫 번째 다시', '다 쓴 답', complete, last),
+        version(
+          '다시',
+          '다 쓴 답',
+          complete,
+          exchange('e2', [version('두 번째', '', { status: 'pending' })]),
+        ),
       ]),
     );
+    await putRaw(
+      factory,
+      CONVERSATIONS_STORE,
+      [{ schema: LEGACY_RECORD_SCHEMA, ...toConversationData(left) }],
+      conversationMigrations.slice(0, 1),
+    );
+    const read = await setup({ factory }).store.get('c');
+    expect(read?.first?.versions[0]?.answer).toEqual(interrupted('쓰다 만 답', 1001));
+    expect(read?.first?.versions[1]?.answer).toEqual(left.first?.versions[1]?.answer);
+    expect(read?.first?.versions[1]?.next?.versions[0]?.answer).toEqual(interrupted('', 1001));
+  });
+
+  it('are live when this tab writes them', async () => {
+    const { store } = setup();
+    await store.save(ask(trip(), '쓰는 중', 5000, { status: 'streaming' }), undefined);
+    const read = await store.get('trip');
+    expect(read && activePath(read).at(-1)?.version.answer.status).toBe('streaming');
+  });
+});
+
+describe('searching', () => {
+  async function searchable() {
+    const { store } = setup();
+    await store.save(trip(), undefined);
+    await store.save(
+      conversation(
+        'code',
+        2000,
+        exchange('c1', [
+          version('Explain the LLAMA tokenizer', 'Llama-2-ko는 한국어 어휘를 더한 토크나이저를 씁니다.'),
+        ]),
+        'Tokenizer',
+      ),
+      undefined,
+    );
+    return store;
   }
 
-  it('come back stopped and flagged, keeping their text', async () => {
+  it('finds Korean text in a version that is not selected, with a snippet', async () => {
+    const store = await searchable();
+    expect((await store.search('경복궁')).hits).toEqual([
+      {
+        id: 'trip',
+        title: '서울 여행',
+        updatedAt: 3000,
+        preview: '입장료는 얼마인가요?',
+        snippet: '경복궁과 북촌 한옥마을을 추천합니다.',
+        match: { in: 'answer', exchangeId: 'e1', version: 0 },
+      },
+    ]);
+    expect((await store.search('해운대')).hits.map(({ match }) => match)).toEqual([
+      { in: 'answer', exchangeId: 'e-left', version: 0 },
+    ]);
+  });
+
+  it('finds any part of a Korean word: an ending, one syllable, a span across a space', async () => {
+    const store = await searchable();
+    expect((await store.search('니다')).hits.map(({ id }) => id)).toEqual(['trip', 'code']);
+    expect((await store.search('천합')).hits.map(({ id }) => id)).toEqual(['trip']);
+    expect((await store.search('궁')).hits.map(({ id }) => id)).toEqual(['trip']);
+    expect((await store.search('어휘를 더')).hits.map(({ id }) => id)).toEqual(['code']);
+    expect((await store.search('휘를더')).hits).toEqual([]);
+  });
+
+  it('looks at titles, questions and answers, ignoring case, newest first', async () => {
+    const store = await searchable();
+    const { hits } = await store.search('  llama ');
+    expect(hits.map(({ id, match }) => [id, match])).toEqual([
+      ['code', { in: 'question', exchangeId: 'c1', version: 0 }],
+    ]);
+    expect(hits[0]?.snippet).toBe('Explain the LLAMA tokenizer');
+    expect((await store.search('서울')).hits.map(({ id, match }) => [id, match.in])).toEqual([
+      ['trip', 'title'],
+    ]);
+  });
+
+  it('prefers the selected version, and matches decomposed Hangul', async () => {
+    const store = await searchable();
+    const [hit] = (await store.search('추천합니다'.normalize('NFD'))).hits;
+    expect(hit?.match).toEqual({ in: 'answer', exchangeId: 'e1', version: 1 });
+    expect(hit?.snippet).toBe('남산 서울타워를 추천합니다.');
+  });
+
+  it('cuts the snippet around the match', async () => {
     const { store } = setup();
-    await store.put(unfinished());
-    const read = await store.get('c');
-    const [left, chosen] = read?.first?.versions ?? [];
-    expect(left?.answer).toEqual(interrupted('쓰다 만 답'));
-    expect(chosen?.answer).toEqual(unfinished().first?.versions[1]?.answer);
-    expect(chosen?.next?.versions[0]?.answer).toEqual(interrupted(''));
-    expect(await store.all()).toEqual([read]);
+    const answer = `${'앞'.repeat(40)} 찾는 말 ${'뒤'.repeat(100)}`;
+    await store.save(conversation('c', 1, exchange('a', [version('질문', answer)])), undefined);
+    const [hit] = (await store.search('찾는 말')).hits;
+    expect(hit?.snippet).toBe(`…${'앞'.repeat(19)} 찾는 말 ${'뒤'.repeat(59)}…`);
   });
 
-  it('leave everything else as it was, shared', () => {
-    const finished = trip();
-    expect(markInterrupted(finished)).toBe(finished);
+  it('finds nothing for blank text or text that is not there', async () => {
+    const store = await searchable();
+    expect((await store.search(' \n')).hits).toEqual([]);
+    expect((await store.search('제주도')).hits).toEqual([]);
+  });
 
-    const untouched = exchange('e-other', [version('다른 질문', '답')]);
-    const input = conversation(
-      'c',
-      1,
-      exchange('e1', [version('a', 'b', complete, untouched), version('c', '', { status: 'pending' })]),
+  it('finds text an answer added while it streamed, saved piece by piece', async () => {
+    const { store } = setup();
+    let shown = ask(conversation('s', 1), '질문', 10, { status: 'streaming' });
+    await store.save(shown, undefined);
+    const pieces = ['한라산은 ', '제주도에 ', '있는 산으로, ', '높이가 1,947미터', '입니다.'];
+    for (const piece of pieces) {
+      const before = shown;
+      shown = updateVersion(shown, 'v:질문', (v) => ({
+        ...v,
+        answer: { ...v.answer, content: v.answer.content + piece },
+      }));
+      await store.save(shown, before);
+    }
+    expect((await store.search('도에 있는')).hits.map(({ id }) => id)).toEqual(['s']);
+    expect((await store.search('1,947미터입니다')).hits.map(({ id }) => id)).toEqual(['s']);
+  });
+
+  it('finds what another tab saved after this tab’s first search', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
+    await a.save(trip(), undefined);
+    expect((await b.search('한라산')).hits).toEqual([]);
+    await a.save(ask(trip(), '한라산은 어디에 있나요?', 9000), trip());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await b.search('한라산')).hits.map(({ id }) => id)).toEqual(['trip']);
+    await a.delete('trip');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await b.search('한라산')).hits).toEqual([]);
+  });
+
+  it('stops at its limit, newest first, and says there may be more', async () => {
+    const { store } = setup();
+    for (let index = 0; index < 30; index += 1) {
+      await store.save(
+        conversation(`c${index}`, index, exchange(`e${index}`, [version('같은 질문', '같은 답')])),
+        undefined,
+      );
+    }
+    await store.save(conversation('other', 100, exchange('o', [version('다른 질문', '다른 답')])), undefined);
+    const result = await store.search('같은', 10);
+    expect(result.hits.map(({ id }) => id)).toEqual([
+      'c29',
+      'c28',
+      'c27',
+      'c26',
+      'c25',
+      'c24',
+      'c23',
+      'c22',
+      'c21',
+      'c20',
+    ]);
+    expect(result.more).toBe(true);
+    expect((await store.search('다른', 10)).more).toBe(false);
+  });
+});
+
+describe('what this version cannot read', () => {
+  async function withUnreadable() {
+    const factory = new IDBFactory();
+    const { store, skipped } = setup({ factory });
+    await store.save(trip(), undefined);
+    const { header, versions } = toRecords(
+      conversation('future', 9000, exchange('f', [version('새 질문', '새 답')])),
     );
-    const output = markInterrupted(input);
-    expect(output.first?.versions[0]).toBe(input.first?.versions[0]);
-    expect(output.first?.versions[1]?.answer).toEqual(interrupted(''));
-    expect(output.title).toBe(input.title);
+    await putRaw(factory, CONVERSATIONS_STORE, [
+      { ...header, schema: RECORD_SCHEMA + 1, extra: { kept: true } },
+    ]);
+    await putRaw(factory, VERSIONS_STORE, versions);
+    await putRaw(factory, SUMMARIES_STORE, [
+      { schema: RECORD_SCHEMA + 1, id: 'future', title: '새 버전', updatedAt: 9000, preview: '' },
+    ]);
+    return { store, skipped, factory };
+  }
+
+  it('is listed apart with the reason, and cannot be opened', async () => {
+    const { store, skipped } = await withUnreadable();
+    const list = await store.list();
+    expect(list.summaries.map(({ id }) => id)).toEqual(['trip']);
+    expect(list.unreadable).toEqual([
+      {
+        id: 'future',
+        unreadable: `record.schema: format ${RECORD_SCHEMA + 1} is newer than this version reads (${RECORD_SCHEMA})`,
+      },
+    ]);
+    expect(await store.get('future')).toBeUndefined();
+    expect(skipped.map(({ key }) => key)).toEqual(['future']);
+  });
+
+  it('goes into a full backup exactly as stored', async () => {
+    const { store } = await withUnreadable();
+    const { conversations, unreadable } = await store.backup();
+    expect(conversations.map(({ id }) => id)).toEqual(['trip']);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]?.record).toMatchObject({
+      id: 'future',
+      schema: RECORD_SCHEMA + 1,
+      extra: { kept: true },
+    });
+    expect(unreadable[0]?.versions).toHaveLength(1);
+  });
+
+  it('survives an import, which adds unreadable records of its own as they are', async () => {
+    const { store, factory } = await withUnreadable();
+    const report = await store.import({
+      conversations: [conversation('future', 99_999, exchange('x', [version('덮어쓰기?', '아니요')]))],
+      unreadable: [{ record: { id: 'other-future', schema: 7 }, versions: [] }],
+    });
+    expect(report).toEqual({ added: 1, updated: 0, kept: 0, unreadableAdded: 1 });
+    const records = await all(factory, CONVERSATIONS_STORE);
+    expect(records).toContainEqual(expect.objectContaining({ id: 'future', extra: { kept: true } }));
+    expect(records).toContainEqual({ id: 'other-future', schema: 7 });
+    const list = await store.list();
+    expect(list.unreadable.map(({ id }) => id).sort()).toEqual(['future', 'other-future']);
+    // The backup's readable copy of "future" was added beside it, under a new id.
+    expect(await store.get('new-1')).toMatchObject({ title: '대화 future' });
   });
 });
 
-describe('damaged records', () => {
-  it('are skipped and reported, and the rest still loads', async () => {
-    const { store, skipped, factory } = setup();
-    await putRaw(factory, [
-      { schema: RECORD_SCHEMA, ...toConversationData(conversation('good', 2)) },
-      { schema: RECORD_SCHEMA, ...toConversationData(conversation('no-title', 3)), title: undefined },
-      { schema: RECORD_SCHEMA + 1, ...toConversationData(conversation('future', 4)) },
-      { ...toConversationData(trip()), id: 'no-schema' },
-      { id: 'no-time', schema: RECORD_SCHEMA, title: '시간 없음' },
-      {
-        schema: RECORD_SCHEMA,
-        ...toConversationData(trip()),
-        id: 'loop',
-        exchanges: [
-          {
-            id: 'x',
-            selected: 0,
-            versions: [{ ...toConversationData(trip()).exchanges[0]?.versions[0], next: 'x' }],
-          },
-        ],
-        first: 'x',
-      },
-    ]);
-
-    expect(await store.list()).toEqual([{ id: 'good', title: '대화 good', updatedAt: 2, preview: '' }]);
-    expect(skipped).toEqual([
-      {
-        key: 'future',
-        reason: `record.schema: format ${RECORD_SCHEMA + 1} is newer than this version reads (1)`,
-      },
-      {
-        key: 'loop',
-        reason: 'record.exchanges["x"].versions[0].next: exchange "x" already follows record.first',
-      },
-      { key: 'no-schema', reason: 'record.schema: expected 1' },
-      { key: 'no-time', reason: 'record.createdAt: expected a number' },
-      { key: 'no-title', reason: 'record.title: expected a string' },
-    ]);
-    expect((await store.all()).map(({ id }) => id)).toEqual(['good']);
-    expect(await store.search('대화')).toHaveLength(1);
-    expect(await store.get('no-title')).toBeUndefined();
-    expect(skipped.at(-1)).toEqual({ key: 'no-title', reason: 'record.title: expected a string' });
-  });
-});
-
-/**
- * The database of a build that kept the tree nested, with no `schema` in its records; the second version
- * rewrites them as flat records. Written here as a future version would add it to `conversationMigrations`.
- */
-const flattenNestedRecords: Migration = {
-  version: 2,
-  migrate(_db, transaction) {
-    const request = transaction.objectStore(CONVERSATIONS_STORE).openCursor();
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) return;
-      const record: unknown = cursor.value;
-      if (typeof record === 'object' && record !== null && !('schema' in record)) {
-        cursor.update({ schema: RECORD_SCHEMA, ...toConversationData(record as Conversation) });
-      }
-      cursor.continue();
+describe('importing', () => {
+  it('adds what is new, replaces only what the backup has newer, and says so', async () => {
+    const { store } = setup();
+    await store.save(conversation('same', 100, exchange('s', [version('그대로', '답')])), undefined);
+    await store.save(
+      conversation('newer-here', 500, exchange('n', [version('여기가 새것', '답')])),
+      undefined,
+    );
+    await store.save(
+      conversation('older-here', 100, exchange('o', [version('여기가 옛것', '답')])),
+      undefined,
+    );
+    const report = await store.import({
+      conversations: [
+        conversation('same', 100, exchange('s', [version('그대로', '답')])),
+        conversation('newer-here', 200, exchange('n', [version('백업이 옛것', '답')])),
+        conversation('older-here', 900, exchange('o2', [version('백업이 새것', '답')])),
+        conversation('fresh', 50, exchange('f', [version('처음 보는 것', '답')])),
+      ],
+      unreadable: [],
+    });
+    expect(report).toEqual({ added: 1, updated: 1, kept: 2, unreadableAdded: 0 });
+    const questions = async (id: string) => {
+      const read = await store.get(id);
+      return read && activePath(read).map(({ version: { question } }) => question);
     };
-  },
-};
+    expect(await questions('newer-here')).toEqual(['여기가 새것']);
+    expect(await questions('older-here')).toEqual(['백업이 새것']);
+    expect(await questions('fresh')).toEqual(['처음 보는 것']);
+    expect((await store.search('백업이 새것')).hits.map(({ id }) => id)).toEqual(['older-here']);
+    expect((await store.search('여기가 옛것')).hits).toEqual([]);
+  });
+});
 
 describe('the database', () => {
-  it('is created at the current version with the conversations store and its index', async () => {
-    expect(conversationMigrations.map(({ version }) => version).at(-1)).toBe(DATABASE_VERSION);
+  it('is created at the current version with its stores and indexes', async () => {
+    expect(conversationMigrations.map(({ version: v }) => v).at(-1)).toBe(DATABASE_VERSION);
     const db = await openConversationDatabase(new IDBFactory());
     expect(db.name).toBe(DATABASE_NAME);
     expect(db.version).toBe(DATABASE_VERSION);
-    const store = db.transaction(CONVERSATIONS_STORE).objectStore(CONVERSATIONS_STORE);
-    expect(store.keyPath).toBe('id');
-    expect(store.index(UPDATED_AT_INDEX).keyPath).toBe('updatedAt');
+    expect([...db.objectStoreNames].sort()).toEqual(
+      [
+        CONVERSATIONS_STORE,
+        'exitWrites',
+        SEARCH_STORE,
+        'staleSearch',
+        SUMMARIES_STORE,
+        VERSIONS_STORE,
+      ].sort(),
+    );
+    const transaction = db.transaction(CONVERSATIONS_STORE);
+    expect(transaction.store.keyPath).toBe('id');
+    expect(transaction.store.index(UPDATED_AT_INDEX).keyPath).toBe('updatedAt');
     db.close();
   });
 
-  it('is brought from version 1 by the migrations after it, records rewritten', async () => {
+  it('is brought from version 1: each conversation split into versions, with its summary and search filter', async () => {
     const factory = new IDBFactory();
-    await putRaw(factory, [trip()]);
-
-    const before = setup(undefined, factory);
-    expect(await before.store.list()).toEqual([]);
-    expect(before.skipped.map(({ key }) => key)).toEqual(['trip']);
-    before.store.close();
-
-    const after = setup([...conversationMigrations, flattenNestedRecords], factory);
-    expect(await after.store.get('trip')).toEqual(trip());
-    expect(after.skipped).toEqual([]);
-
-    const db = await openConversationDatabase(factory, [...conversationMigrations, flattenNestedRecords]);
-    expect(db.version).toBe(2);
-    const newest = await new Promise((resolve) => {
-      const request = db
-        .transaction(CONVERSATIONS_STORE)
-        .objectStore(CONVERSATIONS_STORE)
-        .index(UPDATED_AT_INDEX)
-        .openCursor(null, 'prev');
-      request.onsuccess = () => resolve(request.result?.primaryKey);
+    const version1 = conversationMigrations.slice(0, 1);
+    const legacy = (value: Conversation) => ({
+      schema: LEGACY_RECORD_SCHEMA,
+      ...stripIds(toConversationData(value)),
     });
-    expect(newest).toBe('trip');
-    db.close();
-  });
+    await putRaw(
+      factory,
+      CONVERSATIONS_STORE,
+      [
+        legacy(trip()),
+        legacy(long('long', 3)),
+        { schema: LEGACY_RECORD_SCHEMA, id: 'broken', title: '시간 없음' },
+        { schema: 5, id: 'from-the-future', whatever: [1, 2, 3] },
+      ],
+      version1,
+    );
 
-  it('runs every migration when it is new', async () => {
-    const { store } = setup([...conversationMigrations, flattenNestedRecords]);
-    await store.put(trip());
-    expect(await store.get('trip')).toEqual(trip());
+    const { store } = setup({ factory });
+    const read = await store.get('trip');
+    expect(read && toConversationData(read)).toEqual(
+      toConversationData(trip()).exchanges.length && {
+        ...toConversationData(trip()),
+        exchanges: toConversationData(trip()).exchanges.map((e) => ({
+          ...e,
+          versions: e.versions.map((v, index) => ({ ...v, id: `${e.id}#${index}` })),
+        })),
+      },
+    );
+    const list = await store.list();
+    expect(list.summaries.map(({ id }) => id)).toEqual(['trip', 'long']);
+    expect(list.unreadable.map(({ id }) => id).sort()).toEqual(['broken', 'from-the-future']);
+    expect((await store.search('해운대')).hits.map(({ id }) => id)).toEqual(['trip']);
+    // The records it could not read are exactly as they were.
+    expect(await all(factory, CONVERSATIONS_STORE)).toContainEqual({
+      schema: 5,
+      id: 'from-the-future',
+      whatever: [1, 2, 3],
+    });
   });
 
   it('stays as it was when a migration fails', async () => {
     const factory = new IDBFactory();
-    await putRaw(factory, [{ schema: RECORD_SCHEMA, ...toConversationData(trip()) }]);
+    await putRaw(
+      factory,
+      CONVERSATIONS_STORE,
+      [{ schema: 1, ...toConversationData(trip()) }],
+      conversationMigrations.slice(0, 1),
+    );
     const failing: Migration = {
       version: 2,
-      migrate(_db, transaction) {
-        transaction.objectStore(CONVERSATIONS_STORE).clear();
+      async migrate(_db, transaction) {
+        await transaction.objectStore(CONVERSATIONS_STORE).clear();
         throw new Error('the new format was wrong');
       },
     };
-    const error = await rejection(openConversationDatabase(factory, [...conversationMigrations, failing]));
+    const error = await rejection(
+      openConversationDatabase(factory, [conversationMigrations[0] as Migration, failing]),
+    );
     expect(error.code).toBe('migration-failed');
     expect(error.message).toBe('Error: the new format was wrong');
 
-    const { store } = setup(undefined, factory);
-    expect(await store.get('trip')).toEqual(trip());
+    const { store } = setup({ factory });
+    expect((await store.get('trip'))?.title).toBe('서울 여행');
   });
 
   it('is refused, with the reason, when a newer version upgraded it', async () => {
     const factory = new IDBFactory();
-    await putRaw(factory, [], [...conversationMigrations, flattenNestedRecords]);
-    const { store } = setup(undefined, factory);
-    const error = await rejection(store.list());
-    expect(error.code).toBe('newer-version');
+    const newer: Migration = { version: DATABASE_VERSION + 1, migrate: () => undefined };
+    (await openConversationDatabase(factory, [...conversationMigrations, newer])).close();
+    const { store } = setup({ factory });
+    expect((await rejection(store.list())).code).toBe('newer-version');
   });
 
   it('lets another tab upgrade it, and opens again afterwards', async () => {
     const factory = new IDBFactory();
-    const { store } = setup(undefined, factory);
-    await store.put(trip());
-    const db = await openConversationDatabase(factory, [...conversationMigrations, flattenNestedRecords]);
-    db.close();
+    const { store } = setup({ factory });
+    await store.save(trip(), undefined);
+    const newer: Migration = { version: DATABASE_VERSION + 1, migrate: () => undefined };
+    (await openConversationDatabase(factory, [...conversationMigrations, newer])).close();
     expect((await rejection(store.list())).code).toBe('newer-version');
   });
 
   it('needs migrations that count up from 1', () => {
-    expect(() => openConversationDatabase(new IDBFactory(), [flattenNestedRecords])).toThrow(RangeError);
+    expect(() => openConversationDatabase(new IDBFactory(), conversationMigrations.slice(1))).toThrow(
+      RangeError,
+    );
   });
 });
+
+/** A conversation as a file or database of before version ids had written it. */
+function stripIds<T extends { exchanges: readonly { versions: readonly object[] }[] }>(data: T): T {
+  return {
+    ...data,
+    exchanges: data.exchanges.map((e) => ({
+      ...e,
+      versions: e.versions.map((v) => {
+        const { id: _id, ...rest } = v as { id?: string };
+        return rest;
+      }),
+    })),
+  };
+}

@@ -1,105 +1,202 @@
-import { isEngineErrorCode, type EngineErrorInfo, type GenerationUsage } from '../../engine/protocol';
-import type { SamplingParams } from '../../generation/sampling';
-import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
-import type { AnswerState } from '../types';
+import * as v from 'valibot';
+import { check } from '../../schema/issues';
+import type { Conversation } from '../conversation';
+import { applyPatch, changesBetween } from './changes';
+import {
+  BY_CONVERSATION_INDEX,
+  CONVERSATIONS_STORE,
+  ConversationStoreError,
+  EXIT_WRITES_STORE,
+  conversationMigrations,
+  describeError,
+  openConversationDatabase,
+  parseLegacyRecord,
+  SEARCH_STORE,
+  STALE_SEARCH_STORE,
+  SUMMARIES_STORE,
+  VERSIONS_STORE,
+  writeWhole,
+  type Database,
+  type Migration,
+} from './database';
+import { aloneTab, interrupted, isUnsettled, type TabPresence } from './interrupted';
+import {
+  headerSchema,
+  MAX_EXCHANGES,
+  RECORD_SCHEMA,
+  summarySchema,
+  unreadableSummarySchema,
+  versionRecordSchema,
+  type ConversationSummary,
+  type HeaderRecord,
+  type UnreadableSummary,
+  type VersionRecord,
+} from './schemas';
+import {
+  addToFilter,
+  buildFilter,
+  findIn,
+  mayHold,
+  searchedGrams,
+  searchedText,
+  type SearchFilter,
+  type SearchHit,
+} from './search-index';
+import { summarize } from './summaries';
+import { exchangesOf, fromRecords, headerOf } from './tree-codec';
 
-export const DATABASE_NAME = 'hangul-llama';
-/** The version of the database structure (stores, indexes); raise it with a new entry in `conversationMigrations`. */
-export const DATABASE_VERSION = 1;
-export const CONVERSATIONS_STORE = 'conversations';
-export const UPDATED_AT_INDEX = 'updatedAt';
-/** The format of one stored conversation, kept in every record as `schema`. */
-export const RECORD_SCHEMA = 1;
-/**
- * The most exchanges one conversation may have. Far beyond a real chat, it keeps a hostile file from taking
- * the page's memory, and the selected path short enough for `updateAt`, which recurses once per exchange.
- */
-export const MAX_EXCHANGES = 5000;
+export { ConversationStoreError, type ConversationStoreErrorCode } from './database';
+export type { ConversationSummary, UnreadableSummary } from './schemas';
+export type { SearchHit } from './search-index';
 
-type StoppedAnswer = Extract<AnswerState, { status: 'stopped' }>;
-
-type Answer = ExchangeVersion['answer'];
-
-/**
- * A conversation as stored and exported: the exchange tree as a flat list whose versions name the exchange
- * that followed them. Nested, a long conversation would exceed the recursion limit of structured clone (about
- * 750 exchanges in V8) and of `JSON.stringify`, and could then be neither saved nor backed up.
- */
-export interface ConversationData {
-  readonly id: string;
-  readonly title: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly sampling: SamplingParams;
-  readonly first: string | null;
-  /** The exchanges in depth-first order, the selected path first. */
-  readonly exchanges: readonly ExchangeData[];
+/** A record the store could not read; it stays in the database untouched. */
+export interface SkippedRecord {
+  readonly key: IDBValidKey;
+  readonly reason: string;
 }
 
-export interface ExchangeData {
-  readonly id: string;
-  readonly selected: number;
-  readonly versions: readonly {
-    readonly question: string;
-    readonly askedAt: number;
-    readonly answer: Answer;
-    readonly next: string | null;
-  }[];
+/** The conversation list: what can be opened, newest first, and what this version cannot read (kept). */
+export interface ConversationList {
+  readonly summaries: readonly ConversationSummary[];
+  readonly unreadable: readonly UnreadableSummary[];
 }
 
-export interface ConversationRecord extends ConversationData {
-  readonly schema: number;
+export type SaveOutcome =
+  | { readonly kind: 'saved'; readonly summary: ConversationSummary }
+  | { readonly kind: 'unchanged' }
+  /** Another tab deleted the conversation: nothing was written, so it does not come back. */
+  | { readonly kind: 'deleted' };
+
+export interface SearchResult {
+  /** Newest first. */
+  readonly hits: readonly SearchHit[];
+  /** The search stopped at its limit: more conversations may hold the text. */
+  readonly more: boolean;
 }
 
-export interface Migration {
-  /** The database version this step brings the database to; the list counts up from 1 with no gaps. */
-  readonly version: number;
+/** A conversation this version cannot read, as stored: its record and the records of its versions. */
+export interface UnreadableRecord {
+  readonly record: unknown;
+  readonly versions: readonly unknown[];
+}
+
+export interface StoredData {
+  readonly conversations: readonly Conversation[];
+  readonly unreadable: readonly UnreadableRecord[];
+}
+
+/** What an import did, conversation by conversation. */
+export interface ImportReport {
+  /** New here (a conversation with the id of one this version cannot read is added beside it). */
+  readonly added: number;
+  /** Replaced by the backup's copy, which was newer. */
+  readonly updated: number;
+  /** Kept as they were, because this browser's copy was as new or newer. */
+  readonly kept: number;
+  /** Records from the backup this version cannot read, stored as they were for a newer version. */
+  readonly unreadableAdded: number;
+}
+
+/** What another tab changed, as it tells the others. */
+export type ExternalChange =
+  | {
+      readonly kind: 'saved';
+      readonly id: string;
+      /** Versions written (new, or their answer grew) and taken back. */
+      readonly versions: readonly string[];
+      readonly removed: readonly string[];
+    }
+  | { readonly kind: 'deleted'; readonly id: string }
+  | { readonly kind: 'imported' };
+
+const externalChangeSchema = v.variant('kind', [
+  v.object({
+    kind: v.literal('saved'),
+    id: v.string(),
+    versions: v.array(v.string()),
+    removed: v.array(v.string()),
+  }),
+  v.object({ kind: v.literal('deleted'), id: v.string() }),
+  v.object({ kind: v.literal('imported') }),
+]);
+
+/** The part of `BroadcastChannel` the store uses to tell the other tabs what changed. */
+export interface ChangeChannel {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+
+export interface ConversationStore {
+  /** The conversation list, from the summaries alone. */
+  list(): Promise<ConversationList>;
+  /** The conversation, with answers whose tab has gone marked `interrupted` (in what is returned only). */
+  get(id: string): Promise<Conversation | undefined>;
   /**
-   * Runs in the upgrade transaction, whose requests it may queue; throwing (or a failing request) aborts the
-   * whole upgrade and leaves the database at the version it had.
+   * Writes what changed from `previous` (the conversation as this tab last read or saved it) to `next`, in one
+   * transaction with its summary and search index: new versions and answers that grew, the header's changed
+   * fields. Versions this tab did not touch are not written, so another tab's work is never overwritten.
+   * Refuses, with `invalid-conversation`, what could not be read back.
    */
-  migrate(db: IDBDatabase, transaction: IDBTransaction): void;
+  save(next: Conversation, previous: Conversation | undefined): Promise<SaveOutcome>;
+  /**
+   * As `save`, started before returning, for a page being hidden or closed: it writes the changed versions
+   * without reading anything first, since the page may get no more turns.
+   */
+  saveAtExit(next: Conversation, previous: Conversation | undefined): void;
+  delete(id: string): Promise<void>;
+  /**
+   * The conversations, newest first, whose title or any question or answer of any version contains `text`,
+   * ignoring case and runs of white space, up to `limit`. Blank text finds nothing.
+   */
+  search(text: string, limit?: number): Promise<SearchResult>;
+  /** Everything stored, for a full backup: the conversations, and what this version cannot read, as it is. */
+  backup(): Promise<StoredData>;
+  /**
+   * Adds a backup's conversations: one with an id already here replaces the stored one only if it is newer
+   * (`updatedAt`). Nothing stored is deleted, whether this version can read it or not.
+   */
+  import(data: StoredData): Promise<ImportReport>;
+  /** Calls `listener` when another tab changed the conversations; returns a function that stops it. */
+  onExternalChange(listener: (change: ExternalChange) => void): () => void;
+  close(): void;
 }
 
-export const conversationMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    migrate(db) {
-      const store = db.createObjectStore(CONVERSATIONS_STORE, { keyPath: 'id' });
-      // For a list that pages through the newest conversations once it grows too long to read whole.
-      store.createIndex(UPDATED_AT_INDEX, 'updatedAt');
-    },
-  },
-];
+export interface ConversationStoreOptions {
+  /** `indexedDB` in the app; fake-indexeddb's `IDBFactory` in tests. */
+  readonly factory: IDBFactory;
+  readonly migrations?: readonly Migration[];
+  /** Which tabs are open (default: this one alone). */
+  readonly presence?: TabPresence;
+  /** How the tabs tell each other about changes (BroadcastChannel in the app). */
+  readonly channel?: ChangeChannel;
+  /** Ids for conversations that must be stored beside one this version cannot read. */
+  readonly newId?: () => string;
+  /** Told about every record skipped on a read (default: `console.warn`). */
+  readonly onSkippedRecord?: (skipped: SkippedRecord) => void;
+  /** Where a closing page writes its answer first (`localStorage` in the app). */
+  readonly exitStorage?: ExitStorage;
+}
 
 /**
- * `newer-version`: a newer version of the app upgraded the database, so this one cannot open it.
- * `invalid-conversation`: a conversation that could not be read back, refused before anything is written.
+ * The part of `localStorage` the store writes a closing page's answer into. A write to IndexedDB started as a
+ * page closes is often lost with it (Chromium drops its transaction with the page); one to localStorage is
+ * synchronous, and the next page reads it back. Small (about 5 MB per site), so IndexedDB is written too.
  */
-export type ConversationStoreErrorCode =
-  | 'unavailable'
-  | 'newer-version'
-  | 'migration-failed'
-  | 'invalid-conversation'
-  | 'quota-exceeded'
-  | 'read-failed'
-  | 'write-failed';
+export type ExitStorage = Pick<Storage, 'length' | 'key' | 'getItem' | 'setItem' | 'removeItem'>;
 
-export class ConversationStoreError extends Error {
-  override readonly name = 'ConversationStoreError';
-  readonly code: ConversationStoreErrorCode;
+const EXIT_KEY = 'hangul-llama:exit:';
 
-  constructor(code: ConversationStoreErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
+/** How many conversations a search reads at once, once their filters said they may hold the text. */
+const SEARCH_BATCH = 8;
+export const SEARCH_LIMIT = 50;
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+function newestFirst(a: { readonly id: string; readonly updatedAt: number }, b: typeof a): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function transactionError(error: unknown, mode: IDBTransactionMode): ConversationStoreError {
+  if (error instanceof ConversationStoreError) return error;
   const code =
     error instanceof DOMException && error.name === 'QuotaExceededError'
       ? 'quota-exceeded'
@@ -109,548 +206,95 @@ function transactionError(error: unknown, mode: IDBTransactionMode): Conversatio
   return new ConversationStoreError(code, describeError(error), { cause: error });
 }
 
-/** Opens the database, bringing it from whatever version it has to the last version of `migrations`. */
-export function openConversationDatabase(
-  factory: IDBFactory,
-  migrations: readonly Migration[] = conversationMigrations,
-): Promise<IDBDatabase> {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1)
-      throw new RangeError(`Migration ${index} must bring version ${index + 1}.`);
-  });
-  const version = migrations.length;
-  return new Promise((resolve, reject) => {
-    let request: IDBOpenDBRequest;
-    try {
-      request = factory.open(DATABASE_NAME, version);
-    } catch (error) {
-      reject(new ConversationStoreError('unavailable', describeError(error), { cause: error }));
-      return;
-    }
-    let migrationError: unknown;
-    request.onupgradeneeded = (event) => {
-      const transaction = request.transaction;
-      if (!transaction) return;
-      try {
-        for (const migration of migrations) {
-          if (migration.version > event.oldVersion) migration.migrate(request.result, transaction);
-        }
-      } catch (error) {
-        migrationError = error;
-        transaction.abort();
-      }
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab is upgrading: let it, or it waits until this page is closed.
-      db.onversionchange = () => db.close();
-      resolve(db);
-    };
-    request.onerror = () => {
-      const error = migrationError ?? request.error;
-      const code =
-        request.error?.name === 'VersionError'
-          ? 'newer-version'
-          : request.error?.name === 'AbortError'
-            ? 'migration-failed'
-            : 'unavailable';
-      reject(new ConversationStoreError(code, describeError(error), { cause: error }));
-    };
-    // `blocked` (an older tab does not let go) needs nothing: the request waits until that tab closes.
-  });
+/** The range of keys of one conversation's version records. */
+function versionsOf(conversationId: string): IDBKeyRange {
+  return IDBKeyRange.bound([conversationId], [conversationId, []]);
 }
 
-type Json = Record<string, unknown>;
+type Read =
+  | { readonly ok: true; readonly conversation: Conversation }
+  | { readonly ok: false; readonly reason: string };
 
-class Malformed extends Error {}
-
-function fail(path: string, problem: string): never {
-  throw new Malformed(`${path}: ${problem}`);
-}
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: unknown, path: string): Json {
-  return isJson(value) ? value : fail(path, 'expected an object');
-}
-
-function text(data: Json, key: string, path: string): string {
-  const value = data[key];
-  return typeof value === 'string' ? value : fail(`${path}.${key}`, 'expected a string');
-}
-
-function identifier(data: Json, key: string, path: string): string {
-  const value = text(data, key, path);
-  return value === '' ? fail(`${path}.${key}`, 'expected a non-empty string') : value;
-}
-
-function finite(data: Json, key: string, path: string): number {
-  const value = data[key];
-  return typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : fail(`${path}.${key}`, 'expected a number');
-}
-
-function amount(data: Json, key: string, path: string): number {
-  const value = finite(data, key, path);
-  return value >= 0 ? value : fail(`${path}.${key}`, 'expected a number of at least 0');
-}
-
-function count(data: Json, key: string, path: string): number {
-  const value = amount(data, key, path);
-  return Number.isInteger(value) ? value : fail(`${path}.${key}`, 'expected a whole number');
-}
-
-function readSampling(value: unknown, path: string): SamplingParams {
-  const data = object(value, path);
-  const seed = data['seed'];
-  return {
-    temperature: finite(data, 'temperature', path),
-    topK: finite(data, 'topK', path),
-    topP: finite(data, 'topP', path),
-    repetitionPenalty: finite(data, 'repetitionPenalty', path),
-    noRepeatNgramSize: finite(data, 'noRepeatNgramSize', path),
-    maxNewTokens: finite(data, 'maxNewTokens', path),
-    ...(seed === undefined ? {} : { seed: finite(data, 'seed', path) }),
-  };
-}
-
-function readUsage(value: unknown, path: string): GenerationUsage {
-  const data = object(value, path);
-  return {
-    promptTokens: amount(data, 'promptTokens', path),
-    completionTokens: amount(data, 'completionTokens', path),
-    prefillTokensPerSecond: amount(data, 'prefillTokensPerSecond', path),
-    decodeTokensPerSecond: amount(data, 'decodeTokensPerSecond', path),
-    timeToFirstTokenMs: amount(data, 'timeToFirstTokenMs', path),
-    totalMs: amount(data, 'totalMs', path),
-  };
-}
-
-function readError(value: unknown, path: string): EngineErrorInfo {
-  const data = object(value, path);
-  const code = text(data, 'code', path);
-  // A code from a newer version only picks the explanation shown; its message still says what happened.
-  return { code: isEngineErrorCode(code) ? code : 'unknown', message: text(data, 'message', path) };
-}
-
-function readAnswer(value: unknown, path: string): Answer {
-  const data = object(value, path);
-  const content = text(data, 'content', path);
-  const createdAt = amount(data, 'createdAt', path);
-  const status = data['status'];
-  switch (status) {
-    case 'pending':
-    case 'streaming':
-      return { content, createdAt, status };
-    case 'complete': {
-      const truncated = data['truncated'];
-      if (typeof truncated !== 'boolean') fail(`${path}.truncated`, 'expected true or false');
-      const usage = readUsage(data['usage'], `${path}.usage`);
-      return {
-        content,
-        createdAt,
-        status,
-        truncated,
-        usage,
-        droppedTurns: count(data, 'droppedTurns', path),
-      };
-    }
-    case 'stopped': {
-      const interrupted = data['interrupted'];
-      if (interrupted !== undefined && interrupted !== true)
-        fail(`${path}.interrupted`, 'expected true or nothing');
-      const state: StoppedAnswer = {
-        status,
-        usage: readUsage(data['usage'], `${path}.usage`),
-        droppedTurns: count(data, 'droppedTurns', path),
-        ...(interrupted === true ? { interrupted } : {}),
-      };
-      return { content, createdAt, ...state };
-    }
-    case 'failed':
-      return { content, createdAt, status, error: readError(data['error'], `${path}.error`) };
-    default:
-      return fail(`${path}.status`, 'expected pending, streaming, complete, stopped or failed');
-  }
-}
-
-interface ParsedExchange {
-  readonly id: string;
-  readonly selected: number;
-  readonly versions: readonly {
-    readonly version: Omit<ExchangeVersion, 'next'>;
-    readonly next: string | null;
-  }[];
-}
-
-function reference(value: unknown, path: string): string | null {
-  return value === null || (typeof value === 'string' && value !== '')
-    ? value
-    : fail(path, 'expected an exchange id or null');
-}
-
-function readExchange(value: unknown, path: string): ParsedExchange {
-  const data = object(value, path);
-  const id = identifier(data, 'id', path);
-  const list = data['versions'];
-  if (!Array.isArray(list) || list.length === 0) fail(`${path}.versions`, 'expected a non-empty array');
-  const versions = list.map((item: unknown, index) => {
-    const at = `${path}.versions[${index}]`;
-    const version = object(item, at);
+/** A header and its version records, checked and built; `alive` tells which writers are still there. */
+function readRecords(
+  rawHeader: unknown,
+  rawVersions: readonly unknown[],
+  alive: ReadonlySet<string> | undefined,
+): Read {
+  const header = check(headerSchema, rawHeader, 'record');
+  if (!header.ok) {
+    const schema = (rawHeader as { schema?: unknown } | undefined)?.schema;
     return {
-      version: {
-        question: text(version, 'question', at),
-        askedAt: amount(version, 'askedAt', at),
-        answer: readAnswer(version['answer'], `${at}.answer`),
-      },
-      next: reference(version['next'], `${at}.next`),
+      ok: false,
+      reason:
+        typeof schema === 'number' && schema > RECORD_SCHEMA
+          ? `record.schema: format ${schema} is newer than this version reads (${RECORD_SCHEMA})`
+          : header.reason,
     };
-  });
-  const selected = count(data, 'selected', path);
-  if (selected >= versions.length)
-    fail(`${path}.selected`, `expected a version index below ${versions.length}`);
-  return { id, selected, versions };
-}
-
-/**
- * Rebuilds the tree from the flat list, checking that it is one: every exchange followed from exactly one place
- * (`first` or one version), and all of them reached from `first`. Nothing here recurses, whatever the depth.
- */
-function readTree(data: Json, path: string): Exchange | undefined {
-  const list = data['exchanges'];
-  if (!Array.isArray(list)) return fail(`${path}.exchanges`, 'expected an array');
-  if (list.length > MAX_EXCHANGES) fail(`${path}.exchanges`, `more than ${MAX_EXCHANGES} exchanges`);
-  const exchanges = new Map<string, ParsedExchange>();
-  list.forEach((item: unknown, index) => {
-    const exchange = readExchange(item, `${path}.exchanges[${index}]`);
-    if (exchanges.has(exchange.id)) fail(`${path}.exchanges[${index}].id`, `"${exchange.id}" appears twice`);
-    exchanges.set(exchange.id, exchange);
-  });
-
-  const followedFrom = new Map<string, string>();
-  const follow = (id: string | null, from: string): void => {
-    if (id === null) return;
-    if (!exchanges.has(id)) fail(from, `no exchange has the id "${id}"`);
-    const earlier = followedFrom.get(id);
-    if (earlier !== undefined) fail(from, `exchange "${id}" already follows ${earlier}`);
-    followedFrom.set(id, from);
-  };
-  const first = reference(data['first'], `${path}.first`);
-  follow(first, `${path}.first`);
-  for (const exchange of exchanges.values()) {
-    exchange.versions.forEach(({ next }, index) => {
-      follow(next, `${path}.exchanges["${exchange.id}"].versions[${index}].next`);
-    });
   }
-
-  // With one way into every exchange and none into the first, a walk from `first` meets each at most once.
-  const order: ParsedExchange[] = [];
-  for (const stack = [first]; stack.length > 0;) {
-    const id = stack.pop();
-    const exchange = id === null || id === undefined ? undefined : exchanges.get(id);
-    if (!exchange) continue;
-    order.push(exchange);
-    stack.push(...exchange.versions.map(({ next }) => next));
+  const versions: VersionRecord[] = [];
+  for (const [index, raw] of rawVersions.entries()) {
+    const version = check(versionRecordSchema, raw, `versions[${index}]`);
+    if (!version.ok) return version;
+    versions.push(version.value);
   }
-  if (order.length < exchanges.size) {
-    const reached = new Set(order.map(({ id }) => id));
-    const orphan = [...exchanges.keys()].find((id) => !reached.has(id));
-    fail(`${path}.exchanges`, `exchange "${orphan ?? ''}" is not reached from first`);
-  }
-
-  // Reversed, the walk lists every exchange after all that follow it, so those are already built.
-  const built = new Map<string, Exchange>();
-  for (const exchange of order.reverse()) {
-    built.set(exchange.id, {
-      id: exchange.id,
-      selected: exchange.selected,
-      versions: exchange.versions.map(({ version, next }) => ({
-        ...version,
-        next: next === null ? undefined : built.get(next),
-      })),
-    });
-  }
-  return first === null ? undefined : built.get(first);
-}
-
-export type Parsed<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-function parse<T>(read: () => T): Parsed<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (error) {
-    if (error instanceof Malformed) return { ok: false, reason: error.message };
-    throw error;
-  }
-}
-
-function readConversation(value: unknown, path: string): Conversation {
-  const data = object(value, path);
-  return {
-    id: identifier(data, 'id', path),
-    title: text(data, 'title', path),
-    createdAt: amount(data, 'createdAt', path),
-    updatedAt: amount(data, 'updatedAt', path),
-    sampling: readSampling(data['sampling'], `${path}.sampling`),
-    first: readTree(data, path),
-  };
-}
-
-/**
- * Checks every field of a stored or exported conversation and builds it; unknown fields are left out.
- * A failure names the first wrong field by its path, e.g. `conversation.exchanges[2].versions[0].askedAt`.
- */
-export function parseConversationData(value: unknown, path = 'conversation'): Parsed<Conversation> {
-  return parse(() => readConversation(value, path));
-}
-
-/** A record of the conversations store: its format version, then the conversation. */
-export function parseConversationRecord(value: unknown): Parsed<Conversation> {
-  return parse(() => {
-    const data = object(value, 'record');
-    const schema = data['schema'];
-    if (typeof schema === 'number' && schema > RECORD_SCHEMA) {
-      fail('record.schema', `format ${schema} is newer than this version reads (${RECORD_SCHEMA})`);
-    }
-    if (schema !== RECORD_SCHEMA) fail('record.schema', `expected ${RECORD_SCHEMA}`);
-    return readConversation(data, 'record');
-  });
-}
-
-/**
- * The exchanges of a tree in depth-first order, each one's selected version followed first, so the selected
- * path comes before the versions that were left.
- */
-function exchangesOf(first: Exchange | undefined): Exchange[] {
-  const order: Exchange[] = [];
-  for (const stack = [first]; stack.length > 0 && order.length <= MAX_EXCHANGES;) {
-    const exchange = stack.pop();
-    if (!exchange) continue;
-    order.push(exchange);
-    const selected = exchange.versions[exchange.selected];
-    stack.push(
-      ...exchange.versions
-        .filter((version) => version !== selected)
-        .map(({ next }) => next)
-        .reverse(),
-    );
-    stack.push(selected?.next);
-  }
-  return order;
-}
-
-export function toConversationData(conversation: Conversation): ConversationData {
-  return {
-    id: conversation.id,
-    title: conversation.title,
-    createdAt: conversation.createdAt,
-    updatedAt: conversation.updatedAt,
-    sampling: conversation.sampling,
-    first: conversation.first?.id ?? null,
-    exchanges: exchangesOf(conversation.first).map((exchange) => ({
-      id: exchange.id,
-      selected: exchange.selected,
-      versions: exchange.versions.map((version) => ({
-        question: version.question,
-        askedAt: version.askedAt,
-        answer: version.answer,
-        next: version.next?.id ?? null,
-      })),
-    })),
-  };
-}
-
-const zeroUsage: GenerationUsage = {
-  promptTokens: 0,
-  completionTokens: 0,
-  prefillTokensPerSecond: 0,
-  decodeTokensPerSecond: 0,
-  timeToFirstTokenMs: 0,
-  totalMs: 0,
-};
-
-/**
- * Turns every answer that was still pending or streaming into a stopped one flagged `interrupted`: read back,
- * such an answer was cut off by a reload or a crash and nothing will ever finish it. The text so far is kept.
- * Exchanges without such an answer are shared with the input, which is returned as is when nothing changed.
- */
-export function markInterrupted(conversation: Conversation): Conversation {
-  const replaced = new Map<Exchange, Exchange>();
-  for (const exchange of exchangesOf(conversation.first).reverse()) {
-    const versions = exchange.versions.map((version) => {
-      const next = version.next && (replaced.get(version.next) ?? version.next);
-      const { content, createdAt, status } = version.answer;
-      if (status !== 'pending' && status !== 'streaming') {
-        return next === version.next ? version : { ...version, next };
-      }
-      const stopped: StoppedAnswer = {
-        status: 'stopped',
-        usage: zeroUsage,
-        droppedTurns: 0,
-        interrupted: true,
-      };
-      return { ...version, answer: { content, createdAt, ...stopped }, next };
-    });
-    if (versions.some((version, index) => version !== exchange.versions[index])) {
-      replaced.set(exchange, { ...exchange, versions });
-    }
-  }
-  const first = conversation.first && replaced.get(conversation.first);
-  return first ? { ...conversation, first } : conversation;
-}
-
-export interface ConversationSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly updatedAt: number;
-  /** The last question on the selected path, on one line and cut short. */
-  readonly preview: string;
-}
-
-export interface SearchHit extends ConversationSummary {
-  /** The found text with some of what surrounds it, on one line; `…` marks a cut. */
-  readonly snippet: string;
-  /** Where the text was found first: the selected path is looked at before the versions that were left. */
-  readonly match:
-    | { readonly in: 'title' }
-    | { readonly in: 'question' | 'answer'; readonly exchangeId: string; readonly version: number };
-}
-
-const PREVIEW_LENGTH = 80;
-const SNIPPET_BEFORE = 20;
-const SNIPPET_AFTER = 60;
-
-/** One line, NFC: text pasted from macOS can be decomposed Hangul, which would not match composed syllables. */
-function oneLine(value: string): string {
-  return value.normalize('NFC').replace(/\s+/g, ' ').trim();
-}
-
-function isLowSurrogate(value: string, index: number): boolean {
-  const code = value.charCodeAt(index);
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** `value` from `start` to `end`, widened so no emoji is cut in half, with `…` where it was cut. */
-function excerpt(value: string, start: number, end: number): string {
-  const from = start > 0 && isLowSurrogate(value, start) ? start - 1 : start;
-  const to = end < value.length && isLowSurrogate(value, end) ? end + 1 : end;
-  return `${from > 0 ? '…' : ''}${value.slice(from, to)}${to < value.length ? '…' : ''}`;
-}
-
-export function summarize(conversation: Conversation): ConversationSummary {
-  let question = '';
-  for (let exchange = conversation.first; exchange;) {
-    const version = exchange.versions[exchange.selected];
-    if (!version) break;
-    question = version.question;
-    exchange = version.next;
-  }
-  const line = oneLine(question);
-  return {
-    id: conversation.id,
-    title: conversation.title,
-    updatedAt: conversation.updatedAt,
-    preview: excerpt(line, 0, Math.min(line.length, PREVIEW_LENGTH)),
-  };
-}
-
-function snippetOf(value: string, needle: string): string | undefined {
-  const line = oneLine(value);
-  const lower = line.toLowerCase();
-  const at = lower.indexOf(needle);
-  if (at < 0) return undefined;
-  // Lower-casing changed the length (a rare letter such as İ), so the index only fits the lower-cased text.
-  const source = lower.length === line.length ? line : lower;
-  return excerpt(
-    source,
-    Math.max(0, at - SNIPPET_BEFORE),
-    Math.min(source.length, at + needle.length + SNIPPET_AFTER),
+  const conversation = fromRecords(header.value, versions, (record) =>
+    alive && isUnsettled(record.answer) && !(record.writer !== undefined && alive.has(record.writer))
+      ? interrupted(record.answer)
+      : record.answer,
   );
-}
-
-function searchConversation(conversation: Conversation, needle: string): SearchHit | undefined {
-  const summary = summarize(conversation);
-  const inTitle = snippetOf(conversation.title, needle);
-  if (inTitle !== undefined) return { ...summary, snippet: inTitle, match: { in: 'title' } };
-  for (const exchange of exchangesOf(conversation.first)) {
-    const indexes = exchange.versions.map((_, index) => index);
-    for (const index of [exchange.selected, ...indexes.filter((index) => index !== exchange.selected)]) {
-      const version = exchange.versions[index];
-      if (!version) continue;
-      for (const field of ['question', 'answer'] as const) {
-        const snippet = snippetOf(field === 'question' ? version.question : version.answer.content, needle);
-        if (snippet !== undefined) {
-          return { ...summary, snippet, match: { in: field, exchangeId: exchange.id, version: index } };
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-/** A record the store could not read; it stays in the database untouched. */
-export interface SkippedRecord {
-  readonly key: IDBValidKey;
-  readonly reason: string;
-}
-
-export interface ConversationStore {
-  /** Every conversation, newest first. */
-  list(): Promise<ConversationSummary[]>;
-  /** The conversation, with answers cut off by a reload marked `interrupted` (see `markInterrupted`). */
-  get(id: string): Promise<Conversation | undefined>;
-  /** Adds or replaces; refuses, with `invalid-conversation`, a conversation that could not be read back. */
-  put(conversation: Conversation): Promise<void>;
-  delete(id: string): Promise<void>;
-  /**
-   * The conversations, newest first, whose title or any question or answer of any version contains `text`,
-   * ignoring case and runs of white space. Blank text finds nothing.
-   */
-  search(text: string): Promise<SearchHit[]>;
-  /** Every conversation, newest first, with interrupted answers marked as in `get`. */
-  all(): Promise<Conversation[]>;
-  /** Replaces every conversation in one transaction: if anything fails, the old ones are all still there. */
-  replaceAll(conversations: readonly Conversation[]): Promise<void>;
-  close(): void;
-}
-
-export interface ConversationStoreOptions {
-  /** `indexedDB` in the app; fake-indexeddb's `IDBFactory` in tests. */
-  readonly factory: IDBFactory;
-  readonly migrations?: readonly Migration[];
-  /** Told about every record skipped on a read (default: `console.warn`). */
-  readonly onSkippedRecord?: (skipped: SkippedRecord) => void;
-}
-
-function toRecord(conversation: Conversation, path: string): ConversationRecord {
-  // Written only as read back, so a save can never produce a record that later fails to load.
-  const checked = parseConversationData(toConversationData(conversation), path);
-  if (!checked.ok) throw new ConversationStoreError('invalid-conversation', checked.reason);
-  return { schema: RECORD_SCHEMA, ...toConversationData(checked.value) };
-}
-
-function newestFirst(a: { readonly id: string; readonly updatedAt: number }, b: typeof a): number {
-  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { ok: true, conversation };
 }
 
 export function createConversationStore({
   factory,
   migrations = conversationMigrations,
+  presence = aloneTab(),
+  channel,
+  newId = () => crypto.randomUUID(),
   onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
+  exitStorage,
 }: ConversationStoreOptions): ConversationStore {
-  let connection: Promise<IDBDatabase> | undefined;
+  let connection: Promise<Database> | undefined;
+  /** The open database, for writes that must start before the page goes. */
+  let opened: Database | undefined;
+  const listeners = new Set<(change: ExternalChange) => void>();
 
-  function database(): Promise<IDBDatabase> {
-    connection ??= openConversationDatabase(factory, migrations).then(
-      (db) => {
-        // Closed for another tab's upgrade or by the browser: the next call opens again (or says why it can't).
-        const forget = () => (connection = undefined);
-        db.addEventListener('versionchange', forget);
-        db.addEventListener('close', forget);
+  /**
+   * The search filters, read by the first search and then kept: this tab's saves update them, and what the
+   * other tabs say they changed is read again by the next search.
+   */
+  let filterCache: Map<string, SearchFilter> | undefined;
+  const outdatedFilters = new Set<string>();
+
+  channel?.addEventListener('message', (event) => {
+    const parsed = v.safeParse(externalChangeSchema, event.data);
+    if (!parsed.success) return;
+    const change = parsed.output;
+    if (change.kind === 'imported') filterCache = undefined;
+    else outdatedFilters.add(change.id);
+    for (const listener of listeners) listener(change);
+  });
+  const tell = (change: ExternalChange): void => {
+    try {
+      channel?.postMessage(change);
+    } catch {
+      // A closed channel: the other tabs see the change when they next read.
+    }
+  };
+
+  function database(): Promise<Database> {
+    connection ??= openConversationDatabase(factory, migrations, {
+      // Closed for another tab's upgrade or by the browser: the next call opens again (or says why it can't).
+      onClose: () => {
+        connection = undefined;
+        opened = undefined;
+      },
+    }).then(
+      async (db) => {
+        opened = db;
+        const folded = await foldExitWrites(db, exitStorage);
+        for (const [id, versions] of folded) tell({ kind: 'saved', id, versions, removed: [] });
         return db;
       },
       (error: unknown) => {
@@ -661,107 +305,509 @@ export function createConversationStore({
     return connection;
   }
 
-  /** Runs `work` in one transaction and resolves with what its getter returns once the transaction committed. */
-  async function transact<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => () => T): Promise<T> {
+  async function reading<T>(work: (db: Database) => Promise<T>): Promise<T> {
     const db = await database();
-    return new Promise((resolve, reject) => {
-      let transaction: IDBTransaction;
-      try {
-        transaction = db.transaction(CONVERSATIONS_STORE, mode);
-      } catch (error) {
-        reject(transactionError(error, mode));
-        return;
-      }
-      try {
-        const result = work(transaction.objectStore(CONVERSATIONS_STORE));
-        transaction.oncomplete = () => resolve(result());
-        transaction.onabort = () => reject(transactionError(transaction.error, mode));
-      } catch (error) {
-        // A request that throws (a value that cannot be cloned) must not let the ones before it commit.
-        transaction.abort();
-        reject(transactionError(error, mode));
-      }
-    });
+    try {
+      return await work(db);
+    } catch (error) {
+      throw transactionError(error, 'readonly');
+    }
   }
 
-  function readable(key: IDBValidKey, value: unknown): Conversation | undefined {
-    const parsed = parseConversationRecord(value);
-    if (parsed.ok) return parsed.value;
-    onSkippedRecord({ key, reason: parsed.reason });
+  async function writing<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    const db = await database();
+    try {
+      return await work(db);
+    } catch (error) {
+      throw transactionError(error, 'readwrite');
+    }
+  }
+
+  /** The conversation; `alive` is asked for only when it has an answer still being written. */
+  async function read(
+    id: string,
+    alive: () => Promise<ReadonlySet<string>>,
+  ): Promise<Conversation | undefined> {
+    const [header, versions, exits] = await reading(async (db) => {
+      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
+      return Promise.all([
+        transaction.objectStore(CONVERSATIONS_STORE).get(id),
+        transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
+        transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
+      ]);
+    });
+    if (header === undefined) return undefined;
+    const records = withExitWrites(
+      versions,
+      [...exits, ...exitEntries(exitStorage).map(({ record }) => record)],
+      id,
+    );
+    const unsettled = records.some((record) => {
+      const status = (record as { answer?: { status?: unknown } } | undefined)?.answer?.status;
+      return status === 'pending' || status === 'streaming';
+    });
+    const result = readRecords(header, records, unsettled ? await alive() : new Set());
+    if (result.ok) return result.conversation;
+    onSkippedRecord({ key: id, reason: result.reason });
     return undefined;
   }
 
-  /**
-   * Every readable conversation, newest first. Read from the store itself rather than the `updatedAt` index:
-   * a record without a valid `updatedAt` is missing from the index, and would be skipped without a report.
-   */
-  async function readAll(): Promise<Conversation[]> {
-    const [keys, values] = await transact('readonly', (store) => {
-      const keys: IDBRequest<IDBValidKey[]> = store.getAllKeys();
-      const values: IDBRequest<unknown[]> = store.getAll();
-      return () => [keys.result, values.result] as const;
-    });
-    return keys
-      .map((key, index) => readable(key, values[index]))
-      .filter((conversation) => conversation !== undefined)
-      .sort(newestFirst);
+  /** The changed records, checked as they would be read back. */
+  function checkedChanges(next: Conversation, previous: Conversation | undefined) {
+    const changes = changesBetween(previous, next, presence.self);
+    if (!changes) return undefined;
+    const header = check(headerSchema, headerOf(next), 'conversation');
+    if (!header.ok) throw new ConversationStoreError('invalid-conversation', header.reason);
+    for (const record of changes.put) {
+      const checked = check(versionRecordSchema, record, `conversation.versions["${record.id}"]`);
+      if (!checked.ok) throw new ConversationStoreError('invalid-conversation', checked.reason);
+    }
+    return changes;
   }
 
   return {
     async list() {
-      return (await readAll()).map(summarize);
+      const records = await reading((db) => db.getAll(SUMMARIES_STORE));
+      const summaries: ConversationSummary[] = [];
+      const unreadable: UnreadableSummary[] = [];
+      for (const record of records) {
+        const summary = v.safeParse(summarySchema, record);
+        if (summary.success) {
+          const { schema: _schema, ...rest } = summary.output;
+          summaries.push(rest);
+          continue;
+        }
+        const kept = v.safeParse(unreadableSummarySchema, record);
+        const id = (record as { id?: unknown }).id;
+        unreadable.push(
+          kept.success
+            ? kept.output
+            : { id: typeof id === 'number' ? id : String(id), unreadable: describeSummaryProblem(record) },
+        );
+      }
+      return { summaries: summaries.sort(newestFirst), unreadable };
     },
 
     async get(id) {
-      const value = await transact('readonly', (store) => {
-        const request: IDBRequest<unknown> = store.get(id);
-        return () => request.result;
-      });
-      if (value === undefined) return undefined;
-      const conversation = readable(id, value);
-      return conversation && markInterrupted(conversation);
+      return read(id, () => presence.alive());
     },
 
-    async put(conversation) {
-      const record = toRecord(conversation, 'conversation');
-      await transact('readwrite', (store) => {
-        store.put(record);
-        return () => undefined;
+    async save(next, previous) {
+      if (exchangesOf(next.first).length > MAX_EXCHANGES) {
+        throw new ConversationStoreError(
+          'invalid-conversation',
+          `conversation.exchanges: more than ${MAX_EXCHANGES} exchanges`,
+        );
+      }
+      const changes = checkedChanges(next, previous);
+      if (!changes) return { kind: 'unchanged' };
+      const outcome = await writing(async (db): Promise<SaveOutcome> => {
+        const transaction = db.transaction(
+          [CONVERSATIONS_STORE, VERSIONS_STORE, SUMMARIES_STORE, SEARCH_STORE],
+          'readwrite',
+        );
+        const raw = await transaction.objectStore(CONVERSATIONS_STORE).get(next.id);
+        let header: HeaderRecord;
+        if (raw === undefined) {
+          if (previous) {
+            await transaction.done;
+            return { kind: 'deleted' };
+          }
+          header = headerOf(next);
+        } else {
+          const stored = check(headerSchema, raw, 'record');
+          if (!stored.ok) {
+            transaction.done.catch(() => undefined);
+            transaction.abort();
+            throw new ConversationStoreError(
+              'invalid-conversation',
+              `the stored conversation cannot be read, so it is left as it is (${stored.reason})`,
+            );
+          }
+          header = applyPatch(stored.value, changes.header);
+        }
+        void transaction.objectStore(CONVERSATIONS_STORE).put(header);
+        const versions = transaction.objectStore(VERSIONS_STORE);
+        for (const record of changes.put) void versions.put(record);
+        for (const id of changes.removed) void versions.delete([next.id, id]);
+        const summary = { ...summarize(next), title: header.title, updatedAt: header.updatedAt };
+        void transaction.objectStore(SUMMARIES_STORE).put(summary);
+        let filter: SearchFilter | undefined;
+        if (changes.newText.length > 0) {
+          const search = transaction.objectStore(SEARCH_STORE);
+          filter = addToFilter(await search.get(next.id), changes.newText, next);
+          void search.put(filter);
+        }
+        await transaction.done;
+        if (filter) filterCache?.set(next.id, filter);
+        const { schema: _schema, ...shown } = summary;
+        return { kind: 'saved', summary: shown };
       });
+      if (outcome.kind === 'saved') {
+        tell({
+          kind: 'saved',
+          id: next.id,
+          versions: changes.put.map(({ id }) => id),
+          removed: [...changes.removed],
+        });
+      }
+      return outcome;
+    },
+
+    saveAtExit(next, previous) {
+      const db = opened;
+      if (!db) return;
+      let changes;
+      try {
+        changes = checkedChanges(next, previous);
+      } catch {
+        return;
+      }
+      if (!changes || changes.put.length === 0) return;
+      try {
+        for (const record of changes.put) {
+          try {
+            exitStorage?.setItem(
+              `${EXIT_KEY}${JSON.stringify([next.id, record.id])}`,
+              JSON.stringify(record),
+            );
+          } catch {
+            // Over localStorage's quota (a very long answer): the IndexedDB write below is all there is.
+          }
+        }
+        const transaction = db.transaction(EXIT_WRITES_STORE, 'readwrite');
+        for (const record of changes.put) void transaction.store.put(record).catch(() => undefined);
+        transaction.commit();
+        transaction.done.catch(() => undefined);
+        tell({ kind: 'saved', id: next.id, versions: changes.put.map(({ id }) => id), removed: [] });
+      } catch {
+        // The connection is closing with the page; the last throttled save is what remains.
+      }
     },
 
     async delete(id) {
-      await transact('readwrite', (store) => {
-        store.delete(id);
-        return () => undefined;
+      await writing(async (db) => {
+        const transaction = db.transaction(
+          [
+            CONVERSATIONS_STORE,
+            VERSIONS_STORE,
+            SUMMARIES_STORE,
+            SEARCH_STORE,
+            STALE_SEARCH_STORE,
+            EXIT_WRITES_STORE,
+          ],
+          'readwrite',
+        );
+        void transaction.objectStore(CONVERSATIONS_STORE).delete(id);
+        void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(id));
+        void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(id));
+        void transaction.objectStore(SUMMARIES_STORE).delete(id);
+        void transaction.objectStore(SEARCH_STORE).delete(id);
+        void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
+        await transaction.done;
       });
+      filterCache?.delete(id);
+      tell({ kind: 'deleted', id });
     },
 
-    async search(query) {
-      const needle = oneLine(query).toLowerCase();
-      if (needle === '') return [];
-      return (await readAll()).flatMap((conversation) => searchConversation(conversation, needle) ?? []);
-    },
-
-    async all() {
-      return (await readAll()).map(markInterrupted);
-    },
-
-    async replaceAll(conversations) {
-      const records = conversations.map((conversation, index) =>
-        toRecord(conversation, `conversations[${index}]`),
-      );
-      await transact('readwrite', (store) => {
-        store.clear();
-        // `add`, not `put`: a repeated id fails the transaction instead of quietly keeping one of the two.
-        for (const record of records) store.add(record);
-        return () => undefined;
+    async search(query, limit = SEARCH_LIMIT) {
+      const needle = searchedText(query);
+      if (needle === '') return { hits: [], more: false };
+      const grams = searchedGrams(needle);
+      let tabs: Promise<ReadonlySet<string>> | undefined;
+      const alive = (): Promise<ReadonlySet<string>> => (tabs ??= presence.alive());
+      const cached = filterCache;
+      const outdated = [...outdatedFilters];
+      outdatedFilters.clear();
+      const [records, filters, stale, exits] = await reading(async (db) => {
+        const transaction = db.transaction([
+          SUMMARIES_STORE,
+          SEARCH_STORE,
+          STALE_SEARCH_STORE,
+          EXIT_WRITES_STORE,
+        ]);
+        const search = transaction.objectStore(SEARCH_STORE);
+        return Promise.all([
+          transaction.objectStore(SUMMARIES_STORE).getAll(),
+          cached
+            ? Promise.all(outdated.map((id) => search.get(id))).then((found) =>
+                found.filter((filter) => filter !== undefined),
+              )
+            : search.getAll(),
+          transaction.objectStore(STALE_SEARCH_STORE).getAllKeys(),
+          transaction.objectStore(EXIT_WRITES_STORE).getAllKeys(),
+        ]);
       });
+      const filterOf = cached ?? new Map<string, SearchFilter>();
+      for (const id of outdated) filterOf.delete(id);
+      for (const filter of filters) filterOf.set(filter.id, filter);
+      filterCache = filterOf;
+      // Text written as a page closed is not in the filters yet: those conversations are read whole.
+      const staleIds = new Set([...stale, ...exits.map(([conversationId]) => conversationId)]);
+      const candidates: ConversationSummary[] = [];
+      for (const record of records) {
+        const summary = v.safeParse(summarySchema, record);
+        if (!summary.success) continue;
+        const { schema: _schema, ...shown } = summary.output;
+        const filter = filterOf.get(shown.id);
+        if (staleIds.has(shown.id) || !filter || mayHold(filter, grams)) candidates.push(shown);
+      }
+      candidates.sort(newestFirst);
+      const hits: SearchHit[] = [];
+      const repaired: Conversation[] = [];
+      for (let start = 0; start < candidates.length; start += SEARCH_BATCH) {
+        const batch = candidates.slice(start, start + SEARCH_BATCH);
+        const conversations = await Promise.all(batch.map(({ id }) => read(id, alive)));
+        batch.forEach((summary, index) => {
+          const conversation = conversations[index];
+          if (!conversation) return;
+          if (staleIds.has(summary.id) || !filterOf.has(summary.id)) repaired.push(conversation);
+          const hit = findIn(conversation, summary, needle);
+          if (hit) hits.push(hit);
+        });
+        if (hits.length >= limit) {
+          void repair(repaired);
+          return {
+            hits: hits.slice(0, limit),
+            more: hits.length > limit || start + SEARCH_BATCH < candidates.length,
+          };
+        }
+      }
+      void repair(repaired);
+      return { hits, more: false };
+    },
+
+    async backup() {
+      const [keys, headers, versions] = await reading(async (db) => {
+        const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE]);
+        return Promise.all([
+          transaction.objectStore(CONVERSATIONS_STORE).getAllKeys(),
+          transaction.objectStore(CONVERSATIONS_STORE).getAll(),
+          transaction.objectStore(VERSIONS_STORE).getAll(),
+        ]);
+      });
+      const byConversation = new Map<unknown, unknown[]>();
+      for (const version of versions) {
+        const owner = (version as { conversationId?: unknown } | undefined)?.conversationId;
+        const list = byConversation.get(owner);
+        if (list) list.push(version);
+        else byConversation.set(owner, [version]);
+      }
+      const conversations: Conversation[] = [];
+      const unreadable: UnreadableRecord[] = [];
+      headers.forEach((header, index) => {
+        const own = byConversation.get(keys[index]) ?? [];
+        const result = readRecords(header, own, undefined);
+        if (result.ok) conversations.push(result.conversation);
+        else unreadable.push({ record: header, versions: own });
+      });
+      return { conversations: conversations.sort(newestFirst), unreadable };
+    },
+
+    async import({ conversations, unreadable }) {
+      const report = await writing(async (db) => {
+        const transaction = db.transaction(
+          [
+            CONVERSATIONS_STORE,
+            VERSIONS_STORE,
+            SUMMARIES_STORE,
+            SEARCH_STORE,
+            STALE_SEARCH_STORE,
+            EXIT_WRITES_STORE,
+          ],
+          'readwrite',
+        );
+        const store = transaction.objectStore(CONVERSATIONS_STORE);
+        const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+        const stored = new Map<unknown, unknown>(keys.map((key, index) => [key, values[index]]));
+        let added = 0;
+        let updated = 0;
+        let kept = 0;
+        let unreadableAdded = 0;
+        for (const conversation of conversations) {
+          const existing = stored.get(conversation.id);
+          if (existing === undefined) {
+            writeWhole(transaction, conversation);
+            added += 1;
+            continue;
+          }
+          const header = check(headerSchema, existing, 'record');
+          if (!header.ok) {
+            // Never over a record this version cannot read: the backup's copy goes beside it.
+            writeWhole(transaction, { ...conversation, id: newId() });
+            added += 1;
+          } else if (header.value.updatedAt >= conversation.updatedAt) {
+            kept += 1;
+          } else {
+            void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(conversation.id));
+            void transaction.objectStore(STALE_SEARCH_STORE).delete(conversation.id);
+            void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(conversation.id));
+            writeWhole(transaction, conversation);
+            updated += 1;
+          }
+        }
+        for (const { record, versions } of unreadable) {
+          const id = (record as { id: string | number }).id;
+          if (stored.has(id)) {
+            kept += 1;
+            continue;
+          }
+          const readable = readKept(record, versions);
+          if (readable.ok) {
+            // Written by a version that could not read it, and this one can.
+            writeWhole(transaction, readable.conversation);
+            added += 1;
+            continue;
+          }
+          void store.put(record);
+          for (const version of versions) void transaction.objectStore(VERSIONS_STORE).put(version);
+          const summary: UnreadableSummary = { id, unreadable: readable.reason };
+          void transaction.objectStore(SUMMARIES_STORE).put(summary);
+          unreadableAdded += 1;
+        }
+        await transaction.done;
+        return { added, updated, kept, unreadableAdded };
+      });
+      filterCache = undefined;
+      tell({ kind: 'imported' });
+      return report;
+    },
+
+    onExternalChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
 
     close() {
       void connection?.then((db) => db.close()).catch(() => undefined);
       connection = undefined;
+      opened = undefined;
+      channel?.close();
     },
   };
+
+  /** Search filters for conversations read whole by a search because theirs was missing or behind. */
+  async function repair(conversations: readonly Conversation[]): Promise<void> {
+    if (conversations.length === 0) return;
+    await writing(async (db) => {
+      const transaction = db.transaction([SEARCH_STORE, STALE_SEARCH_STORE], 'readwrite');
+      const built = conversations.map(buildFilter);
+      for (const filter of built) {
+        void transaction.objectStore(SEARCH_STORE).put(filter);
+        void transaction.objectStore(STALE_SEARCH_STORE).delete(filter.id);
+      }
+      await transaction.done;
+      for (const filter of built) filterCache?.set(filter.id, filter);
+    }).catch(() => undefined);
+  }
+}
+
+function describeSummaryProblem(record: unknown): string {
+  const schema = (record as { schema?: unknown } | undefined)?.schema;
+  if (typeof schema === 'number' && schema > RECORD_SCHEMA) {
+    return `record.schema: format ${schema} is newer than this version reads (${RECORD_SCHEMA})`;
+  }
+  const checked = check(summarySchema, record, 'summary');
+  return checked.ok ? 'summary: unknown' : checked.reason;
+}
+
+/** A record from a backup's unreadable list, read as this version would: as a header, or as a version 1 record. */
+function readKept(record: unknown, versions: readonly unknown[]): Read {
+  const current = readRecords(record, versions, undefined);
+  if (current.ok || versions.length > 0) return current;
+  const legacy = parseLegacyRecord(record);
+  return legacy.ok ? { ok: true, conversation: legacy.value } : current;
+}
+
+/**
+ * Whether a version written as a page closed is newer than the stored one: it is, unless the stored answer
+ * has settled or grown since (the page came back from the back/forward cache and went on).
+ */
+function supersedes(exit: unknown, stored: unknown): boolean {
+  const written = v.safeParse(versionRecordSchema, exit);
+  if (!written.success) return false;
+  const kept = v.safeParse(versionRecordSchema, stored);
+  if (!kept.success) return stored === undefined;
+  return (
+    isUnsettled(kept.output.answer) &&
+    written.output.answer.content.length >= kept.output.answer.content.length
+  );
+}
+
+/** The answers closing pages wrote into `storage`. */
+function exitEntries(storage: ExitStorage | undefined): { readonly key: string; readonly record: unknown }[] {
+  if (!storage) return [];
+  const entries: { key: string; record: unknown }[] = [];
+  for (let index = 0; index < storage.length; index += 1) {
+    const key = storage.key(index);
+    if (!key?.startsWith(EXIT_KEY)) continue;
+    try {
+      entries.push({ key, record: JSON.parse(storage.getItem(key) ?? 'null') as unknown });
+    } catch {
+      entries.push({ key, record: undefined });
+    }
+  }
+  return entries;
+}
+
+/**
+ * A conversation's version records with those written as a page closed put in where they are newer (entries
+ * of other conversations are left out).
+ */
+function withExitWrites(
+  versions: readonly unknown[],
+  exits: readonly unknown[],
+  conversationId: string,
+): unknown[] {
+  const mine = exits.filter(
+    (exit) => (exit as { conversationId?: unknown } | undefined)?.conversationId === conversationId,
+  );
+  if (mine.length === 0) return [...versions];
+  const byId = new Map(versions.map((version) => [(version as { id?: unknown } | undefined)?.id, version]));
+  for (const exit of mine) {
+    const id = (exit as { id?: unknown } | undefined)?.id;
+    if (supersedes(exit, byId.get(id))) byId.set(id, exit);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Writes the versions written as pages closed over the stored ones, once a page opens the database; returns
+ * the versions written, by conversation.
+ */
+async function foldExitWrites(
+  db: Database,
+  storage: ExitStorage | undefined,
+): Promise<Map<string, string[]>> {
+  const folded = new Map<string, string[]>();
+  try {
+    const fromStorage = exitEntries(storage);
+    const transaction = db.transaction([EXIT_WRITES_STORE, VERSIONS_STORE, STALE_SEARCH_STORE], 'readwrite');
+    const exits = transaction.objectStore(EXIT_WRITES_STORE);
+    const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
+    for (const key of keys) void exits.delete(key);
+    const versions = transaction.objectStore(VERSIONS_STORE);
+    // The newest of each version's exit writes, wherever it was written.
+    const newest = new Map<string, unknown>();
+    for (const record of [...values, ...fromStorage.map((entry) => entry.record)]) {
+      const parsed = v.safeParse(versionRecordSchema, record);
+      if (!parsed.success) continue;
+      const key = JSON.stringify([parsed.output.conversationId, parsed.output.id]);
+      if (supersedes(record, newest.get(key))) newest.set(key, record);
+    }
+    await Promise.all(
+      [...newest.values()].map(async (record) => {
+        const { conversationId, id } = record as { conversationId: string; id: string };
+        if (!supersedes(record, await versions.get([conversationId, id]))) return;
+        void versions.put(record);
+        void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
+        folded.set(conversationId, [...(folded.get(conversationId) ?? []), id]);
+      }),
+    );
+    await transaction.done;
+    for (const { key } of fromStorage) storage?.removeItem(key);
+  } catch {
+    // Left for the next page that opens the database; reads fold them in meanwhile.
+  }
+  return folded;
 }

@@ -3,7 +3,7 @@ import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
 import type { AnswerState } from '../types';
-import { markInterrupted } from './conversation-store';
+import { markInterrupted } from './interrupted';
 import { conversationToMarkdown, type MarkdownLabels } from './markdown-export';
 
 const usage: GenerationUsage = {
@@ -27,7 +27,13 @@ const korean: MarkdownLabels = {
 const complete: AnswerState = { status: 'complete', truncated: false, usage, droppedTurns: 0 };
 
 function version(question: string, answer: string, state: AnswerState, next?: Exchange): ExchangeVersion {
-  return { question, askedAt: 1, answer: { content: answer, createdAt: 2, ...state }, next };
+  return {
+    id: `${question}|${answer}`,
+    question,
+    askedAt: 1,
+    answer: { content: answer, createdAt: 2, ...state },
+    next,
+  };
 }
 
 function only(id: string, value: ExchangeVersion): Exchange {
@@ -155,5 +161,35 @@ describe('the Markdown export', () => {
     };
     const markdown = conversationToMarkdown(conversation, { labels: korean, exportedAt: 0 });
     expect(markdown.endsWith('## 라마\n\n~~~\ncode\n~~~~\n\n````js\nx\n```\n````\n')).toBe(true);
+  });
+
+  it('escapes raw HTML in answers, questions and the title, but not in code', () => {
+    const html: Conversation = {
+      ...sample(),
+      title: '<b>제목</b>',
+      first: only(
+        'h1',
+        version(
+          '<img src=x onerror=alert(1)> 이건 뭐야?',
+          [
+            '<script>alert(1)</script> 위험한 글입니다. `<kbd>` 는 코드입니다.',
+            '',
+            '```html',
+            '<p>코드 블록 안은 그대로</p>',
+            '```',
+            '',
+            '<iframe src="https://example.org"></iframe>',
+          ].join('\n'),
+          complete,
+        ),
+      ),
+    };
+    const markdown = conversationToMarkdown(html, { labels: korean, exportedAt: 0 });
+    expect(markdown).toContain('# &lt;b>제목&lt;/b>');
+    expect(markdown).toContain('&lt;img src=x onerror=alert(1)> 이건 뭐야?');
+    expect(markdown).toContain('&lt;script>alert(1)&lt;/script> 위험한 글입니다. `<kbd>` 는 코드입니다.');
+    expect(markdown).toContain('```html\n<p>코드 블록 안은 그대로</p>\n```');
+    expect(markdown).toContain('&lt;iframe src="https://example.org">&lt;/iframe>');
+    expect(markdown).not.toMatch(/<(img|script|iframe|b)\b/);
   });
 });

@@ -61,12 +61,57 @@ function closeOpenFence(markdown: string): string {
   return `${markdown}${markdown.endsWith('\n') ? '' : '\n'}${open}`;
 }
 
+/** `<` as `&lt;` outside inline code spans, whose text a reader shows as it is. */
+function escapeLine(line: string): string {
+  let out = '';
+  for (let index = 0; index < line.length;) {
+    const run = /^`+/.exec(line.slice(index))?.[0];
+    if (run) {
+      const close = line.indexOf(run, index + run.length);
+      if (close >= 0) {
+        out += line.slice(index, close + run.length);
+        index = close + run.length;
+        continue;
+      }
+      out += run;
+      index += run.length;
+      continue;
+    }
+    const char = line.charAt(index);
+    out += char === '<' ? '&lt;' : char;
+    index += 1;
+  }
+  return out;
+}
+
+/**
+ * Markdown with raw HTML made inert: a reader of the exported file (an editor's preview, a static site) would
+ * run or load what an answer wrote as HTML (`<img onerror>`, `<script>`). Fenced code is left as it is, since
+ * readers show it as text.
+ */
+function escapeHtml(markdown: string): string {
+  let open: string | undefined;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const fence = fenceOpening.exec(line)?.[1];
+      if (fence !== undefined) {
+        if (open === undefined) open = fence;
+        else if (fence[0] === open[0] && fence.length >= open.length && line.trim() === fence)
+          open = undefined;
+        return line;
+      }
+      return open === undefined ? escapeLine(line) : line;
+    })
+    .join('\n');
+}
+
 function note(answer: ExchangeVersion['answer'], labels: MarkdownLabels): string | undefined {
   switch (answer.status) {
     case 'stopped':
       return `> ${answer.interrupted ? labels.interrupted : labels.stopped}`;
     case 'failed':
-      return `> ${labels.failed} (${answer.error.code}: ${oneLine(answer.error.message)})`;
+      return `> ${labels.failed} (${answer.error.code}: ${escapeLine(oneLine(answer.error.message))})`;
     case 'pending':
     case 'streaming':
     case 'complete':
@@ -76,20 +121,21 @@ function note(answer: ExchangeVersion['answer'], labels: MarkdownLabels): string
 
 /**
  * One conversation as Markdown: its selected path, each question and answer under the role's heading. Answers
- * are Markdown already and are kept as written; stopped and failed answers get a line saying so.
+ * are Markdown already and are kept as written, except raw HTML, which is escaped (as in questions and the
+ * title); stopped and failed answers get a line saying so.
  */
 export function conversationToMarkdown(
   conversation: Conversation,
   { labels, exportedAt }: MarkdownOptions,
 ): string {
   const blocks = [
-    `# ${oneLine(conversation.title)}`,
+    `# ${escapeLine(oneLine(conversation.title))}`,
     `${labels.exportedAt}: ${formatDate(exportedAt)} · ${samplingLine(conversation)}`,
   ];
   for (const { version } of activePath(conversation)) {
-    blocks.push(`## ${labels.user}`, version.question);
+    blocks.push(`## ${labels.user}`, escapeHtml(version.question));
     blocks.push(`## ${labels.assistant}`);
-    if (version.answer.content !== '') blocks.push(closeOpenFence(version.answer.content));
+    if (version.answer.content !== '') blocks.push(closeOpenFence(escapeHtml(version.answer.content)));
     const line = note(version.answer, labels);
     if (line !== undefined) blocks.push(line);
   }

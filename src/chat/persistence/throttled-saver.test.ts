@@ -248,4 +248,23 @@ describe('the throttled saver', () => {
     await clock.advance(1000);
     expect(saved()).toEqual([[0, '1']]);
   });
+
+  it('ends every one of two flushes only once what was waiting is written', async () => {
+    const { saver, saves, holdSaves } = setup();
+    holdSaves();
+    saver.schedule({ id: 'c', text: '첫 저장' });
+    await settle();
+    saver.schedule({ id: 'c', text: '마지막' });
+    let firstDone = false;
+    let secondDone = false;
+    void saver.flush().then(() => (firstDone = true));
+    void saver.flush().then(() => (secondDone = true));
+    saves[0]?.finish();
+    await settle();
+    expect(saves.map(({ value }) => value.text)).toEqual(['첫 저장', '마지막']);
+    expect([firstDone, secondDone]).toEqual([false, false]);
+    saves[1]?.finish();
+    await settle();
+    expect([firstDone, secondDone]).toEqual([true, true]);
+  });
 });

@@ -120,7 +120,8 @@ export function createThrottledSaver<T extends { readonly id: string }>({
       stopTimer();
       await settle();
       stopTimer();
-      if (waiting.size === 0 && failed.size === 0) return;
+      // Another flush may have started the save of what was waiting: this one ends after it too.
+      if (waiting.size === 0 && failed.size === 0) return settle();
       const [failure] = await run();
       if (failure) throw failure.error;
     },

@@ -24,8 +24,12 @@ const usage: GenerationUsage = {
 };
 const complete: AnswerState = { status: 'complete', truncated: false, usage, droppedTurns: 0 };
 
+let versions = 0;
+
 function version(question: string, answer: string, next?: Exchange, state = complete): ExchangeVersion {
+  versions += 1;
   return {
+    id: `v${versions}`,
     question,
     askedAt: 1_700_000_000_000,
     answer: { content: answer, createdAt: 1_700_000_001_000, ...state },

@@ -1,9 +1,6 @@
 import { activePath, type Conversation, type Exchange } from '../conversation';
-import {
-  markInterrupted,
-  parseConversationData,
-  toConversationData,
-} from '../persistence/conversation-store';
+import { markInterrupted } from '../persistence/interrupted';
+import { parseConversationData, toConversationData } from '../persistence/tree-codec';
 import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
 
 /**

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { BackupErrorCode } from '../../chat/persistence/backup';
+import type { ImportReport } from '../../chat/persistence/conversation-store';
 import { conversationToMarkdown } from '../../chat/persistence/markdown-export';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
@@ -13,6 +14,7 @@ const backupErrorKeys: Record<BackupErrorCode, MessageKey> = {
   'not-json': 'backup.error.not-json',
   'not-a-backup': 'backup.error.not-a-backup',
   'newer-version': 'backup.error.newer-version',
+  'too-large': 'backup.error.too-large',
   invalid: 'backup.error.invalid',
 };
 
@@ -29,8 +31,21 @@ function download(name: string, type: string, text: string): void {
 const today = (): string => new Date().toISOString().slice(0, 10);
 
 type Outcome =
-  | { readonly kind: 'imported'; readonly count: number }
+  | { readonly kind: 'imported'; readonly report: ImportReport }
   | { readonly kind: 'failed'; readonly message: string };
+
+/** What an import did, one sentence per kind of outcome that happened. */
+function reportLines(report: ImportReport, t: ReturnType<typeof useI18n>['t']): string[] {
+  const lines = [
+    report.added > 0 ? t('backup.importedAdded', { count: report.added }) : undefined,
+    report.updated > 0 ? t('backup.importedUpdated', { count: report.updated }) : undefined,
+    report.kept > 0 ? t('backup.importedKept', { count: report.kept }) : undefined,
+    report.unreadableAdded > 0
+      ? t('backup.importedUnreadable', { count: report.unreadableAdded })
+      : undefined,
+  ].filter((line) => line !== undefined);
+  return lines.length > 0 ? lines : [t('backup.importedNone')];
+}
 
 /** Backup of everything as JSON (export and checked import), and the current conversation as Markdown. */
 export function BackupControls() {
@@ -56,7 +71,7 @@ export function BackupControls() {
     }
     if (result.backup.settings.locale) setLocale(result.backup.settings.locale);
     if (result.backup.settings.theme) setTheme(result.backup.settings.theme);
-    setOutcome({ kind: 'imported', count: result.backup.conversations.length });
+    setOutcome({ kind: 'imported', report: result.report });
   };
 
   return (
@@ -112,11 +127,12 @@ export function BackupControls() {
         {t('backup.markdown')}
       </button>
       <div role="status" className="text-xs">
-        {outcome?.kind === 'imported' && (
-          <p className="px-2 text-teal-800 dark:text-teal-300">
-            {t('backup.imported', { count: outcome.count })}
-          </p>
-        )}
+        {outcome?.kind === 'imported' &&
+          reportLines(outcome.report, t).map((line) => (
+            <p key={line} className="px-2 text-teal-800 dark:text-teal-300">
+              {line}
+            </p>
+          ))}
       </div>
       {outcome?.kind === 'failed' && (
         <p role="alert" className="px-2 text-xs text-red-800 dark:text-red-300">

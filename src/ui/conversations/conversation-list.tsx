@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { ConversationSummary } from '../../chat/chat-store';
+import type { ConversationSummary, SearchHit } from '../../chat/chat-store';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { BackupControls } from './backup-controls';
@@ -7,7 +7,13 @@ import { BackupControls } from './backup-controls';
 const itemButton =
   'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800';
 
-function ConversationItem({ summary, onOpen }: { summary: ConversationSummary; onOpen: () => void }) {
+function ConversationItem({
+  summary,
+  onOpen,
+}: {
+  summary: ConversationSummary | SearchHit;
+  onOpen: () => void;
+}) {
   const { t, locale } = useI18n();
   const currentId = useChat((state) => state.current.id);
   const openConversation = useChat((state) => state.openConversation);
@@ -67,7 +73,7 @@ function ConversationItem({ summary, onOpen }: { summary: ConversationSummary; o
       >
         <span className="block truncate text-sm font-medium">{shownTitle}</span>
         <span className="block truncate text-xs text-stone-600 dark:text-stone-400">
-          {summary.snippet ?? date}
+          {'snippet' in summary ? summary.snippet : date}
         </span>
       </button>
       <div className="flex gap-1 px-2 pb-1">
@@ -127,14 +133,36 @@ function UndoDelete() {
   );
 }
 
+/** Conversations this version cannot read: never deleted, so the user is told they are there, and why. */
+function UnreadableNote() {
+  const { t } = useI18n();
+  const count = useChat((state) => state.unreadable.length);
+  if (count === 0) return null;
+  return (
+    <div
+      role="note"
+      className="mx-1 rounded-xl bg-amber-50 px-3 py-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+    >
+      <p className="text-sm font-medium">{t('conversations.unreadable', { count })}</p>
+      <p className="text-xs">{t('conversations.unreadableWhy')}</p>
+    </div>
+  );
+}
+
+/** How many entries the list shows at first, and adds each time more are asked for. */
+const PAGE = 50;
+
 /** New conversation, search, and the saved conversations, newest first. */
 export function ConversationList({ onNavigate = () => undefined }: { onNavigate?: () => void }) {
   const { t } = useI18n();
   const conversations = useChat((state) => state.conversations);
   const searchResults = useChat((state) => state.searchResults);
+  const searchMore = useChat((state) => state.searchMore);
   const newConversation = useChat((state) => state.newConversation);
   const searchConversations = useChat((state) => state.searchConversations);
   const [query, setQuery] = useState('');
+  // A thousand entries would take the page a long time to lay out at every change of the list.
+  const [limit, setLimit] = useState(PAGE);
   const searchId = useId();
   const shown = searchResults ?? conversations;
   return (
@@ -169,11 +197,28 @@ export function ConversationList({ onNavigate = () => undefined }: { onNavigate?
         </p>
       ) : (
         <ul className="min-h-0 flex-1 space-y-1 overflow-y-auto" aria-label={t('conversations.title')}>
-          {shown.map((summary) => (
+          {shown.slice(0, limit).map((summary) => (
             <ConversationItem key={summary.id} summary={summary} onOpen={onNavigate} />
           ))}
+          {shown.length > limit && (
+            <li>
+              <button
+                type="button"
+                onClick={() => setLimit((current) => current + PAGE)}
+                className="w-full rounded-xl px-3 py-2 text-sm text-teal-800 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-teal-300 dark:hover:bg-stone-800"
+              >
+                {t('conversations.showMore', { count: Math.min(PAGE, shown.length - limit) })}
+              </button>
+            </li>
+          )}
         </ul>
       )}
+      {searchResults && searchMore && (
+        <p className="px-2 text-xs text-stone-600 dark:text-stone-400">
+          {t('conversations.more', { count: searchResults.length })}
+        </p>
+      )}
+      <UnreadableNote />
       <UndoDelete />
       <BackupControls />
     </nav>

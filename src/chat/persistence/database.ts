@@ -1,0 +1,220 @@
+import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { check } from '../../schema/issues';
+import type { Conversation } from '../conversation';
+import { legacyRecordSchema, type SummaryRecord, type UnreadableSummary } from './schemas';
+import { buildFilter, type SearchFilter } from './search-index';
+import { summarize } from './summaries';
+import { fromConversationData, toRecords } from './tree-codec';
+
+export const DATABASE_NAME = 'hangul-llama';
+export const CONVERSATIONS_STORE = 'conversations';
+export const VERSIONS_STORE = 'versions';
+export const SUMMARIES_STORE = 'summaries';
+export const SEARCH_STORE = 'search';
+/** Conversations whose search filter misses text written as the page closed (no time to read the filter). */
+export const STALE_SEARCH_STORE = 'staleSearch';
+/**
+ * Versions written as the page closed. A store of their own: a closing page gets no more turns, so its write
+ * must not wait behind a save that needs one (a transaction waits for every earlier one on the same stores).
+ * They are folded into the versions when read, and written over them when the database is next opened.
+ */
+export const EXIT_WRITES_STORE = 'exitWrites';
+export const UPDATED_AT_INDEX = 'updatedAt';
+export const BY_CONVERSATION_INDEX = 'conversation';
+
+/**
+ * The stores. Values are `unknown` where a record may have been written by another version of the app (or be
+ * damaged): they are checked with the schemas when read, and records that fail are kept as they are.
+ */
+export interface ConversationDatabase extends DBSchema {
+  /** One header per conversation (schema 2), or a whole conversation left by database version 1. */
+  [CONVERSATIONS_STORE]: { key: IDBValidKey; value: unknown; indexes: { [UPDATED_AT_INDEX]: number } };
+  /** One record per version of an exchange, keyed by conversation and version. */
+  [VERSIONS_STORE]: {
+    key: [string, string];
+    value: unknown;
+    indexes: { [BY_CONVERSATION_INDEX]: string };
+  };
+  [SUMMARIES_STORE]: { key: IDBValidKey; value: SummaryRecord | UnreadableSummary | Record<string, unknown> };
+  [SEARCH_STORE]: { key: string; value: SearchFilter };
+  [STALE_SEARCH_STORE]: { key: string; value: { readonly id: string } };
+  [EXIT_WRITES_STORE]: {
+    key: [string, string];
+    value: unknown;
+    indexes: { [BY_CONVERSATION_INDEX]: string };
+  };
+}
+
+export type StoreName = StoreNames<ConversationDatabase>;
+export type Database = IDBPDatabase<ConversationDatabase>;
+export type UpgradeTransaction = IDBPTransaction<ConversationDatabase, StoreName[], 'versionchange'>;
+
+export interface Migration {
+  /** The database version this step brings the database to; the list counts up from 1 with no gaps. */
+  readonly version: number;
+  /**
+   * Runs in the upgrade transaction, awaiting only its requests; throwing (or a failing request) aborts the
+   * whole upgrade and leaves the database at the version it had.
+   */
+  migrate(db: Database, transaction: UpgradeTransaction): Promise<void> | void;
+}
+
+/** A record of database version 1 (one whole conversation), read as a conversation. */
+export function parseLegacyRecord(value: unknown): ReturnType<typeof fromConversationData> {
+  const checked = check(legacyRecordSchema, value, 'record');
+  return checked.ok ? fromConversationData(checked.value, 'record') : checked;
+}
+
+/** Writes a whole conversation into the stores of version 2: header, versions, summary and search filter. */
+export function writeWhole(
+  transaction: IDBPTransaction<ConversationDatabase, StoreName[], 'readwrite' | 'versionchange'>,
+  conversation: Conversation,
+): void {
+  const { header, versions } = toRecords(conversation);
+  void transaction.objectStore(CONVERSATIONS_STORE).put(header);
+  const store = transaction.objectStore(VERSIONS_STORE);
+  for (const version of versions) void store.put(version);
+  void transaction.objectStore(SUMMARIES_STORE).put(summarize(conversation));
+  void transaction.objectStore(SEARCH_STORE).put(buildFilter(conversation));
+}
+
+export const conversationMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    migrate(db) {
+      const store = db.createObjectStore(CONVERSATIONS_STORE, { keyPath: 'id' });
+      // For a list that pages through the newest conversations once it grows too long to read whole.
+      store.createIndex(UPDATED_AT_INDEX, 'updatedAt');
+    },
+  },
+  {
+    // Each conversation was one record, written whole on every save (and over another tab's save), and the
+    // list and search read them all. Now the exchanges' versions are records of their own, and the list and
+    // search read small records written with them. Records this version cannot read stay as they were.
+    version: 2,
+    async migrate(db, transaction) {
+      db.createObjectStore(VERSIONS_STORE, { keyPath: ['conversationId', 'id'] }).createIndex(
+        BY_CONVERSATION_INDEX,
+        'conversationId',
+      );
+      db.createObjectStore(SUMMARIES_STORE, { keyPath: 'id' });
+      db.createObjectStore(SEARCH_STORE, { keyPath: 'id' });
+      db.createObjectStore(STALE_SEARCH_STORE, { keyPath: 'id' });
+      db.createObjectStore(EXIT_WRITES_STORE, { keyPath: ['conversationId', 'id'] }).createIndex(
+        BY_CONVERSATION_INDEX,
+        'conversationId',
+      );
+      const store = transaction.objectStore(CONVERSATIONS_STORE);
+      for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
+        const parsed = parseLegacyRecord(cursor.value);
+        if (parsed.ok) writeWhole(transaction, parsed.value);
+        else {
+          const unreadable: UnreadableSummary = {
+            id: cursor.primaryKey as string,
+            unreadable: parsed.reason,
+          };
+          void transaction.objectStore(SUMMARIES_STORE).put(unreadable);
+        }
+      }
+    },
+  },
+];
+
+/** The version of the database structure (stores, indexes); raise it with a new entry in `conversationMigrations`. */
+export const DATABASE_VERSION = conversationMigrations.length;
+
+/**
+ * `newer-version`: a newer version of the app upgraded the database, so this one cannot open it.
+ * `invalid-conversation`: a conversation that could not be read back, refused before anything is written.
+ * `deleted`: another tab deleted the conversation being saved.
+ */
+export type ConversationStoreErrorCode =
+  | 'unavailable'
+  | 'newer-version'
+  | 'migration-failed'
+  | 'invalid-conversation'
+  | 'quota-exceeded'
+  | 'read-failed'
+  | 'write-failed';
+
+export class ConversationStoreError extends Error {
+  override readonly name = 'ConversationStoreError';
+  readonly code: ConversationStoreErrorCode;
+
+  constructor(code: ConversationStoreErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export interface OpenOptions {
+  /** Told when another tab needs this connection closed (to upgrade), or the browser closed it. */
+  readonly onClose?: () => void;
+}
+
+/** Opens the database, bringing it from whatever version it has to the last version of `migrations`. */
+export function openConversationDatabase(
+  factory: IDBFactory,
+  migrations: readonly Migration[] = conversationMigrations,
+  { onClose }: OpenOptions = {},
+): Promise<Database> {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1)
+      throw new RangeError(`Migration ${index} must bring version ${index + 1}.`);
+  });
+  let request: IDBOpenDBRequest;
+  try {
+    request = factory.open(DATABASE_NAME, migrations.length);
+  } catch (error) {
+    return Promise.reject(new ConversationStoreError('unavailable', describeError(error), { cause: error }));
+  }
+  let migrationError: unknown;
+  request.addEventListener('upgradeneeded', (event) => {
+    const raw = request.transaction;
+    if (!raw) return;
+    const db = wrap(request.result) as Database;
+    const transaction = wrap(raw) as unknown as UpgradeTransaction;
+    // A failed upgrade is reported by the open request; its transaction's own rejection is the same news.
+    transaction.done.catch(() => undefined);
+    const run = async (): Promise<void> => {
+      for (const migration of migrations) {
+        if (migration.version > event.oldVersion) await migration.migrate(db, transaction);
+      }
+    };
+    run().catch((error: unknown) => {
+      migrationError = error;
+      try {
+        raw.abort();
+      } catch {
+        // Already finished or aborted by the failing request.
+      }
+    });
+  });
+  // `blocked` (an older tab does not let go) needs nothing: the request waits until that tab closes.
+  return (wrap(request) as Promise<Database>).then(
+    (db) => {
+      // Another tab is upgrading: let it, or it waits until this page is closed.
+      db.addEventListener('versionchange', () => {
+        db.close();
+        onClose?.();
+      });
+      db.addEventListener('close', () => onClose?.());
+      return db;
+    },
+    (error: unknown) => {
+      const name = error instanceof DOMException ? error.name : undefined;
+      const code =
+        name === 'VersionError'
+          ? 'newer-version'
+          : name === 'AbortError'
+            ? 'migration-failed'
+            : 'unavailable';
+      const cause = migrationError ?? error;
+      throw new ConversationStoreError(code, describeError(cause), { cause });
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import type { GenerationUsage } from '../../engine/protocol';
+import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
+import type { AnswerState } from '../types';
+import { exchangesOf } from './tree-codec';
+
+type Answer = ExchangeVersion['answer'];
+
+const zeroUsage: GenerationUsage = {
+  promptTokens: 0,
+  completionTokens: 0,
+  prefillTokensPerSecond: 0,
+  decodeTokensPerSecond: 0,
+  timeToFirstTokenMs: 0,
+  totalMs: 0,
+};
+
+export function isUnsettled(answer: Answer): boolean {
+  return answer.status === 'pending' || answer.status === 'streaming';
+}
+
+/**
+ * An answer nothing will ever finish (its tab closed or crashed) as a stopped one flagged `interrupted`, its text
+ * kept; any other answer as it is.
+ */
+export function interrupted(answer: Answer): Answer {
+  if (!isUnsettled(answer)) return answer;
+  const stopped: Extract<AnswerState, { status: 'stopped' }> = {
+    status: 'stopped',
+    usage: zeroUsage,
+    droppedTurns: 0,
+    interrupted: true,
+  };
+  return { content: answer.content, createdAt: answer.createdAt, ...stopped };
+}
+
+/**
+ * Marks every answer still pending or streaming as interrupted: for a conversation read from a backup, where
+ * nothing can still be writing it. Exchanges without such an answer are shared with the input, which is
+ * returned as is when nothing changed.
+ */
+export function markInterrupted(conversation: Conversation): Conversation {
+  const replaced = new Map<Exchange, Exchange>();
+  for (const exchange of exchangesOf(conversation.first).reverse()) {
+    const versions = exchange.versions.map((version) => {
+      const next = version.next && (replaced.get(version.next) ?? version.next);
+      const answer = interrupted(version.answer);
+      return next === version.next && answer === version.answer ? version : { ...version, answer, next };
+    });
+    if (versions.some((version, index) => version !== exchange.versions[index])) {
+      replaced.set(exchange, { ...exchange, versions });
+    }
+  }
+  const first = conversation.first && replaced.get(conversation.first);
+  return first ? { ...conversation, first } : conversation;
+}
+
+/**
+ * Which tabs of this browser are open: an answer still pending or streaming in storage is live while the tab
+ * writing it is, and interrupted once that tab is gone. Web Locks in the app (each tab holds one lock for as
+ * long as it lives, and the browser lets go of it when the tab closes or crashes).
+ */
+export interface TabPresence {
+  /** This tab's id, written into the answers it is writing. */
+  readonly self: string;
+  /** The ids of the tabs open now. */
+  alive(): Promise<ReadonlySet<string>>;
+}
+
+/** For a store with no other tab (tests, a browser without Web Locks): every other writer is gone. */
+export function aloneTab(self: string = crypto.randomUUID()): TabPresence {
+  return { self, alive: () => Promise.resolve(new Set([self])) };
+}
