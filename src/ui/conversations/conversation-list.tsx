@@ -8,7 +8,7 @@ const itemButton =
   'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800';
 
 function ConversationItem({ summary, onOpen }: { summary: ConversationSummary; onOpen: () => void }) {
-  const { t, locale } = useI18n();
+  const { t, formatDate } = useI18n();
   const currentId = useChat((state) => state.current.id);
   const openConversation = useChat((state) => state.openConversation);
   const renameConversation = useChat((state) => state.renameConversation);
@@ -18,10 +18,7 @@ function ConversationItem({ summary, onOpen }: { summary: ConversationSummary; o
   const inputId = useId();
   const current = summary.id === currentId;
   const shownTitle = summary.title || t('conversations.untitled');
-  const date = new Date(summary.updatedAt).toLocaleDateString(locale === 'ko' ? 'ko-KR' : 'en-US', {
-    month: 'short',
-    day: 'numeric',
-  });
+  const date = formatDate(summary.updatedAt, { month: 'short', day: 'numeric' });
 
   if (renaming) {
     return (
