@@ -211,6 +211,11 @@ const ko = {
   'error.invalid-request': '요청을 처리할 수 없습니다. 페이지를 새로 고쳐 보세요.',
   'error.worker-failed': '모델 작업자(Web Worker)가 멈췄습니다. 페이지를 새로 고쳐 보세요.',
   'error.unknown': '알 수 없는 오류가 발생했습니다.',
+  'text.more': '더 보기 ({count}자 더)',
+  'text.less': '접기',
+  'markdown.plain.error': '이 답변의 서식을 읽지 못해 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -423,6 +428,11 @@ const en: Record<MessageKey, string> = {
   'error.invalid-request': 'The request could not be handled. Try reloading the page.',
   'error.worker-failed': 'The model worker stopped. Try reloading the page.',
   'error.unknown': 'An unknown error occurred.',
+  'text.more': 'Show more ({count} more characters)',
+  'text.less': 'Show less',
+  'markdown.plain.error': 'This answer’s formatting could not be read, so it is shown as plain text.',
+  'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
+  'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ko, en };
