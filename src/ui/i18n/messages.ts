@@ -213,9 +213,15 @@ const ko = {
   'error.unknown': '알 수 없는 오류가 발생했습니다.',
   'text.more': '더 보기 ({count}자 더)',
   'text.less': '접기',
+  'markdown.plain.tooLong':
+    '이 답변은 너무 길어({length}자) 서식 없이 일반 텍스트로 보여 줍니다. 서식은 {budget}자까지의 답변에만 입힙니다.',
   'markdown.plain.error': '이 답변의 서식을 읽지 못해 일반 텍스트로 보여 줍니다.',
   'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
   'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
+  'message.unrenderable': '이 메시지를 제대로 표시하지 못해 원문을 그대로 보여 줍니다.',
+  'conversation.unrenderable.title': '이 대화를 표시하지 못했습니다',
+  'conversation.unrenderable.body':
+    '저장된 내용은 그대로 있습니다. 목록에서 다른 대화를 열거나 새 대화를 시작할 수 있습니다.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -430,9 +436,15 @@ const en: Record<MessageKey, string> = {
   'error.unknown': 'An unknown error occurred.',
   'text.more': 'Show more ({count} more characters)',
   'text.less': 'Show less',
+  'markdown.plain.tooLong':
+    'This answer is too long to format ({length} characters; answers are formatted up to {budget}), so it is shown as plain text.',
   'markdown.plain.error': 'This answer’s formatting could not be read, so it is shown as plain text.',
   'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
   'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
+  'message.unrenderable': 'This message could not be displayed properly; here is its text as it is.',
+  'conversation.unrenderable.title': 'This conversation could not be displayed',
+  'conversation.unrenderable.body':
+    'Nothing stored was changed. You can open another conversation from the list or start a new one.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ko, en };
