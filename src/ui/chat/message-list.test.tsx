@@ -128,6 +128,53 @@ describe('MessageList', () => {
     expect(screen.getByTestId('message-text').textContent.length).toBeLessThan(2_000);
     expect(screen.getByRole('button', { name: '더 보기 (998,500자 더)' })).toBeTruthy();
   });
+
+  it('shows statistics only when they are known', () => {
+    const interrupted = answer(0, '끊긴 답', {
+      status: 'stopped',
+      interrupted: true,
+      usage: {
+        ...usage,
+        completionTokens: 0,
+        decodeTokensPerSecond: 0,
+        prefillTokensPerSecond: 0,
+        totalMs: 0,
+      },
+    });
+    const oneToken = answer(1, '한', {
+      usage: { ...usage, completionTokens: 1, decodeTokensPerSecond: 0 },
+    });
+    showMessages([
+      question(0, '하나'),
+      interrupted,
+      question(1, '둘'),
+      answer(1, '끝난 답'),
+      question(2, '셋'),
+      oneToken,
+    ]);
+    const [, first, , second, , third] = listItems();
+    expect(first?.textContent).toContain('새로 고침으로 중단됨');
+    expect(first?.textContent).not.toContain('토큰');
+    expect(second?.textContent).toContain('질문 읽기 120.0 토큰/초');
+    expect(second?.textContent).toContain('토큰 3개 · 20.0 토큰/초 · 0.2초');
+    expect(third?.textContent).toContain('토큰 1개 · 0.2초');
+    expect(third?.textContent).not.toMatch(/(^|[^\d.,])0\.0 토큰\/초/);
+  });
+
+  it('keeps a failed answer’s technical detail behind “자세한 내용”', () => {
+    showMessages([
+      question(0, '질문'),
+      answer(0, '일부', {
+        status: 'failed',
+        error: { code: 'device-lost', message: 'GPUDevice was lost: reason unknown' },
+      }),
+    ]);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('GPU 연결이 끊어졌습니다');
+    const details = alert.querySelector('details');
+    expect(details?.querySelector('summary')?.textContent).toBe('자세한 내용');
+    expect(details?.textContent).toContain('GPUDevice was lost: reason unknown');
+  });
 });
 
 describe('AnswerAnnouncer', () => {

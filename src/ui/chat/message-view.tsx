@@ -57,8 +57,30 @@ function AnswerText({ message }: { message: AssistantMessage }) {
   );
 }
 
-function AnswerFooter({ message }: { message: AssistantMessage }) {
+/** Tokens, speed and time of a finished answer, each only when it is known. */
+function AnswerStats({ message }: { message: Extract<AssistantMessage, { usage: unknown }> }) {
   const { t, formatNumber } = useI18n();
+  const { usage } = message;
+  // An answer cut off by a reload has no statistics: its zeros would read as "0 tokens at 0.0 tokens/s".
+  if ((message.status === 'stopped' && message.interrupted) || usage.completionTokens <= 0) return null;
+  const parts = [t('message.stats.tokens', { tokens: formatNumber(usage.completionTokens) })];
+  if (usage.decodeTokensPerSecond > 0) {
+    parts.push(t('message.stats.speed', { speed: formatNumber(usage.decodeTokensPerSecond, 1) }));
+  }
+  if (usage.totalMs > 0)
+    parts.push(t('message.stats.seconds', { seconds: formatNumber(usage.totalMs / 1000, 1) }));
+  return (
+    <>
+      {usage.prefillTokensPerSecond > 0 && (
+        <span>{t('message.prefill', { speed: formatNumber(usage.prefillTokensPerSecond, 1) })}</span>
+      )}
+      <span>{parts.join(' · ')}</span>
+    </>
+  );
+}
+
+function AnswerFooter({ message }: { message: AssistantMessage }) {
+  const { t } = useI18n();
   switch (message.status) {
     case 'pending':
       return <p className="text-sm text-stone-600 dark:text-stone-400">{t('message.pending')}</p>;
@@ -75,18 +97,7 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
           )}
           {message.status === 'complete' && message.truncated && <span>{t('message.truncated')}</span>}
           {message.droppedTurns > 0 && <span>{t('message.dropped', { count: message.droppedTurns })}</span>}
-          {message.usage.prefillTokensPerSecond > 0 && (
-            <span>
-              {t('message.prefill', { speed: formatNumber(message.usage.prefillTokensPerSecond, 1) })}
-            </span>
-          )}
-          <span>
-            {t('message.stats', {
-              tokens: formatNumber(message.usage.completionTokens),
-              speed: formatNumber(message.usage.decodeTokensPerSecond, 1),
-              seconds: formatNumber(message.usage.totalMs / 1000, 1),
-            })}
-          </span>
+          <AnswerStats message={message} />
         </p>
       );
     case 'failed':
@@ -94,6 +105,12 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
         <div role="alert" className="mt-2 text-sm text-red-800 dark:text-red-300">
           <p className="font-medium">{t('message.failed')}</p>
           <p>{t(errorKey(message.error.code))}</p>
+          {message.error.message !== '' && (
+            <details className="mt-1 text-xs text-stone-600 dark:text-stone-400">
+              <summary>{t('error.details')}</summary>
+              <code className="break-all">{message.error.message}</code>
+            </details>
+          )}
         </div>
       );
     default:
