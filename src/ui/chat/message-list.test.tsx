@@ -177,6 +177,42 @@ describe('MessageList', () => {
   });
 });
 
+describe('MessageList with a question too long for the model', () => {
+  it('neither edits nor sends again a question that cannot fit, and says why', async () => {
+    const store = createChatStore({
+      engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1 }),
+      artifactsBaseUrl: 'http://localhost/models/',
+    });
+    await act(async () => {
+      await store.getState().checkDevice();
+      await store.getState().loadModel();
+    });
+    store.setState({
+      messages: [
+        question(0, '가'.repeat(1_000_000)),
+        answer(0, '답'),
+        question(1, '짧은 질문'),
+        answer(1, '답'),
+      ],
+    });
+    render(withUi(<MessageList />, { store }));
+    const [huge, , short] = listItems();
+    expect(huge?.textContent).toContain(
+      '이 질문은 모델의 문맥 창에 들어가지 않아(적게 잡아도 약 500,000토큰',
+    );
+    expect(within(huge as HTMLElement).getByRole('button', { name: '수정' })).toHaveProperty(
+      'disabled',
+      true,
+    );
+    const regenerate = screen.getAllByRole('button', { name: '다시 생성' });
+    expect(regenerate.map((button) => (button as HTMLButtonElement).disabled)).toEqual([true, false]);
+    expect(within(short as HTMLElement).getByRole('button', { name: '수정' })).toHaveProperty(
+      'disabled',
+      false,
+    );
+  });
+});
+
 describe('AnswerAnnouncer', () => {
   it('announces no answer that was finished when it came on screen, and at most a thousand characters at once', () => {
     const store = showMessages([question(0, '지난 질문'), answer(0, '이미 끝난 답변입니다.')]);

@@ -221,6 +221,12 @@ const ko = {
   'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
   'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
   'message.unrenderable': '이 메시지를 제대로 표시하지 못해 원문을 그대로 보여 줍니다.',
+  'composer.overLimit':
+    '메시지가 너무 깁니다. 적게 잡아도 약 {tokens}토큰인데, 모델은 한 번에 {window}토큰(문맥 창)을 읽고 그중 {answer}토큰은 답변 몫이라 메시지는 약 {limit}토큰까지만 들어갑니다. 줄여 주세요.',
+  'composer.insertRefused':
+    '넣으려는 글({characters}자, 적게 잡아도 약 {tokens}토큰)이 모델이 읽을 수 있는 약 {limit}토큰(문맥 창 {window}토큰)을 훨씬 넘어 입력란에 넣지 않았습니다. 글은 클립보드에 그대로 있습니다.',
+  'message.questionOverLimit':
+    '이 질문은 모델의 문맥 창에 들어가지 않아(적게 잡아도 약 {tokens}토큰, 한도 약 {limit}토큰) 다시 보낼 수 없습니다.',
   'conversation.unrenderable.title': '이 대화를 표시하지 못했습니다',
   'conversation.unrenderable.body':
     '저장된 내용은 그대로 있습니다. 목록에서 다른 대화를 열거나 새 대화를 시작할 수 있습니다.',
@@ -446,6 +452,12 @@ const en: Record<MessageKey, string> = {
   'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
   'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
   'message.unrenderable': 'This message could not be displayed properly; here is its text as it is.',
+  'composer.overLimit':
+    'The message is too long: at least about {tokens} tokens, but the model reads {window} tokens at once (its context window), {answer} of them kept for the answer, so a message fits in about {limit}. Shorten it.',
+  'composer.insertRefused':
+    'The text ({characters} characters, at least about {tokens} tokens) is far over the about {limit} tokens the model can read (context window {window}), so it was not put in the box. It is still on the clipboard.',
+  'message.questionOverLimit':
+    'This question does not fit the model’s context window (at least about {tokens} tokens, limit about {limit}), so it cannot be sent again.',
   'conversation.unrenderable.title': 'This conversation could not be displayed',
   'conversation.unrenderable.body':
     'Nothing stored was changed. You can open another conversation from the list or start a new one.',
