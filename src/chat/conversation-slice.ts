@@ -11,7 +11,7 @@ import {
   type Exchange,
   type ExchangeVersion,
 } from './conversation';
-import { nextFrame, textBatch, type Schedule } from './frame-batch';
+import { pacedFrames, textBatch, type Schedule } from './frame-batch';
 import { exportBackup, parseBackup, type BackupSettings, type ParsedBackup } from './persistence/backup';
 import { createThrottledSaver } from './persistence/throttled-saver';
 import type { AnswerState, ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
@@ -155,7 +155,7 @@ export function createConversationSlice({
   now,
   newId,
   saveEveryMs = 500,
-  schedule = nextFrame,
+  schedule = pacedFrames(),
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
   return (set, get) => {
     // The generation in flight: which conversation and exchange it writes; events of any other are dropped.

@@ -5,7 +5,7 @@ import {
 } from '../ui/markdown/markdown-client';
 import type { MarkdownRequest } from '../ui/markdown/markdown-protocol';
 import { createMarkdownService } from '../ui/markdown/markdown-service';
-import { sanitizeHtml } from '../ui/markdown/sanitize-html';
+import { sanitizeFragment } from '../ui/markdown/sanitize-html';
 
 type Listener = (event: MessageEvent) => void;
 
@@ -53,5 +53,5 @@ export function inProcessMarkdownWorker({ answer = true }: { answer?: boolean } 
 
 /** The app's Markdown client over {@link inProcessMarkdownWorker}s. */
 export function inProcessMarkdownClient(): MarkdownClient {
-  return createMarkdownClient({ spawn: () => inProcessMarkdownWorker(), sanitize: sanitizeHtml });
+  return createMarkdownClient({ spawn: () => inProcessMarkdownWorker(), sanitize: sanitizeFragment });
 }

@@ -31,7 +31,9 @@ export function MessageList() {
     autoTop.current = element.scrollTop;
   }, []);
 
-  useEffect(follow, [messages, follow]);
+  // New text is followed from the resize observer below, after layout; reading the height here, before it,
+  // would force a layout of its own on every token. A new message is followed at once.
+  useEffect(follow, [messages.length, follow]);
 
   const onScroll = (): void => {
     const element = scroller.current;
@@ -79,7 +81,7 @@ export function MessageList() {
       <div
         ref={scroller}
         onScroll={onScroll}
-        className="flex-1 overflow-y-auto"
+        className="flex-1 overflow-y-auto will-change-scroll"
         data-testid="message-scroller"
       >
         <ol ref={list} aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">

@@ -5,6 +5,9 @@ import { createMarkdownClient, MARKDOWN_DEADLINE_MS, type MarkdownResult } from 
 import type { MarkdownRequest, MarkdownResponse } from './markdown-protocol';
 import { sanitizeHtml } from './sanitize-html';
 
+/** Sanitized HTML as a string: what a block holds is the client's caller's choice. */
+const sanitize = (html: string): string => sanitizeHtml(html).trim();
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -13,8 +16,11 @@ const flush = async (): Promise<void> => {
   for (let turn = 0; turn < 10; turn += 1) await Promise.resolve();
 };
 
-function results(): { list: MarkdownResult[]; onResult: (result: MarkdownResult) => void } {
-  const list: MarkdownResult[] = [];
+function results(): {
+  list: MarkdownResult<string>[];
+  onResult: (result: MarkdownResult<string>) => void;
+} {
+  const list: MarkdownResult<string>[] = [];
   return { list, onResult: (result) => list.push(result) };
 }
 
@@ -27,7 +33,7 @@ describe('createMarkdownClient', () => {
         workers.push(worker);
         return worker;
       },
-      sanitize: sanitizeHtml,
+      sanitize,
     });
     const { list, onResult } = results();
     const session = client.open(onResult);
@@ -40,11 +46,14 @@ describe('createMarkdownClient', () => {
       '하나',
       '하나 둘 셋',
     ]);
-    expect(list.at(-1)).toEqual({ kind: 'rendered', blocks: ['<p>하나 둘 셋</p>'] });
+    expect(list.at(-1)).toEqual({
+      kind: 'rendered',
+      blocks: [{ content: '<p>하나 둘 셋</p>', kind: 'paragraph' }],
+    });
   });
 
   it('builds each answer on the blocks it already holds', async () => {
-    const client = createMarkdownClient({ spawn: () => inProcessMarkdownWorker(), sanitize: sanitizeHtml });
+    const client = createMarkdownClient({ spawn: () => inProcessMarkdownWorker(), sanitize });
     const { list, onResult } = results();
     const session = client.open(onResult);
     session.render('# 제목\n\n첫 문단', '복사');
@@ -54,9 +63,13 @@ describe('createMarkdownClient', () => {
     const [first, second] = list;
     expect(second).toEqual({
       kind: 'rendered',
-      blocks: ['<h1>제목</h1>', '<p>첫 문단</p>', '<p>둘째 문단</p>'],
+      blocks: [
+        { content: '<h1>제목</h1>', kind: 'heading' },
+        { content: '<p>첫 문단</p>', kind: 'paragraph' },
+        { content: '<p>둘째 문단</p>', kind: 'paragraph' },
+      ],
     });
-    // The unchanged heading is the very string shown before, so its block is not rendered again.
+    // The unchanged heading is the very block shown before, so it is not put on the page again.
     expect(
       first?.kind === 'rendered' && second?.kind === 'rendered' && first.blocks[0] === second.blocks[0],
     ).toBe(true);
@@ -68,7 +81,7 @@ describe('createMarkdownClient', () => {
     const spares = [stuck, inProcessMarkdownWorker()];
     const client = createMarkdownClient({
       spawn: () => spares.shift() ?? inProcessMarkdownWorker(),
-      sanitize: sanitizeHtml,
+      sanitize,
     });
     const slow = results();
     const other = results();
@@ -81,7 +94,9 @@ describe('createMarkdownClient', () => {
     expect(stuck.terminated()).toBe(true);
     expect(slow.list).toEqual([{ kind: 'plain', reason: 'too-slow' }]);
     await flush();
-    expect(other.list).toEqual([{ kind: 'rendered', blocks: ['<p>다른 답변</p>'] }]);
+    expect(other.list).toEqual([
+      { kind: 'rendered', blocks: [{ content: '<p>다른 답변</p>', kind: 'paragraph' }] },
+    ]);
   });
 
   it('shows text plain when no worker can start, or the worker dies', () => {
@@ -89,7 +104,7 @@ describe('createMarkdownClient', () => {
       spawn: () => {
         throw new Error('Workers are not allowed here.');
       },
-      sanitize: sanitizeHtml,
+      sanitize,
     });
     const refused = results();
     none.open(refused.onResult).render('글', '복사');
@@ -101,7 +116,7 @@ describe('createMarkdownClient', () => {
         crash = onCrash;
         return inProcessMarkdownWorker({ answer: false });
       },
-      sanitize: sanitizeHtml,
+      sanitize,
     });
     const lost = results();
     dying.open(lost.onResult).render('글', '복사');
@@ -122,7 +137,9 @@ describe('createMarkdownClient', () => {
             session: request.session,
             request: request.request,
             kept: 0,
-            blocks: ['<p>글</p><img src=x onerror=alert(1)><script>alert(2)</script>'],
+            blocks: [
+              { html: '<p>글</p><img src=x onerror=alert(1)><script>alert(2)</script>', kind: 'paragraph' },
+            ],
           };
           queueMicrotask(() => listener?.({ data } as MessageEvent));
         },
@@ -134,11 +151,11 @@ describe('createMarkdownClient', () => {
         },
         terminate: () => undefined,
       }),
-      sanitize: sanitizeHtml,
+      sanitize,
     });
     const { list, onResult } = results();
     client.open(onResult).render('글', '복사');
     await flush();
-    expect(list).toEqual([{ kind: 'rendered', blocks: ['<p>글</p>'] }]);
+    expect(list).toEqual([{ kind: 'rendered', blocks: [{ content: '<p>글</p>', kind: 'paragraph' }] }]);
   });
 });

@@ -1,13 +1,25 @@
 import type { MarkdownEndpoint, MarkdownRequest, MarkdownResponse } from './markdown-protocol';
 
-/** What a view shows: its blocks as sanitized HTML, or plain text and why. */
-export type MarkdownResult =
-  | { readonly kind: 'rendered'; readonly blocks: readonly string[] }
+/** One block as the page shows it: sanitized (nodes in the app, HTML in some tests), and its kind. */
+export interface RenderedBlock<Content> {
+  readonly content: Content;
+  /** marked's token type, which sets the space around the block. */
+  readonly kind: string;
+}
+
+/**
+ * What a view shows: its blocks, or plain text and why. A block that did not change since the last result is
+ * the very same object, so a view can tell which blocks to put on the page again.
+ */
+export type MarkdownResult<Content = DocumentFragment> =
+  | { readonly kind: 'rendered'; readonly blocks: readonly RenderedBlock<Content>[] }
   /**
    * `error`: marked could not read the text. `too-slow`: it took longer than the deadline (the worker was
    * stopped). `unavailable`: no worker could be started.
    */
   | { readonly kind: 'plain'; readonly reason: 'error' | 'too-slow' | 'unavailable' };
+
+type PlainResult = Extract<MarkdownResult<unknown>, { kind: 'plain' }>;
 
 /** One view's line to the worker. */
 export interface MarkdownSession {
@@ -16,8 +28,8 @@ export interface MarkdownSession {
   close(): void;
 }
 
-export interface MarkdownClient {
-  open(onResult: (result: MarkdownResult) => void): MarkdownSession;
+export interface MarkdownClient<Content = DocumentFragment> {
+  open(onResult: (result: MarkdownResult<Content>) => void): MarkdownSession;
   /** Starts the worker now, so that the first answer does not wait for it to load. */
   warmUp(): void;
 }
@@ -27,10 +39,10 @@ export interface MarkdownWorker extends MarkdownEndpoint {
   terminate(): void;
 }
 
-export interface MarkdownClientOptions {
+export interface MarkdownClientOptions<Content> {
   readonly spawn: (onCrash: () => void) => MarkdownWorker;
   /** Makes the worker's HTML safe to insert (DOMPurify in the app). */
-  readonly sanitize: (html: string) => string;
+  readonly sanitize: (html: string) => Content;
   /** How long one text may take before it is shown plain and the worker is replaced. */
   readonly deadlineMs?: number;
 }
@@ -46,14 +58,14 @@ interface Pending {
   readonly copyLabel: string;
 }
 
-interface SessionState {
+interface SessionState<Content> {
   readonly id: number;
-  readonly onResult: (result: MarkdownResult) => void;
+  readonly onResult: (result: MarkdownResult<Content>) => void;
   waiting: Pending | undefined;
   inFlight:
     (Pending & { readonly request: number; readonly timer: ReturnType<typeof setTimeout> }) | undefined;
   /** The blocks shown, and the request they answered (what the next request builds on). */
-  held: { readonly request: number; readonly blocks: readonly string[] } | undefined;
+  held: { readonly request: number; readonly blocks: readonly RenderedBlock<Content>[] } | undefined;
   given: boolean;
 }
 
@@ -63,12 +75,13 @@ interface SessionState {
  * the deadline has the worker terminated (it cannot be interrupted otherwise) and its view shown plain; the
  * other views' requests go to a new worker.
  */
-export function createMarkdownClient({
+export function createMarkdownClient<Content>({
   spawn,
   sanitize,
   deadlineMs = MARKDOWN_DEADLINE_MS,
-}: MarkdownClientOptions): MarkdownClient {
-  const sessions = new Map<number, SessionState>();
+}: MarkdownClientOptions<Content>): MarkdownClient<Content> {
+  type State = SessionState<Content>;
+  const sessions = new Map<number, State>();
   let worker: MarkdownWorker | undefined;
   let nextSession = 1;
   let nextRequest = 1;
@@ -77,7 +90,7 @@ export function createMarkdownClient({
     worker?.postMessage(message);
   }
 
-  function giveUp(state: SessionState, reason: 'error' | 'too-slow' | 'unavailable'): void {
+  function giveUp(state: State, reason: PlainResult['reason']): void {
     if (state.inFlight) clearTimeout(state.inFlight.timer);
     state.inFlight = undefined;
     state.waiting = undefined;
@@ -116,7 +129,7 @@ export function createMarkdownClient({
     return worker;
   }
 
-  function sendNext(state: SessionState): void {
+  function sendNext(state: State): void {
     const next = state.waiting;
     if (next === undefined || state.inFlight !== undefined || state.given) return;
     if (!startWorker()) {
@@ -130,7 +143,7 @@ export function createMarkdownClient({
     post({ type: 'render', session: state.id, request, base: state.held?.request ?? 0, ...next });
   }
 
-  function onDeadline(state: SessionState, request: number): void {
+  function onDeadline(state: State, request: number): void {
     if (state.inFlight?.request !== request) return;
     state.inFlight = undefined;
     dropWorker();
@@ -150,7 +163,7 @@ export function createMarkdownClient({
     }
     const blocks = [
       ...(state.held?.blocks.slice(0, response.kept) ?? []),
-      ...response.blocks.map((html) => sanitize(html).trim()),
+      ...response.blocks.map(({ html, kind }) => ({ content: sanitize(html), kind })),
     ];
     state.held = { request: response.request, blocks };
     state.onResult({ kind: 'rendered', blocks });
@@ -162,7 +175,7 @@ export function createMarkdownClient({
       startWorker();
     },
     open(onResult) {
-      const state: SessionState = {
+      const state: State = {
         id: nextSession++,
         onResult,
         waiting: undefined,

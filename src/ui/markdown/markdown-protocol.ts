@@ -26,11 +26,18 @@ export type MarkdownResponse =
       readonly request: number;
       /** How many blocks, from the start, are the same as in the answer to the request's `base`. */
       readonly kept: number;
-      /** The HTML of the blocks after those, not sanitized yet. */
-      readonly blocks: readonly string[];
+      /** The blocks after those. */
+      readonly blocks: readonly BlockHtml[];
     }
   /** Marked threw on this text (it overflows its stack on deeply nested quotes, for one). */
   | { readonly type: 'failed'; readonly session: number; readonly request: number; readonly message: string };
+
+/** One top-level block of a document: its HTML, not sanitized yet, and what kind of block it is. */
+export interface BlockHtml {
+  readonly html: string;
+  /** marked's token type (`paragraph`, `heading`, `code`, `hr`…): the page spaces blocks by it. */
+  readonly kind: string;
+}
 
 /** The part of a `Worker`, a worker's global scope or a `MessagePort` that the Markdown protocol uses. */
 export interface MarkdownEndpoint {

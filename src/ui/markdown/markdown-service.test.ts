@@ -19,9 +19,10 @@ describe('the Markdown worker’s service', () => {
     const source = '# 제목\n\n본문에 **굵게**.\n\n```js\nconst a = 1;\n```';
     const response = rendered(createMarkdownService().handle(render({ source, request: 1 })));
     expect(response.kept).toBe(0);
-    expect(response.blocks.map((html) => sanitizeHtml(html).trim())).toEqual(
+    expect(response.blocks.map(({ html }) => sanitizeHtml(html).trim())).toEqual(
       parseBlocks(source).blocks.map((block) => renderBlock(block, { copyLabel: '코드 복사' })),
     );
+    expect(response.blocks.map(({ kind }) => kind)).toEqual(['heading', 'paragraph', 'code']);
   });
 
   it('sends again only the blocks after those the page holds', () => {
@@ -29,7 +30,7 @@ describe('the Markdown worker’s service', () => {
     rendered(service.handle(render({ source: '첫째\n\n둘째\n\n셋', request: 1 })));
     const next = rendered(service.handle(render({ source: '첫째\n\n둘째\n\n셋째', request: 2, base: 1 })));
     expect(next.kept).toBe(2);
-    expect(next.blocks).toEqual(['<p>셋째</p>\n']);
+    expect(next.blocks).toEqual([{ html: '<p>셋째</p>\n', kind: 'paragraph' }]);
   });
 
   it('sends every block when the page holds another answer than its last', () => {
@@ -49,7 +50,7 @@ describe('the Markdown worker’s service', () => {
       service.handle(render({ source: '```\na\n```', request: 2, base: 1, copyLabel: 'Copy code' })),
     );
     expect(english.kept).toBe(0);
-    expect(english.blocks[0]).toContain('Copy code');
+    expect(english.blocks[0]?.html).toContain('Copy code');
   });
 
   it('answers a text marked cannot lex with a failure instead of throwing', () => {

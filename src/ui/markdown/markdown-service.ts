@@ -3,6 +3,7 @@ import type { MarkdownEndpoint, MarkdownRequest, MarkdownResponse } from './mark
 
 /** A block as last sent: what its HTML depends on, and the HTML. */
 interface SentBlock {
+  readonly kind: string;
   readonly source: string;
   readonly firstCodeIndex: number;
   readonly linksKey: string;
@@ -44,6 +45,7 @@ export function createMarkdownService(): {
           return old;
         }
         return {
+          kind: block.token.type,
           source: block.source,
           firstCodeIndex: block.firstCodeIndex,
           linksKey: document.linksKey,
@@ -61,7 +63,7 @@ export function createMarkdownService(): {
         session: request.session,
         request: request.request,
         kept,
-        blocks: blocks.slice(kept).map((block) => block.html),
+        blocks: blocks.slice(kept).map(({ html, kind }) => ({ html, kind })),
       };
     } catch (error) {
       sessions.delete(request.session);

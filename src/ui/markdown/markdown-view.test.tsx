@@ -6,7 +6,7 @@ import { withUi } from '../../test/with-ui';
 import { inProcessMarkdownWorker } from '../../test/in-process-markdown';
 import { createMarkdownClient, MARKDOWN_DEADLINE_MS } from './markdown-client';
 import { MarkdownView } from './markdown-view';
-import { sanitizeHtml } from './sanitize-html';
+import { sanitizeFragment } from './sanitize-html';
 
 afterEach(() => {
   cleanup();
@@ -52,34 +52,46 @@ const answer = [
 ].join('\n');
 
 describe('MarkdownView', () => {
-  it('renders only the growing last block again as an answer streams in', async () => {
-    const renders = new Map<string, number>();
-    let renderedThisToken: string[] = [];
-    const onBlockCommit = (id: string): void => {
-      renders.set(id, (renders.get(id) ?? 0) + 1);
-      renderedThisToken.push(id);
-    };
+  it('puts only the growing last block on the page again as an answer streams in', async () => {
     let text = '';
-    const view = render(withI18n(<MarkdownView text={text} streaming onBlockCommit={onBlockCommit} />));
+    const view = render(withI18n(<MarkdownView text={text} streaming />));
     const root = view.container.querySelector('.markdown');
+    // Which blocks (by position) each step writes: the observer sees every block put in or changed.
+    const writes = new Map<number, number>();
+    let written: number[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        const changed = record.target instanceof Element && record.target.classList.contains('md-block');
+        const blocks = changed ? [record.target] : [...record.addedNodes];
+        for (const block of blocks) {
+          if (!(block instanceof Element) || !block.classList.contains('md-block')) continue;
+          const index = [...(block.parentElement?.children ?? [])].indexOf(block);
+          writes.set(index, (writes.get(index) ?? 0) + 1);
+          written.push(index);
+        }
+      }
+    });
+    observer.observe(view.container, { subtree: true, childList: true });
     const tokens = pieces(answer);
     for (const piece of tokens) {
       text += piece;
-      renderedThisToken = [];
-      view.rerender(withI18n(<MarkdownView text={text} streaming onBlockCommit={onBlockCommit} />));
+      written = [];
+      view.rerender(withI18n(<MarkdownView text={text} streaming />));
       await settle();
+      await Promise.resolve();
       const count = root?.querySelectorAll('.md-block').length ?? 0;
-      // The last block grows; the one before it renders once more when a blank line closes it.
-      for (const id of renderedThisToken) expect(Number(id)).toBeGreaterThanOrEqual(count - 2);
+      // The last block grows; the one before it is written once more when a blank line closes it.
+      for (const index of written) expect(index).toBeGreaterThanOrEqual(count - 2);
     }
+    observer.disconnect();
     const blocks = root?.querySelectorAll('.md-block').length ?? 0;
     expect(blocks).toBe(7);
-    const total = [...renders.values()].reduce((sum, count) => sum + count, 0);
-    // Re-rendering everything would cost about blocks × tokens / 2 block renders.
+    const total = [...writes.values()].reduce((sum, count) => sum + count, 0);
+    // Writing everything again would cost about blocks × tokens / 2 block writes.
     expect(total).toBeLessThan(tokens.length + 2 * blocks);
-    // The heading took five pieces; it rendered for those and not once after.
-    expect(renders.get('0')).toBeLessThanOrEqual(6);
-  });
+    // The heading took five pieces; it was written for those and not once after.
+    expect(writes.get(0)).toBeLessThanOrEqual(6);
+  }, 20_000);
 
   it('ends with the same DOM as rendering the finished answer at once', async () => {
     let text = '';
@@ -97,7 +109,7 @@ describe('MarkdownView', () => {
     await settle();
     expect(streamed).toBe(once.container.innerHTML);
     expect(once.container.querySelectorAll('.code-block')).toHaveLength(1);
-  });
+  }, 20_000);
 
   it('shows an unterminated fence as a code block in progress, never as a paragraph of backticks', async () => {
     const source = '예시입니다:\n\n```js\nconst 인사 = "안녕";\nconsole.log(인사);\n';
@@ -180,7 +192,7 @@ describe('MarkdownView', () => {
     vi.useFakeTimers();
     const stuck = createMarkdownClient({
       spawn: () => inProcessMarkdownWorker({ answer: false }),
-      sanitize: sanitizeHtml,
+      sanitize: sanitizeFragment,
     });
     render(withUi(<MarkdownView text="**굵게**" testId="answer" />, { markdown: stuck }));
     await settle();

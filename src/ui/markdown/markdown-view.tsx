@@ -1,21 +1,17 @@
-import {
-  lazy,
-  memo,
-  Profiler,
-  Suspense,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ProfilerOnRenderCallback,
-} from 'react';
+import { lazy, memo, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { LongText } from '../chat/long-text';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { createMarkdownClient, type MarkdownClient, type MarkdownResult } from './markdown-client';
+import {
+  createMarkdownClient,
+  type MarkdownClient,
+  type MarkdownResult,
+  type MarkdownSession,
+  type RenderedBlock,
+} from './markdown-client';
 import { useProvidedMarkdownClient } from './markdown-client-context';
 import './markdown.css';
-import { sanitizeHtml } from './sanitize-html';
+import { sanitizeFragment } from './sanitize-html';
 
 // To move into messages.ts; 'message.copied' (복사됨 / Copied) is already there.
 interface Labels {
@@ -42,7 +38,12 @@ const NaiveMarkdown =
  */
 const PARTIAL_FENCE = /(^|\n) {0,3}(?:`{1,2}|~{1,2})$/;
 
-const plainNotes: Record<Extract<MarkdownResult, { kind: 'plain' }>['reason'], MessageKey> = {
+type PlainResult = Extract<MarkdownResult, { kind: 'plain' }>;
+
+/** Waiting for the worker's first answer, showing blocks, or plain text and why. */
+type Mode = { readonly kind: 'pending' } | { readonly kind: 'rendered' } | PlainResult;
+
+const plainNotes: Record<PlainResult['reason'], MessageKey> = {
   error: 'markdown.plain.error',
   'too-slow': 'markdown.plain.tooSlow',
   unavailable: 'markdown.plain.unavailable',
@@ -61,7 +62,7 @@ function getAppClient(): MarkdownClient {
       worker.addEventListener('error', onCrash);
       return worker;
     },
-    sanitize: sanitizeHtml,
+    sanitize: sanitizeFragment,
   });
   return appClient;
 }
@@ -71,23 +72,29 @@ export function warmUpMarkdown(): void {
   getAppClient().warmUp();
 }
 
-interface BlockProps {
-  readonly html: string;
-  readonly index: number;
-  readonly onCommit: ProfilerOnRenderCallback | undefined;
-}
+type Block = RenderedBlock<DocumentFragment>;
 
-/** A block renders again only when its HTML changes: while an answer streams, that is the last one. */
-const Block = memo(function Block({ html, index, onCommit }: BlockProps) {
-  // The HTML comes from the worker's renderer (the model's own HTML is escaped), sanitized on the page.
-  const content = <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
-  if (onCommit === undefined) return content;
-  return (
-    <Profiler id={String(index)} onRender={onCommit}>
-      {content}
-    </Profiler>
-  );
-});
+/**
+ * Puts `blocks` into `host`, one `.md-block` each, touching only those that are not the very blocks `shown`
+ * holds (the client keeps an unchanged block the same object): while an answer streams, that is the last one
+ * or two. The DOM is written here rather than by React, so a block costs no render and no second parse.
+ */
+function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[]): void {
+  blocks.forEach((block, index) => {
+    if (shown[index] === block) return;
+    let element = host.children[index];
+    if (!(element instanceof HTMLElement)) {
+      element = document.createElement('div');
+      element.className = 'md-block';
+      host.append(element);
+    }
+    (element as HTMLElement).dataset['block'] = block.kind;
+    element.replaceChildren(block.content.cloneNode(true));
+    shown[index] = block;
+  });
+  while (host.children.length > blocks.length) host.lastElementChild?.remove();
+  shown.length = blocks.length;
+}
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -109,14 +116,11 @@ export const MarkdownView = memo(function MarkdownView({
   text,
   streaming = false,
   testId,
-  onBlockCommit,
 }: {
   text: string;
   streaming?: boolean;
   /** Put on the element that holds the answer's text. */
   testId?: string;
-  /** Called for every render of a block (tests count them); absent in the app. */
-  onBlockCommit?: ProfilerOnRenderCallback;
 }) {
   const { t } = useI18n();
   const copyCode = t('markdown.copyCode');
@@ -129,17 +133,34 @@ export const MarkdownView = memo(function MarkdownView({
 
   const provided = useProvidedMarkdownClient();
   const client = NaiveMarkdown ? undefined : (provided ?? getAppClient());
-  const [result, setResult] = useState<MarkdownResult | undefined>(undefined);
-  const session = useRef<ReturnType<MarkdownClient['open']> | undefined>(undefined);
+  const [mode, setMode] = useState<Mode>({ kind: 'pending' });
+  const host = useRef<HTMLDivElement>(null);
+  const latest = useRef<readonly Block[]>([]);
+  const shown = useRef<Block[]>([]);
+  const session = useRef<MarkdownSession | undefined>(undefined);
   useEffect(() => {
     if (!client) return;
-    const opened = client.open(setResult);
+    const opened = client.open((result) => {
+      if (result.kind === 'plain') {
+        setMode(result);
+        return;
+      }
+      latest.current = result.blocks;
+      // Once the blocks' element is there, later results go straight into it, without a render.
+      if (host.current) showBlocks(host.current, result.blocks, shown.current);
+      else setMode({ kind: 'rendered' });
+    });
     session.current = opened;
     return () => {
       opened.close();
       session.current = undefined;
     };
   }, [client]);
+  useLayoutEffect(() => {
+    if (mode.kind !== 'rendered' || !host.current) return;
+    shown.current = [];
+    showBlocks(host.current, latest.current, shown.current);
+  }, [mode]);
   useEffect(() => {
     session.current?.render(source, copyCode);
   }, [source, copyCode, client]);
@@ -187,12 +208,9 @@ export const MarkdownView = memo(function MarkdownView({
         <NaiveMarkdown source={source} copyLabel={copyCode} />
       </Suspense>
     );
-  } else if (result?.kind === 'rendered') {
-    content = result.blocks.map((html, index) => (
-      // Blocks only ever grow at the end of an answer, so the index is a stable identity.
-      <Block key={index} html={html} index={index} onCommit={onBlockCommit} />
-    ));
-  } else if (result !== undefined || !streaming) {
+  } else if (mode.kind === 'rendered') {
+    content = <div ref={host} className="md-blocks" />;
+  } else if (mode.kind === 'plain' || !streaming) {
     content = <LongText text={source} />;
   } else {
     // A streaming answer waits for its first HTML (a frame, or the worker's start): shown as plain text
@@ -202,8 +220,8 @@ export const MarkdownView = memo(function MarkdownView({
 
   return (
     <>
-      {result?.kind === 'plain' && (
-        <p className="mb-1 text-xs text-amber-800 dark:text-amber-300">{t(plainNotes[result.reason])}</p>
+      {mode.kind === 'plain' && (
+        <p className="mb-1 text-xs text-amber-800 dark:text-amber-300">{t(plainNotes[mode.reason])}</p>
       )}
       <div ref={root} className="markdown" data-testid={testId} data-streaming={streaming ? '' : undefined}>
         {content}
