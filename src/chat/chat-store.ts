@@ -32,7 +32,7 @@ export interface ChatStoreDependencies {
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;
-  /** When a streaming answer's waiting text is shown: the next animation frame in the app. */
+  /** When a streaming answer's waiting text is shown: a frame at least 50 ms after the last, in the app. */
   readonly schedule?: Schedule;
 }
 

@@ -5,7 +5,7 @@ import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling
 import type { ChatState } from './chat-store';
 import { activePath, updateAt, type Conversation } from './conversation';
 import { createConversationSync } from './conversation-sync';
-import { nextFrame, type Schedule } from './frame-batch';
+import { pacedFrames, type Schedule } from './frame-batch';
 import { createGeneration, withLiveAnswer } from './generation';
 import {
   exportBackup,
@@ -136,7 +136,7 @@ export function createConversationSlice({
   newId,
   model,
   saveEveryMs = 500,
-  schedule = nextFrame,
+  schedule = pacedFrames(),
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
   return (set, get) => {
     const blank = (): Conversation => ({

@@ -4,6 +4,7 @@ import { InstallButton } from '../pwa/install-button';
 import { ShareButton } from '../pwa/share-button';
 import { ConversationList } from './conversations/conversation-list';
 import { Composer } from './chat/composer';
+import { ConversationBoundary } from './chat/conversation-boundary';
 import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
@@ -105,7 +106,9 @@ export function App() {
         <Header onOpenConversations={() => drawer.current?.showModal()} />
         <main className="flex min-h-0 flex-1 flex-col">
           <ModelPanel />
-          <MessageList />
+          <ConversationBoundary>
+            <MessageList />
+          </ConversationBoundary>
           <Composer />
         </main>
       </div>

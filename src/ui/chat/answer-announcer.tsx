@@ -4,6 +4,11 @@ import { useI18n } from '../i18n/i18n';
 
 /** How often new text of a streaming answer is handed to screen readers. */
 const ANNOUNCE_EVERY_MS = 1500;
+/**
+ * The most one announcement reads out. An answer can be millions of characters (from a backup, an echo); a
+ * live region lays its text out like any other, and no one listens to more than this at once anyway.
+ */
+const ANNOUNCE_AT_MOST = 1_000;
 
 /**
  * Reads the streamed answer to screen readers through a polite live region: the text that arrived since the
@@ -24,12 +29,14 @@ export function AnswerAnnouncer() {
 
   useEffect(() => {
     if (id === undefined || status === undefined) return;
+    const done = status !== 'pending' && status !== 'streaming';
     if (announced.current?.id !== id) {
-      announced.current = { id, length: 0 };
+      // An answer first seen finished did not stream here (a conversation opened or reloaded): it is on the
+      // page to be read, not news to announce.
+      announced.current = { id, length: done ? content.length : 0 };
       lastAnnouncedAt.current = performance.now();
     }
     const from = announced.current.length;
-    const done = status !== 'pending' && status !== 'streaming';
     let until = content.length;
     if (!done) {
       if (performance.now() - lastAnnouncedAt.current < ANNOUNCE_EVERY_MS) return;
@@ -39,7 +46,8 @@ export function AnswerAnnouncer() {
     if (until <= from) return;
     announced.current = { id, length: until };
     lastAnnouncedAt.current = performance.now();
-    setAnnouncement(content.slice(from, until).trim());
+    const text = content.slice(from, Math.min(until, from + ANNOUNCE_AT_MOST)).trim();
+    setAnnouncement(until - from > ANNOUNCE_AT_MOST ? `${text}…` : text);
   }, [id, content, status]);
 
   return (

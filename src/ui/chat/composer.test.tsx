@@ -6,12 +6,14 @@ import type { ScriptedScenario } from '../../engine/protocol';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { dictionaries } from '../i18n/messages';
 import { withUi } from '../../test/with-ui';
+import { minimumTokens, PROMPT_TOKENS } from '../../generation/token-estimate';
 import { Composer } from './composer';
 
 afterEach(cleanup);
 
 async function renderComposer(
   scenario: ScriptedScenario = {},
+  locale: 'ko' | 'en' = 'ko',
 ): Promise<{ store: ChatStore; box: HTMLTextAreaElement }> {
   const store = createChatStore({
     engine: new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1, ...scenario }),
@@ -21,8 +23,8 @@ async function renderComposer(
     await store.getState().checkDevice();
     await store.getState().loadModel();
   });
-  render(withUi(<Composer />, { store }));
-  return { store, box: screen.getByRole('textbox', { name: '메시지 입력' }) };
+  render(withUi(<Composer />, { store, locale }));
+  return { store, box: screen.getByRole('textbox', { name: locale === 'ko' ? '메시지 입력' : 'Message' }) };
 }
 
 const userMessages = (store: ChatStore) =>
@@ -121,7 +123,8 @@ describe('Composer and the context window', () => {
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(store.getState().notice).toMatchObject({ kind: 'too-long' });
-    expect(screen.getByRole('alert').textContent).toContain('문맥 창(1,500 토큰)');
+    const alerts = screen.getAllByRole('alert').map((alert) => alert.textContent);
+    expect(alerts.join('\n')).toContain('문맥 창(1,500 토큰)');
     expect(box.value).toBe(long);
   });
 
@@ -129,5 +132,73 @@ describe('Composer and the context window', () => {
     for (const dictionary of Object.values(dictionaries)) {
       for (const text of Object.values(dictionary)) expect(text).not.toMatch(/4[,.]?096/);
     }
+  });
+});
+
+describe('Composer with a message too long for the model', () => {
+  // The scripted engine's window is 4,096 tokens; the model card keeps 1,024 for the answer.
+  const limit = 4096 - 1024 - PROMPT_TOKENS;
+  /** Hangul syllables count at least half a token each. */
+  const syllables = (tokens: number): string => '가'.repeat(tokens * 2);
+
+  it('warns while typing as soon as the message cannot fit, says the limit, and does not send it', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: syllables(limit) } });
+    expect(screen.getByRole('status').textContent).toBe('');
+    expect(screen.getByRole('button', { name: '보내기' })).toHaveProperty('disabled', false);
+
+    fireEvent.change(box, { target: { value: `${syllables(limit)}가나` } });
+    const warning = screen.getByRole('status');
+    expect(warning.textContent).toBe(
+      `메시지가 너무 깁니다. 적게 잡아도 약 ${(limit + 1).toLocaleString('ko-KR')}토큰인데, 모델은 한 번에 ` +
+        `4,096토큰(문맥 창)을 읽고 그중 1,024토큰은 답변 몫이라 메시지는 약 ${limit.toLocaleString('ko-KR')}토큰까지만 ` +
+        '들어갑니다. 줄여 주세요.',
+    );
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(box.getAttribute('aria-describedby')).toContain(warning.id);
+    expect(screen.getByRole('button', { name: '보내기' })).toHaveProperty('disabled', true);
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual([]);
+    expect(box.value).toHaveLength(limit * 2 + 2);
+
+    fireEvent.change(box, { target: { value: syllables(limit) } });
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('warns in English too', async () => {
+    const { box } = await renderComposer({}, 'en');
+    fireEvent.change(box, { target: { value: syllables(limit + 1) } });
+    expect(screen.getByRole('status').textContent).toBe(
+      `The message is too long: at least about ${(limit + 1).toLocaleString('en-US')} tokens, but the model reads ` +
+        `4,096 tokens at once (its context window), 1,024 of them kept for the answer, so a message fits in about ` +
+        `${limit.toLocaleString('en-US')}. Shorten it.`,
+    );
+  });
+
+  it('leaves a paste of a million characters out of the box, says why, and keeps what the box had', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '앞에 쓴 글' } });
+    const pasted = '아주 긴 글입니다. '.repeat(100_000);
+    const inserted = fireEvent.paste(box, { clipboardData: { getData: () => pasted } });
+    expect(inserted).toBe(false);
+    expect(screen.getByRole('alert').textContent).toBe(
+      `넣으려는 글(${pasted.length.toLocaleString('ko-KR')}자, 적게 잡아도 약 ` +
+        `${minimumTokens(pasted).toLocaleString('ko-KR')}토큰)이 모델이 읽을 수 있는 약 ` +
+        `${limit.toLocaleString('ko-KR')}토큰(문맥 창 4,096토큰)을 훨씬 넘어 입력란에 넣지 않았습니다. ` +
+        '글은 클립보드에 그대로 있습니다.',
+    );
+    expect(store.getState().draft).toBe('앞에 쓴 글');
+    fireEvent.change(box, { target: { value: '앞에 쓴 글!' } });
+    expect(screen.getByRole('alert').textContent).toBe('');
+  });
+
+  it('lets a paste in that is too long but short enough to shorten by hand, and warns', async () => {
+    const { box } = await renderComposer();
+    const pasted = syllables(limit + 10);
+    expect(fireEvent.paste(box, { clipboardData: { getData: () => pasted } })).toBe(true);
+    expect(screen.getByRole('alert').textContent).toBe('');
+    // jsdom does not insert pasted text; the browser would, and then report the change.
+    fireEvent.change(box, { target: { value: pasted } });
+    expect(screen.getByRole('status').textContent).toContain('메시지가 너무 깁니다.');
   });
 });

@@ -1,6 +1,14 @@
 import { useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
+import { messageFit } from '../../chat/context-fit';
 import { useI18n } from '../i18n/i18n';
 import { useChat } from '../chat-store-context';
+import {
+  MessageFitWarning,
+  RefusedInsertNotice,
+  useContextLimits,
+  useInsertGuard,
+  useMessageFit,
+} from './message-fit';
 import { isSendKeystroke } from './send-keystroke';
 
 export function Composer() {
@@ -18,11 +26,18 @@ export function Composer() {
   const composing = useRef(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
+  const warningId = useId();
+  const limits = useContextLimits();
+  const fit = useMessageFit(draft);
+  const insert = useInsertGuard();
 
   // Reads the box itself, not the last render's draft: the input event that commits the final Hangul
   // syllable can land in the same task as the Enter that sends, before React has re-rendered.
   const submit = (): void => {
-    send(box.current?.value ?? draft);
+    const text = box.current?.value ?? draft;
+    // The warning already says why; the text stays in the box to be shortened.
+    if (messageFit(text, limits.contextWindow, limits.maxNewTokens).kind === 'too-long') return;
+    send(text);
   };
 
   const stopAnswer = (): void => {
@@ -57,12 +72,18 @@ export function Composer() {
         <textarea
           ref={box}
           value={draft}
-          onChange={(event) => setDraft(event.target.value)}
+          onChange={(event) => {
+            insert.clear();
+            setDraft(event.target.value);
+          }}
+          onPaste={insert.onPaste}
+          onDrop={insert.onDrop}
           onKeyDown={onKeyDown}
           onCompositionStart={() => (composing.current = true)}
           onCompositionEnd={() => (composing.current = false)}
           aria-label={t('composer.label')}
-          aria-describedby={hintId}
+          aria-describedby={`${warningId} ${hintId}`}
+          aria-invalid={fit.kind === 'too-long' ? true : undefined}
           placeholder={t('composer.placeholder')}
           rows={1}
           className="field-sizing-content max-h-48 min-h-11 flex-1 resize-none rounded-2xl border border-stone-300 bg-white px-4 py-2.5 text-base leading-6 text-stone-900 placeholder:text-stone-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
@@ -78,12 +99,16 @@ export function Composer() {
         ) : (
           <button
             type="submit"
-            disabled={!modelReady || draft.trim() === ''}
+            disabled={!modelReady || draft.trim() === '' || fit.kind === 'too-long'}
             className="h-11 shrink-0 rounded-2xl bg-teal-700 px-4 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-600 dark:disabled:bg-stone-700 dark:disabled:text-stone-300"
           >
             {t('composer.send')}
           </button>
         )}
+      </div>
+      <div className="mx-auto max-w-3xl px-1">
+        <MessageFitWarning fit={fit} id={warningId} />
+        <RefusedInsertNotice refused={insert.refused} />
       </div>
       {notice && (
         <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">

@@ -1,7 +1,9 @@
 import { useId, useState } from 'react';
+import { BOX_CHARACTERS } from '../../chat/context-fit';
 import type { AssistantMessage, UserMessage } from '../../chat/types';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { MessageFitWarning, RefusedInsertNotice, useInsertGuard, useMessageFit } from './message-fit';
 
 const actionButton =
   'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-40 dark:text-stone-400 dark:hover:bg-stone-800';
@@ -47,12 +49,15 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
   const editAndResend = useChat((state) => state.editAndResend);
   const [text, setText] = useState(message.content);
   const id = useId();
+  const warningId = useId();
+  const fit = useMessageFit(text);
+  const insert = useInsertGuard();
   return (
     <form
       className="flex w-full max-w-[85%] flex-col gap-2"
       onSubmit={(event) => {
         event.preventDefault();
-        if (editAndResend(message.depth, text) === 'sent') onDone();
+        if (fit.kind === 'fits' && editAndResend(message.depth, text) === 'sent') onDone();
       }}
     >
       <label htmlFor={id} className="sr-only">
@@ -61,20 +66,29 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
       <textarea
         id={id}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          insert.clear();
+          setText(event.target.value);
+        }}
+        onPaste={insert.onPaste}
+        onDrop={insert.onDrop}
         onKeyDown={(event) => {
           if (event.key === 'Escape') onDone();
         }}
+        aria-describedby={warningId}
+        aria-invalid={fit.kind === 'too-long' ? true : undefined}
         rows={3}
         className="w-full rounded-2xl border border-stone-300 bg-white px-4 py-2.5 text-stone-900 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
       />
+      <MessageFitWarning fit={fit} id={warningId} />
+      <RefusedInsertNotice refused={insert.refused} />
       <div className="flex justify-end gap-2">
         <button type="button" onClick={onDone} className={actionButton}>
           {t('message.cancelEdit')}
         </button>
         <button
           type="submit"
-          disabled={text.trim() === ''}
+          disabled={text.trim() === '' || fit.kind === 'too-long'}
           className="rounded-lg bg-teal-700 px-3 py-1 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-50"
         >
           {t('message.resend')}
@@ -85,14 +99,27 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
 }
 
 export function QuestionActions({ message, onEdit }: { message: UserMessage; onEdit: () => void }) {
-  const { t } = useI18n();
+  const { t, formatNumber } = useI18n();
   const busy = useChat((state) => state.status !== 'ready' || state.model.kind !== 'ready');
+  const fit = useMessageFit(message.content);
+  // Such a question (from a backup) could never be sent, and a text box would lay all of it out at once.
+  const uneditable = fit.kind === 'too-long' && message.content.length > BOX_CHARACTERS;
   return (
-    <div className="flex items-center justify-end gap-1">
-      <VersionSwitcher message={message} />
-      <button type="button" disabled={busy} onClick={onEdit} className={actionButton}>
-        {t('message.edit')}
-      </button>
+    <div className="flex flex-col items-end gap-1">
+      {fit.kind === 'too-long' && (
+        <p className="max-w-[85%] text-right text-xs text-stone-600 dark:text-stone-400">
+          {t('message.questionOverLimit', {
+            tokens: formatNumber(fit.tokens),
+            limit: formatNumber(fit.limit),
+          })}
+        </p>
+      )}
+      <div className="flex items-center justify-end gap-1">
+        <VersionSwitcher message={message} />
+        <button type="button" disabled={busy || uneditable} onClick={onEdit} className={actionButton}>
+          {t('message.edit')}
+        </button>
+      </div>
     </div>
   );
 }
@@ -102,6 +129,9 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
   const { t } = useI18n();
   const regenerate = useChat((state) => state.regenerate);
   const busy = useChat((state) => state.status !== 'ready' || state.model.kind !== 'ready');
+  // Messages alternate question and answer, so the question of depth d is the message at 2d.
+  const question = useChat((state) => state.messages[message.depth * 2]?.content ?? '');
+  const questionFits = useMessageFit(question).kind === 'fits';
   const [copied, setCopied] = useState(false);
   if (message.status === 'pending' || message.status === 'streaming') return null;
   return (
@@ -121,7 +151,7 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
       </button>
       <button
         type="button"
-        disabled={busy}
+        disabled={busy || !questionFits}
         onClick={() => regenerate(message.depth)}
         className={actionButton}
       >

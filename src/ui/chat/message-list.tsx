@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';
-import { MessageView } from './message-view';
+import { MessageView, preloadMarkdown } from './message-view';
 
 /** How close to the bottom (px) still counts as "following" the answer. */
 const FOLLOW_THRESHOLD = 48;
@@ -10,6 +10,7 @@ const FOLLOW_THRESHOLD = 48;
 export function MessageList() {
   const { t } = useI18n();
   const messages = useChat((state) => state.messages);
+  const modelReady = useChat((state) => state.model.kind === 'ready');
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   /** Where the list last scrolled itself to; the reader scrolled up if it is now above that. */
@@ -30,7 +31,9 @@ export function MessageList() {
     autoTop.current = element.scrollTop;
   }, []);
 
-  useEffect(follow, [messages, follow]);
+  // New text is followed from the resize observer below, after layout; reading the height here, before it,
+  // would force a layout of its own on every token. A new message is followed at once.
+  useEffect(follow, [messages.length, follow]);
 
   const onScroll = (): void => {
     const element = scroller.current;
@@ -43,6 +46,9 @@ export function MessageList() {
   // Content also grows without a store change (the Markdown module arriving, a code block highlighting).
   const list = useRef<HTMLOListElement>(null);
   const hasMessages = messages.length > 0;
+  useEffect(() => {
+    if (hasMessages || modelReady) preloadMarkdown();
+  }, [hasMessages, modelReady]);
   useEffect(() => {
     const element = scroller.current;
     const content = list.current;
@@ -75,7 +81,7 @@ export function MessageList() {
       <div
         ref={scroller}
         onScroll={onScroll}
-        className="flex-1 overflow-y-auto"
+        className="flex-1 overflow-y-auto will-change-scroll"
         data-testid="message-scroller"
       >
         <ol ref={list} aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">

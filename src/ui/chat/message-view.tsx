@@ -1,26 +1,86 @@
 import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
+import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
+import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
+import { LongText } from './long-text';
 import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
 
-type AnswerProps = { readonly text: string; readonly streaming?: boolean };
+const MESSAGE_TEXT = 'message-text';
 
-function PlainAnswer({ text }: AnswerProps) {
-  return <p className="break-keep whitespace-pre-wrap">{text}</p>;
+type AnswerProps = { readonly text: string; readonly streaming?: boolean; readonly testId?: string };
+
+function PlainAnswer({ text, testId }: AnswerProps) {
+  return <LongText text={text} {...(testId === undefined ? {} : { testId })} />;
 }
 
-// marked, DOMPurify and highlight.js would take the page past its 150 KB budget; they arrive with the first
-// answer, which shows as plain text until then (and stays so if the chunk cannot be loaded).
+// DOMPurify and the Markdown worker's client would take the page past its 150 KB budget; they arrive with the
+// first answer, which shows as plain text until then (and stays so if the chunk cannot be loaded).
+const markdownModule = () => import('../markdown/markdown-view');
+
 const MarkdownView = lazy((): Promise<{ default: ComponentType<AnswerProps> }> =>
-  import('../markdown/markdown-view').then(
+  markdownModule().then(
     (module) => ({ default: module.MarkdownView }),
     () => ({ default: PlainAnswer }),
   ),
 );
 
-function AnswerFooter({ message }: { message: AssistantMessage }) {
+/** Loads the Markdown view and starts its worker before the first answer needs them. */
+export function preloadMarkdown(): void {
+  markdownModule().then(
+    (module) => module.warmUpMarkdown(),
+    () => undefined,
+  );
+}
+
+function AnswerText({ message }: { message: AssistantMessage }) {
   const { t, formatNumber } = useI18n();
+  const { content } = message;
+  if (content.length > MARKDOWN_BUDGET) {
+    return (
+      <>
+        <p className="mb-1 text-xs text-amber-800 dark:text-amber-300">
+          {t('markdown.plain.tooLong', {
+            length: formatNumber(content.length),
+            budget: formatNumber(MARKDOWN_BUDGET),
+          })}
+        </p>
+        <LongText text={content} testId={MESSAGE_TEXT} />
+      </>
+    );
+  }
+  return (
+    <Suspense fallback={<LongText text={content} testId={MESSAGE_TEXT} />}>
+      <MarkdownView text={content} streaming={message.status === 'streaming'} testId={MESSAGE_TEXT} />
+    </Suspense>
+  );
+}
+
+/** Tokens, speed and time of a finished answer, each only when it is known. */
+function AnswerStats({ message }: { message: Extract<AssistantMessage, { usage: unknown }> }) {
+  const { t, formatNumber } = useI18n();
+  const { usage } = message;
+  // An answer cut off by a reload has no statistics: its zeros would read as "0 tokens at 0.0 tokens/s".
+  if ((message.status === 'stopped' && message.interrupted) || usage.completionTokens <= 0) return null;
+  const parts = [t('message.stats.tokens', { tokens: formatNumber(usage.completionTokens) })];
+  if (usage.decodeTokensPerSecond > 0) {
+    parts.push(t('message.stats.speed', { speed: formatNumber(usage.decodeTokensPerSecond, 1) }));
+  }
+  if (usage.totalMs > 0)
+    parts.push(t('message.stats.seconds', { seconds: formatNumber(usage.totalMs / 1000, 1) }));
+  return (
+    <>
+      {usage.prefillTokensPerSecond > 0 && (
+        <span>{t('message.prefill', { speed: formatNumber(usage.prefillTokensPerSecond, 1) })}</span>
+      )}
+      <span>{parts.join(' · ')}</span>
+    </>
+  );
+}
+
+function AnswerFooter({ message }: { message: AssistantMessage }) {
+  const { t } = useI18n();
   switch (message.status) {
     case 'pending':
       return <p className="text-sm text-stone-600 dark:text-stone-400">{t('message.pending')}</p>;
@@ -37,18 +97,7 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
           )}
           {message.status === 'complete' && message.truncated && <span>{t('message.truncated')}</span>}
           {message.droppedTurns > 0 && <span>{t('message.dropped', { count: message.droppedTurns })}</span>}
-          {message.usage.prefillTokensPerSecond > 0 && (
-            <span>
-              {t('message.prefill', { speed: formatNumber(message.usage.prefillTokensPerSecond, 1) })}
-            </span>
-          )}
-          <span>
-            {t('message.stats', {
-              tokens: formatNumber(message.usage.completionTokens),
-              speed: formatNumber(message.usage.decodeTokensPerSecond, 1),
-              seconds: formatNumber(message.usage.totalMs / 1000, 1),
-            })}
-          </span>
+          <AnswerStats message={message} />
         </p>
       );
     case 'failed':
@@ -56,6 +105,12 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
         <div role="alert" className="mt-2 text-sm text-red-800 dark:text-red-300">
           <p className="font-medium">{t('message.failed')}</p>
           <p>{t(errorKey(message.error.code))}</p>
+          {message.error.message !== '' && (
+            <details className="mt-1 text-xs text-stone-600 dark:text-stone-400">
+              <summary>{t('error.details')}</summary>
+              <code className="break-all">{message.error.message}</code>
+            </details>
+          )}
         </div>
       );
     default:
@@ -88,9 +143,7 @@ function QuestionView({ message }: { message: UserMessage }) {
         <>
           <div className="max-w-[85%] rounded-2xl rounded-br-md bg-teal-700 px-4 py-2.5 text-white">
             <span className="sr-only">{t('message.user')}: </span>
-            <p className="break-keep whitespace-pre-wrap" data-testid="message-text">
-              {message.content}
-            </p>
+            <LongText text={message.content} testId={MESSAGE_TEXT} />
           </div>
           <QuestionActions message={message} onEdit={() => setEditing(true)} />
         </>
@@ -99,23 +152,56 @@ function QuestionView({ message }: { message: UserMessage }) {
   );
 }
 
-export const MessageView = memo(function MessageView({ message }: MessageViewProps) {
+const MessageContent = memo(function MessageContent({ message }: MessageViewProps) {
   const { t } = useI18n();
   if (message.role === 'user') return <QuestionView message={message} />;
   return (
     <li className="flex justify-start" data-role="assistant" data-status={message.status}>
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
-        {message.content !== '' && (
-          <div data-testid="message-text">
-            <Suspense fallback={<PlainAnswer text={message.content} />}>
-              <MarkdownView text={message.content} streaming={message.status === 'streaming'} />
-            </Suspense>
-          </div>
-        )}
+        {message.content !== '' && <AnswerText message={message} />}
         <AnswerFooter message={message} />
         <AnswerActions message={message} />
       </div>
     </li>
+  );
+}, sameMessage);
+
+/** The message may be malformed in any way; nothing in its fallback may throw again. */
+function plainText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+
+/** What a message that failed to render shows instead: a note, and its text as it is. */
+function UnrenderableMessage({ message }: MessageViewProps) {
+  const { t } = useI18n();
+  const text = plainText(message.content);
+  return (
+    <li
+      className={`flex ${message.role === 'user' ? 'justify-end' : 'justify-start'}`}
+      data-role={message.role}
+      data-status="unrenderable"
+    >
+      <div className="max-w-[85%] rounded-2xl bg-white px-4 py-2.5 text-stone-900 ring-1 ring-amber-300 dark:bg-stone-900 dark:text-stone-100 dark:ring-amber-700">
+        <p role="alert" className="mb-1 text-xs font-medium text-amber-800 dark:text-amber-300">
+          {t('message.unrenderable')}
+        </p>
+        <LongText text={text} testId={MESSAGE_TEXT} />
+      </div>
+    </li>
+  );
+}
+
+/** One message of the conversation; if it cannot be rendered, only it shows a fallback. */
+export const MessageView = memo(function MessageView({ message }: MessageViewProps) {
+  return (
+    <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} />}>
+      <MessageContent message={message} />
+    </ErrorBoundary>
   );
 }, sameMessage);

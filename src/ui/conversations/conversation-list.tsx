@@ -14,7 +14,7 @@ function ConversationItem({
   summary: ConversationSummary | SearchHit;
   onOpen: () => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, formatDate } = useI18n();
   const currentId = useChat((state) => state.current.id);
   const openConversation = useChat((state) => state.openConversation);
   const renameConversation = useChat((state) => state.renameConversation);
@@ -24,10 +24,7 @@ function ConversationItem({
   const inputId = useId();
   const current = summary.id === currentId;
   const shownTitle = summary.title || t('conversations.untitled');
-  const date = new Date(summary.updatedAt).toLocaleDateString(locale === 'ko' ? 'ko-KR' : 'en-US', {
-    month: 'short',
-    day: 'numeric',
-  });
+  const date = formatDate(summary.updatedAt, { month: 'short', day: 'numeric' });
 
   if (renaming) {
     return (

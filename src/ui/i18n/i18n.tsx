@@ -7,6 +7,8 @@ interface I18n {
   readonly setLocale: (locale: Locale) => void;
   readonly t: (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
   readonly formatNumber: (value: number, digits?: number) => string;
+  /** A date in the reader's language; '' when `time` is no date (a damaged or future record's 1e308, NaN). */
+  readonly formatDate: (time: number, options: Intl.DateTimeFormatOptions) => string;
 }
 
 const I18nContext = createContext<I18n | undefined>(undefined);
@@ -26,6 +28,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (key, values) => translate(locale, key, values),
       formatNumber: (number, digits = 0) =>
         number.toLocaleString(tag, { maximumFractionDigits: digits, minimumFractionDigits: digits }),
+      formatDate: (time, options) => {
+        const date = new Date(time);
+        return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString(tag, options);
+      },
     };
   }, [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -187,7 +187,9 @@ const ko = {
   'message.stopped': '중지됨',
   'message.truncated': '최대 길이에 도달해 답변이 잘렸습니다.',
   'message.failed': '답변을 만들지 못했습니다.',
-  'message.stats': '토큰 {tokens}개 · {speed} 토큰/초 · {seconds}초',
+  'message.stats.tokens': '토큰 {tokens}개',
+  'message.stats.speed': '{speed} 토큰/초',
+  'message.stats.seconds': '{seconds}초',
   'message.prefill': '질문 읽기 {speed} 토큰/초',
   'composer.label': '메시지 입력',
   'composer.placeholder': '메시지를 입력하세요',
@@ -224,6 +226,23 @@ const ko = {
   'error.invalid-request': '요청을 처리할 수 없습니다. 페이지를 새로 고쳐 보세요.',
   'error.worker-failed': '모델 작업자(Web Worker)가 멈췄습니다. 페이지를 새로 고쳐 보세요.',
   'error.unknown': '알 수 없는 오류가 발생했습니다.',
+  'text.more': '더 보기 ({count}자 더)',
+  'text.less': '접기',
+  'markdown.plain.tooLong':
+    '이 답변은 너무 길어({length}자) 서식 없이 일반 텍스트로 보여 줍니다. 서식은 {budget}자까지의 답변에만 입힙니다.',
+  'markdown.plain.error': '이 답변의 서식을 읽지 못해 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
+  'message.unrenderable': '이 메시지를 제대로 표시하지 못해 원문을 그대로 보여 줍니다.',
+  'composer.overLimit':
+    '메시지가 너무 깁니다. 적게 잡아도 약 {tokens}토큰인데, 모델은 한 번에 {window}토큰(문맥 창)을 읽고 그중 {answer}토큰은 답변 몫이라 메시지는 약 {limit}토큰까지만 들어갑니다. 줄여 주세요.',
+  'composer.insertRefused':
+    '넣으려는 글({characters}자, 적게 잡아도 약 {tokens}토큰)이 모델이 읽을 수 있는 약 {limit}토큰(문맥 창 {window}토큰)을 훨씬 넘어 입력란에 넣지 않았습니다. 글은 클립보드에 그대로 있습니다.',
+  'message.questionOverLimit':
+    '이 질문은 모델의 문맥 창에 들어가지 않아(적게 잡아도 약 {tokens}토큰, 한도 약 {limit}토큰) 다시 보낼 수 없습니다.',
+  'conversation.unrenderable.title': '이 대화를 표시하지 못했습니다',
+  'conversation.unrenderable.body':
+    '저장된 내용은 그대로 있습니다. 목록에서 다른 대화를 열거나 새 대화를 시작할 수 있습니다.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -412,7 +431,9 @@ const en: Record<MessageKey, string> = {
   'message.stopped': 'Stopped',
   'message.truncated': 'The answer reached the length limit and was cut off.',
   'message.failed': 'The answer could not be generated.',
-  'message.stats': '{tokens} tokens · {speed} tokens/s · {seconds} s',
+  'message.stats.tokens': '{tokens} tokens',
+  'message.stats.speed': '{speed} tokens/s',
+  'message.stats.seconds': '{seconds} s',
   'message.prefill': 'prompt read at {speed} tokens/s',
   'composer.label': 'Message',
   'composer.placeholder': 'Type a message',
@@ -448,6 +469,23 @@ const en: Record<MessageKey, string> = {
   'error.invalid-request': 'The request could not be handled. Try reloading the page.',
   'error.worker-failed': 'The model worker stopped. Try reloading the page.',
   'error.unknown': 'An unknown error occurred.',
+  'text.more': 'Show more ({count} more characters)',
+  'text.less': 'Show less',
+  'markdown.plain.tooLong':
+    'This answer is too long to format ({length} characters; answers are formatted up to {budget}), so it is shown as plain text.',
+  'markdown.plain.error': 'This answer’s formatting could not be read, so it is shown as plain text.',
+  'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
+  'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
+  'message.unrenderable': 'This message could not be displayed properly; here is its text as it is.',
+  'composer.overLimit':
+    'The message is too long: at least about {tokens} tokens, but the model reads {window} tokens at once (its context window), {answer} of them kept for the answer, so a message fits in about {limit}. Shorten it.',
+  'composer.insertRefused':
+    'The text ({characters} characters, at least about {tokens} tokens) is far over the about {limit} tokens the model can read (context window {window}), so it was not put in the box. It is still on the clipboard.',
+  'message.questionOverLimit':
+    'This question does not fit the model’s context window (at least about {tokens} tokens, limit about {limit}), so it cannot be sent again.',
+  'conversation.unrenderable.title': 'This conversation could not be displayed',
+  'conversation.unrenderable.body':
+    'Nothing stored was changed. You can open another conversation from the list or start a new one.',
 };
 
 export const dictionaries: Record<Locale, Record<MessageKey, string>> = { ko, en };

@@ -1,7 +1,17 @@
-import { memo, Profiler, useEffect, useMemo, useRef, useState, type ProfilerOnRenderCallback } from 'react';
+import { lazy, memo, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { LongText } from '../chat/long-text';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import {
+  createMarkdownClient,
+  type MarkdownClient,
+  type MarkdownResult,
+  type MarkdownSession,
+  type RenderedBlock,
+} from './markdown-client';
+import { useProvidedMarkdownClient } from './markdown-client-context';
 import './markdown.css';
-import { parseBlocks, renderBlock, renderMarkdown, type MarkdownBlock } from './render-markdown';
+import { sanitizeFragment } from './sanitize-html';
 
 // To move into messages.ts; 'message.copied' (복사됨 / Copied) is already there.
 interface Labels {
@@ -14,11 +24,13 @@ interface Labels {
 const CONFIRMATION_MS = 2000;
 
 /**
- * `?markdown=naive` in end-to-end builds renders the whole document again on every token: the baseline of the
- * streaming benchmark. Production builds compare MODE with a constant and drop the branch.
+ * `?markdown=naive` in end-to-end builds renders the whole document again on the page on every token: the
+ * streaming benchmark's baseline. Production builds compare MODE with a constant and drop the branch.
  */
-const naive =
-  import.meta.env.MODE === 'e2e' && new URLSearchParams(window.location.search).get('markdown') === 'naive';
+const NaiveMarkdown =
+  import.meta.env.MODE === 'e2e' && new URLSearchParams(window.location.search).get('markdown') === 'naive'
+    ? lazy(() => import('./naive-markdown').then((module) => ({ default: module.NaiveMarkdown })))
+    : undefined;
 
 /**
  * While an answer streams, a last line of one or two backticks or tildes may be the start of a code fence;
@@ -26,64 +38,62 @@ const naive =
  */
 const PARTIAL_FENCE = /(^|\n) {0,3}(?:`{1,2}|~{1,2})$/;
 
-interface BlockProps {
-  readonly block: MarkdownBlock;
-  readonly index: number;
-  /** Not read here: a change to the document's link definitions can change any block's HTML. */
-  readonly linksKey: string;
-  readonly copyLabel: string;
-  readonly onCommit: ProfilerOnRenderCallback | undefined;
+type PlainResult = Extract<MarkdownResult, { kind: 'plain' }>;
+
+/** Waiting for the worker's first answer, showing blocks, or plain text and why. */
+type Mode = { readonly kind: 'pending' } | { readonly kind: 'rendered' } | PlainResult;
+
+const plainNotes: Record<PlainResult['reason'], MessageKey> = {
+  error: 'markdown.plain.error',
+  'too-slow': 'markdown.plain.tooSlow',
+  unavailable: 'markdown.plain.unavailable',
+};
+
+let appClient: MarkdownClient | undefined;
+
+/** The app's Markdown worker, started with the first answer shown. */
+function getAppClient(): MarkdownClient {
+  appClient ??= createMarkdownClient({
+    spawn: (onCrash) => {
+      const worker = new Worker(new URL('./markdown-worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'markdown',
+      });
+      worker.addEventListener('error', onCrash);
+      return worker;
+    },
+    sanitize: sanitizeFragment,
+  });
+  return appClient;
 }
 
-const sameBlock = (before: BlockProps, after: BlockProps): boolean =>
-  before.block.source === after.block.source &&
-  before.block.firstCodeIndex === after.block.firstCodeIndex &&
-  before.index === after.index &&
-  before.linksKey === after.linksKey &&
-  before.copyLabel === after.copyLabel &&
-  before.onCommit === after.onCommit;
-
-/** A block renders again only when its source changes: while an answer streams, that is the last one. */
-const Block = memo(function Block({ block, index, copyLabel, onCommit }: BlockProps) {
-  const html = renderBlock(block, { copyLabel });
-  // The HTML comes from renderBlock: the model's own HTML is escaped, and the result is sanitized.
-  const content = <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
-  if (onCommit === undefined) return content;
-  return (
-    <Profiler id={String(index)} onRender={onCommit}>
-      {content}
-    </Profiler>
-  );
-}, sameBlock);
-
-function IncrementalMarkdown({
-  source,
-  labels,
-  onBlockCommit,
-}: {
-  source: string;
-  labels: Labels;
-  onBlockCommit: ProfilerOnRenderCallback | undefined;
-}) {
-  const [parsed, setParsed] = useState(() => parseBlocks(source));
-  // Each new text is parsed from the previous document, so only its tail is lexed again.
-  if (parsed.source !== source) setParsed(parseBlocks(source, parsed));
-  return parsed.blocks.map((block, index) => (
-    <Block
-      // Blocks only ever grow at the end of an answer, so the index is a stable identity.
-      key={index}
-      block={block}
-      index={index}
-      linksKey={parsed.linksKey}
-      copyLabel={labels.copyCode}
-      onCommit={onBlockCommit}
-    />
-  ));
+/** Starts the Markdown worker ahead of the first answer, so that answer does not wait for it to load. */
+export function warmUpMarkdown(): void {
+  getAppClient().warmUp();
 }
 
-function NaiveMarkdown({ source, labels }: { source: string; labels: Labels }) {
-  const html = renderMarkdown(source, { copyLabel: labels.copyCode });
-  return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
+type Block = RenderedBlock<DocumentFragment>;
+
+/**
+ * Puts `blocks` into `host`, one `.md-block` each, touching only those that are not the very blocks `shown`
+ * holds (the client keeps an unchanged block the same object): while an answer streams, that is the last one
+ * or two. The DOM is written here rather than by React, so a block costs no render and no second parse.
+ */
+function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[]): void {
+  blocks.forEach((block, index) => {
+    if (shown[index] === block) return;
+    let element = host.children[index];
+    if (!(element instanceof HTMLElement)) {
+      element = document.createElement('div');
+      element.className = 'md-block';
+      host.append(element);
+    }
+    (element as HTMLElement).dataset['block'] = block.kind;
+    element.replaceChildren(block.content.cloneNode(true));
+    shown[index] = block;
+  });
+  while (host.children.length > blocks.length) host.lastElementChild?.remove();
+  shown.length = blocks.length;
 }
 
 async function copyText(text: string): Promise<boolean> {
@@ -97,18 +107,20 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /**
- * A model's Markdown answer as sanitized HTML, with highlighted code blocks that can be copied. While it
- * streams, the blocks already complete keep their DOM and only the last one is rendered again per token.
+ * A model's Markdown answer as sanitized HTML, with highlighted code blocks that can be copied. The text is
+ * lexed and rendered in a worker, so no answer can hold up the page; until the first HTML arrives (unless it
+ * is streaming), and when the worker cannot format the text, it shows as plain text. While an answer streams, the blocks already
+ * complete keep their DOM and only the last one is rendered again.
  */
 export const MarkdownView = memo(function MarkdownView({
   text,
   streaming = false,
-  onBlockCommit,
+  testId,
 }: {
   text: string;
   streaming?: boolean;
-  /** Called for every render of a block (tests count them); absent in the app. */
-  onBlockCommit?: ProfilerOnRenderCallback;
+  /** Put on the element that holds the answer's text. */
+  testId?: string;
 }) {
   const { t } = useI18n();
   const copyCode = t('markdown.copyCode');
@@ -118,6 +130,40 @@ export const MarkdownView = memo(function MarkdownView({
   const root = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const source = streaming ? text.replace(PARTIAL_FENCE, '$1') : text;
+
+  const provided = useProvidedMarkdownClient();
+  const client = NaiveMarkdown ? undefined : (provided ?? getAppClient());
+  const [mode, setMode] = useState<Mode>({ kind: 'pending' });
+  const host = useRef<HTMLDivElement>(null);
+  const latest = useRef<readonly Block[]>([]);
+  const shown = useRef<Block[]>([]);
+  const session = useRef<MarkdownSession | undefined>(undefined);
+  useEffect(() => {
+    if (!client) return;
+    const opened = client.open((result) => {
+      if (result.kind === 'plain') {
+        setMode(result);
+        return;
+      }
+      latest.current = result.blocks;
+      // Once the blocks' element is there, later results go straight into it, without a render.
+      if (host.current) showBlocks(host.current, result.blocks, shown.current);
+      else setMode({ kind: 'rendered' });
+    });
+    session.current = opened;
+    return () => {
+      opened.close();
+      session.current = undefined;
+    };
+  }, [client]);
+  useLayoutEffect(() => {
+    if (mode.kind !== 'rendered' || !host.current) return;
+    shown.current = [];
+    showBlocks(host.current, latest.current, shown.current);
+  }, [mode]);
+  useEffect(() => {
+    session.current?.render(source, copyCode);
+  }, [source, copyCode, client]);
 
   // One listener for every copy button, including those in blocks rendered later.
   useEffect(() => {
@@ -155,16 +201,34 @@ export const MarkdownView = memo(function MarkdownView({
     };
   }, [labels]);
 
+  let content;
+  if (NaiveMarkdown) {
+    content = (
+      <Suspense fallback={<LongText text={source} />}>
+        <NaiveMarkdown source={source} copyLabel={copyCode} />
+      </Suspense>
+    );
+  } else if (mode.kind === 'rendered') {
+    content = <div ref={host} className="md-blocks" />;
+  } else if (mode.kind === 'plain' || !streaming) {
+    content = <LongText text={source} />;
+  } else {
+    // A streaming answer waits for its first HTML (a frame, or the worker's start): shown as plain text
+    // first, its text would change under the reader as paragraphs and emphasis take shape.
+    content = null;
+  }
+
   return (
-    <div ref={root} className="markdown" data-streaming={streaming ? '' : undefined}>
-      {naive ? (
-        <NaiveMarkdown source={source} labels={labels} />
-      ) : (
-        <IncrementalMarkdown source={source} labels={labels} onBlockCommit={onBlockCommit} />
+    <>
+      {mode.kind === 'plain' && (
+        <p className="mb-1 text-xs text-amber-800 dark:text-amber-300">{t(plainNotes[mode.reason])}</p>
       )}
-      <span role="status" className="sr-only">
-        {announcement}
-      </span>
-    </div>
+      <div ref={root} className="markdown" data-testid={testId} data-streaming={streaming ? '' : undefined}>
+        {content}
+        <span role="status" className="sr-only">
+          {announcement}
+        </span>
+      </div>
+    </>
   );
 });

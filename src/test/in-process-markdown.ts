@@ -1,0 +1,57 @@
+import {
+  createMarkdownClient,
+  type MarkdownClient,
+  type MarkdownWorker,
+} from '../ui/markdown/markdown-client';
+import type { MarkdownRequest } from '../ui/markdown/markdown-protocol';
+import { createMarkdownService } from '../ui/markdown/markdown-service';
+import { sanitizeFragment } from '../ui/markdown/sanitize-html';
+
+type Listener = (event: MessageEvent) => void;
+
+/**
+ * A stand-in for the Markdown worker at the platform edge: the worker's own code, run in this thread, with
+ * messages cloned and delivered a microtask later, as a worker's would be (but not held up by fake timers).
+ * `answer: false` gives a worker that never answers, like one stuck on a text.
+ */
+export function inProcessMarkdownWorker({ answer = true }: { answer?: boolean } = {}): MarkdownWorker & {
+  readonly requests: MarkdownRequest[];
+  readonly terminated: () => boolean;
+} {
+  const service = createMarkdownService();
+  const listeners = new Set<Listener>();
+  const requests: MarkdownRequest[] = [];
+  let terminated = false;
+  return {
+    requests,
+    terminated: () => terminated,
+    postMessage(message) {
+      const request = structuredClone(message) as MarkdownRequest;
+      requests.push(request);
+      queueMicrotask(() => {
+        if (terminated || !answer) return;
+        const response = service.handle(request);
+        if (response === undefined) return;
+        const data = structuredClone(response);
+        queueMicrotask(() => {
+          if (terminated) return;
+          for (const listener of listeners) listener({ data } as MessageEvent);
+        });
+      });
+    },
+    addEventListener(_type, listener) {
+      listeners.add(listener);
+    },
+    removeEventListener(_type, listener) {
+      listeners.delete(listener);
+    },
+    terminate() {
+      terminated = true;
+    },
+  };
+}
+
+/** The app's Markdown client over {@link inProcessMarkdownWorker}s. */
+export function inProcessMarkdownClient(): MarkdownClient {
+  return createMarkdownClient({ spawn: () => inProcessMarkdownWorker(), sanitize: sanitizeFragment });
+}
