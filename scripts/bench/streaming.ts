@@ -252,10 +252,10 @@ async function ask(page: Page, text: string, answers: number): Promise<void> {
 }
 
 /**
- * Counts the engine worker's `delta` events (one per token of the scripted engine) as the page receives
- * them, so each update can be charged to the tokens it showed.
+ * Counts the tokens in the engine worker's `delta` events (3 code points each from the scripted engine) as
+ * the page receives them, so each update can be charged to the tokens it showed.
  */
-function countTokens(): void {
+function countTokens(codePointsPerToken: number): void {
   const counter = { tokens: 0 };
   Object.assign(window, { benchTokens: counter });
   const NativeWorker = window.Worker;
@@ -263,8 +263,10 @@ function countTokens(): void {
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
       if (options?.name !== 'engine') return;
-      this.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
-        if (event.data.type === 'delta') counter.tokens += 1;
+      this.addEventListener('message', (event: MessageEvent<{ type?: string; text?: string }>) => {
+        // The worker sends a message per few tokens: their text tells how many.
+        if (event.data.type === 'delta')
+          counter.tokens += Array.from(event.data.text ?? '').length / codePointsPerToken;
       });
     }
   };
@@ -290,7 +292,7 @@ export async function measure(
   try {
     await prepare?.(context);
     const page = await context.newPage();
-    await page.addInitScript(countTokens);
+    await page.addInitScript(countTokens, CODE_POINTS_PER_TOKEN);
     await openChat(page, variant, baseUrl, restored);
     // A first answer of the same kind loads the Markdown chunk, warms the code up and draws the fonts once, so
     // that one-off costs stay out of the measured stream.
@@ -360,7 +362,9 @@ export async function measure(
       () => (window as unknown as { bench: { tokensAtMark: number[] } }).bench.tokensAtMark,
     );
     // Update i's window runs from its mark to the next one: it handles the tokens shown at the next mark.
-    const tokensPerUpdate = tokensAtMark.slice(1).map((count, index) => count - (tokensAtMark[index] ?? 0));
+    const tokensPerUpdate = tokensAtMark
+      .slice(1)
+      .map((count, index) => Math.round(count) - Math.round(tokensAtMark[index] ?? 0));
     const answer = page.locator('li[data-role="assistant"]').nth(1);
     const codeBlocks = await answer.locator('.code-block').count();
     const tables = await answer.locator('table').count();

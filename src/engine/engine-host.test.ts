@@ -113,3 +113,60 @@ describe('the worker host and the running generation', () => {
     expect(log.filter((entry) => entry === 'generate')).toHaveLength(1);
   });
 });
+
+/** An engine that streams `pieces` one every millisecond, and stops between two when asked. */
+function streamingEngine(pieces: readonly string[], emitted: string[] = []): ChatEngine {
+  return {
+    ...loggingEngine().engine,
+    generate: async (_, { signal, onDelta }) => {
+      for (const piece of pieces) {
+        if (signal?.aborted) return result('aborted');
+        emitted.push(piece);
+        onDelta(piece);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return result('stop');
+    },
+  };
+}
+
+describe('the text of an answer', () => {
+  const pieces = Array.from({ length: 60 }, (_, index) => `${index}가`);
+
+  it('goes to the page in fewer messages than pieces, all of it and in order, the first at once', async () => {
+    const { client } = connect(streamingEngine(pieces));
+    await client.load(model);
+    const received: string[] = [];
+    const startedAt = performance.now();
+    let firstAt = 0;
+    const answer = await client.generate(ask, {
+      onDelta: (text) => {
+        if (received.length === 0) firstAt = performance.now() - startedAt;
+        received.push(text);
+      },
+    });
+    expect(answer.finishReason).toBe('stop');
+    expect(received.join('')).toBe(pieces.join(''));
+    // 60 pieces over at least 60 ms, sent at most every 20 ms: a handful of messages, not 60.
+    expect(received.length).toBeLessThan(pieces.length / 3);
+    expect(firstAt).toBeLessThan(20);
+  });
+
+  it('is all sent before a stopped answer ends', async () => {
+    const emitted: string[] = [];
+    const { client } = connect(streamingEngine(pieces, emitted));
+    await client.load(model);
+    const controller = new AbortController();
+    const received: string[] = [];
+    const answer = client.generate(ask, {
+      signal: controller.signal,
+      onDelta: (text) => received.push(text),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    controller.abort();
+    await expect(answer).resolves.toMatchObject({ finishReason: 'aborted' });
+    // What waited for its turn when Stop came arrives before the end, not after it (and then dropped).
+    expect(emitted.length).toBeGreaterThan(0);
+    expect(received.join('')).toBe(emitted.join(''));
+  });
+});

@@ -7,12 +7,17 @@ import { ScriptedEngine } from '../engine/scripted/scripted-engine';
  * The page's engine client wired to the worker host and the scripted engine over a real MessageChannel:
  * the same code path as the app, minus the Worker.
  */
-export function connectScriptedEngine(scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 }) {
+export function connectScriptedEngine(
+  scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 },
+  // Each piece its own event, so that tests can follow a stream piece by piece; the app gathers them.
+  deltaIntervalMs = 0,
+) {
   const channel = new MessageChannel();
   const engine = new ScriptedEngine(scenario);
   serveEngine(channel.port2, {
     engine,
     onScenario: (next) => engine.setScenario(next),
+    deltaIntervalMs,
   });
   const client = new EngineClient(channel.port1);
   return {
