@@ -7,9 +7,12 @@ import { ScriptedEngine } from '../engine/scripted/scripted-engine';
  * The page's engine client wired to the worker host and the scripted engine over a real MessageChannel:
  * the same code path as the app, minus the Worker.
  */
-export function connectScriptedEngine(scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 }) {
+export function connectScriptedEngine<T extends ScriptedEngine = ScriptedEngine>(
+  scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 },
+  /** The engine in the worker, for a test that watches what reaches it. */
+  engine: T = new ScriptedEngine(scenario) as T,
+) {
   const channel = new MessageChannel();
-  const engine = new ScriptedEngine(scenario);
   serveEngine(channel.port2, {
     engine,
     onScenario: (next) => engine.setScenario(next),
