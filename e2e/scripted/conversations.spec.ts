@@ -118,3 +118,42 @@ test('an answer streaming when the page reloads is kept up to its last second an
   // Everything shown is kept: the page starts writing it as it goes, before the reload.
   expect(kept.length).toBeGreaterThanOrEqual(shownBeforeReload.length);
 });
+
+test('after a reload the next question carries the ids of the answers before it to the worker', async ({
+  page,
+}) => {
+  // Records each generate request as the page posts it to the engine worker.
+  await page.addInitScript(() => {
+    const post: unknown = Reflect.get(Worker.prototype, 'postMessage');
+    const requests: unknown[] = [];
+    Reflect.set(window, 'generateRequests', requests);
+    Object.defineProperty(Worker.prototype, 'postMessage', {
+      configurable: true,
+      writable: true,
+      value(this: Worker, ...args: unknown[]): unknown {
+        if ((args[0] as { type?: unknown } | null)?.type === 'generate')
+          requests.push(structuredClone(args[0]));
+        return Reflect.apply(post as (...args: unknown[]) => unknown, this, args);
+      },
+    });
+  });
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await chat.ask('/echo 다시 읽지 않을 답');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+
+  await page.reload();
+  await page.getByRole('button', { name: '모델 불러오기' }).click();
+  await expect(page.getByTestId('model-status')).toContainText('준비됨');
+  await chat.ask('/echo 다음 질문');
+  await expect(chat.lastAnswerText()).toHaveText('다음 질문');
+
+  const [request] = (await page.evaluate((): unknown => Reflect.get(window, 'generateRequests'))) as {
+    turns: { role: string; content: string; tokens?: { promptIds: number[]; answerIds: number[] } }[];
+  }[];
+  const answer = request?.turns[1];
+  expect(answer?.content).toBe('다시 읽지 않을 답');
+  // The scripted engine draws an id per code point; the first exchange opened its prompt with BOS (1).
+  expect(answer?.tokens?.answerIds).toEqual(Array.from('다시 읽지 않을 답', (char) => char.codePointAt(0)));
+  expect(answer?.tokens?.promptIds[0]).toBe(1);
+});

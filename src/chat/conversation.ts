@@ -1,3 +1,4 @@
+import type { ExchangeTokens } from '../engine/protocol';
 import type { SamplingParams } from '../generation/sampling';
 import type { AnswerState } from './types';
 
@@ -8,6 +9,14 @@ export interface ExchangeVersion {
   readonly question: string;
   readonly askedAt: number;
   readonly answer: { readonly content: string; readonly createdAt: number } & AnswerState;
+  /**
+   * The ids the engine reported for this answer when it settled (its question's and its answer's, whatever
+   * ended it: Stop, a turn header the model began), sent back with the answer on later turns so the model
+   * is fed what it drew. They belong to this version's text alone: a new version (regenerate, edit) has
+   * its own, and an answer that never settled, or was kept before ids were, or came from a backup, has none
+   * (the engine then encodes its text).
+   */
+  readonly tokens?: ExchangeTokens;
   /** The exchange that followed this version, if the conversation went on from it. */
   readonly next: Exchange | undefined;
 }

@@ -1,6 +1,12 @@
 import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
 import { hasTrait } from '../engine/error-codes';
-import type { ChatTurn, EngineErrorInfo, GenerationResult } from '../engine/protocol';
+import {
+  isExchangeTokens,
+  type ChatTurn,
+  type EngineErrorInfo,
+  type ExchangeTokens,
+  type GenerationResult,
+} from '../engine/protocol';
 import {
   activePath,
   addVersion,
@@ -23,14 +29,25 @@ export function titleFrom(question: string): string {
   return chars.length > TITLE_LENGTH ? `${chars.slice(0, TITLE_LENGTH).join('')}…` : line;
 }
 
-/** The turns the answer at `depth` is generated from: the exchanges above it, without failed ones. */
+/**
+ * The turns the answer at `depth` is generated from: the exchanges above it, without failed ones, each
+ * answer with the ids of the version shown (none if it has none). Those ids are this version's alone, kept
+ * with its text when it settled, so a regenerated or edited exchange, or another version shown, sends the
+ * ids of the text it sends; the engine checks them against the text and encodes the text when they do not
+ * fit. Every exchange is sent, with its ids, whatever an earlier answer left out: the engine fits the
+ * window, so the request, and what is fed for it, is the same after a reload.
+ */
 function turnsBefore(conversation: Conversation, depth: number): ChatTurn[] {
   return activePath(conversation)
     .slice(0, depth)
     .filter(({ version }) => version.answer.status !== 'failed')
     .flatMap(({ version }) => [
       { role: 'user' as const, content: version.question },
-      { role: 'assistant' as const, content: version.answer.content },
+      {
+        role: 'assistant' as const,
+        content: version.answer.content,
+        ...(version.tokens ? { tokens: version.tokens } : {}),
+      },
     ]);
 }
 
@@ -166,6 +183,7 @@ export function createGeneration({
     running = mine;
     const turns = [...turnsBefore(conversation, depth), { role: 'user' as const, content: question }];
     let answer: AnswerState;
+    let tokens: ExchangeTokens | undefined;
     let streamed = false;
     try {
       const result = await engine.generate(
@@ -181,6 +199,8 @@ export function createGeneration({
         },
       );
       answer = settledState(result);
+      // Kept only if a request can carry them: the worker refuses a request with an id it cannot read.
+      tokens = isExchangeTokens(result.tokens) ? result.tokens : undefined;
     } catch (error) {
       answer = { status: 'failed', error: toErrorInfo(error) };
     }
@@ -191,7 +211,16 @@ export function createGeneration({
       takeBack(versionId, question, answer.error.message, gaveTitle);
       return;
     }
-    updateAnswer(versionId, ({ content, createdAt }) => ({ content, createdAt, ...answer }), { save: 'now' });
+    // The ids go with the text they were reported for, in the same change and the same record.
+    effects.change(
+      (current) =>
+        updateVersion(current, versionId, ({ tokens: _none, ...version }) => ({
+          ...version,
+          answer: { content: version.answer.content, createdAt: version.answer.createdAt, ...answer },
+          ...(tokens ? { tokens } : {}),
+        })),
+      { save: 'now' },
+    );
     effects.setStatus('ready');
     // The conversation stays; the model has to come back before the next answer.
     if (answer.status === 'failed' && hasTrait(answer.error.code, 'model-gone'))
@@ -258,10 +287,13 @@ export function withLiveAnswer(
   return updateExchangeOf(fresh, live.versionId, (exchange, index) => {
     const version = exchange.versions[index];
     if (!version) return exchange;
-    return {
-      ...exchange,
-      versions: exchange.versions.with(index, { ...version, answer: mine.answer }),
-      selected: index,
+    // The answer is this tab's, and so are its ids (none while it streams): never the stored copy's.
+    const { tokens: _stored, ...rest } = version;
+    const live: ExchangeVersion = {
+      ...rest,
+      answer: mine.answer,
+      ...(mine.tokens ? { tokens: mine.tokens } : {}),
     };
+    return { ...exchange, versions: exchange.versions.with(index, live), selected: index };
   });
 }

@@ -31,7 +31,7 @@ const requestId = v.pipe(
  * The largest token id a request may carry: web-tokenizers reads ids as 32-bit integers. The engine checks
  * them against the loaded model's vocabulary and ignores a record with an id outside it.
  */
-const MAX_TOKEN_ID = 2 ** 31 - 1;
+export const MAX_TOKEN_ID = 2 ** 31 - 1;
 
 /** A plain array of token ids: a typed array does not survive every path a turn takes, so it is refused. */
 const tokenIds = v.pipe(
@@ -51,6 +51,11 @@ const exchangeTokensSchema = v.pipe(
   object({ promptIds: tokenIds, answerIds: tokenIds }),
   v.readonly(),
 ) satisfies v.GenericSchema<unknown, ExchangeTokens>;
+
+/** Whether `value` is a record of ids a request may carry back (the page checks what it keeps with this). */
+export function isExchangeTokens(value: unknown): value is ExchangeTokens {
+  return v.is(exchangeTokensSchema, value);
+}
 
 /** The model card's sampling values; the settings and stored conversations keep the same shape. */
 export const samplingSchema = v.pipe(

@@ -19,7 +19,7 @@ export interface HeaderPatch {
 
 export interface ConversationChanges {
   readonly header: HeaderPatch;
-  /** The versions that are new or whose answer changed, as records. */
+  /** The versions that are new or whose answer (or its ids) changed, as records. */
   readonly put: readonly VersionRecord[];
   /** The ids of versions that were taken back. */
   readonly removed: readonly string[];
@@ -52,7 +52,8 @@ export function changesBetween(
       old.after === after &&
       old.version.question === version.question &&
       old.version.askedAt === version.askedAt &&
-      old.version.answer === version.answer;
+      old.version.answer === version.answer &&
+      old.version.tokens === version.tokens;
     if (same) continue;
     put.push(versionRecord(next.id, exchange, version, after, writer));
     newText.push(...newTextOf(version, old?.version));

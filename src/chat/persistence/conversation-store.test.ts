@@ -417,6 +417,93 @@ describe('saving changes', () => {
   });
 });
 
+describe('the answers’ ids', () => {
+  /** What the engine reported for an answer: the question's ids, then the ones the model drew. */
+  const tokens = { promptIds: [1, 32_001, 13, 45_000], answerIds: [29_871, 46_335, 0, 65_535] };
+  const chosen = 'v:서울 여행지 하나만 알려 줘';
+  const withIds = (): Conversation => updateVersion(trip(), chosen, (v) => ({ ...v, tokens }));
+
+  it('keeps them with their version, packed into strings, for the next page', async () => {
+    const { store, factory } = setup();
+    await store.save(withIds(), undefined);
+    const later = setup({ factory }).store;
+    expect(await later.get('trip')).toEqual(withIds());
+    const records = (await all(factory, VERSIONS_STORE)) as { id: string; tokens?: unknown }[];
+    expect(records.find(({ id }) => id === chosen)?.tokens).toEqual({
+      promptIds: expect.stringMatching(/^u16:[A-Za-z0-9+/=]+$/) as string,
+      answerIds: expect.stringMatching(/^u16:[A-Za-z0-9+/=]+$/) as string,
+    });
+    expect(records.filter((record) => 'tokens' in record).map(({ id }) => id)).toEqual([chosen]);
+  });
+
+  it('writes a version again when only its ids changed', async () => {
+    const { store, factory } = setup();
+    const before = trip();
+    await store.save(before, undefined);
+    // The very same answer object: only the ids are new.
+    await store.save(
+      updateVersion(before, chosen, (v) => ({ ...v, tokens })),
+      before,
+    );
+    expect(await setup({ factory }).store.get('trip')).toEqual(withIds());
+  });
+
+  it('reads records written before ids were kept, and ids it cannot read, as answers without ids', async () => {
+    // No new database version: the ids are an optional field of the version records, and no store or
+    // index changed, so the records the previous release wrote at version 2 are read as they are (without
+    // ids: the engine encodes those answers from their text), and that release, open in another tab,
+    // reads the new records too, since `v.object` leaves out the fields it does not know.
+    const { store, factory, skipped } = setup();
+    await store.list();
+    const { header, versions } = toRecords(trip());
+    const damaged = versions.map((record) =>
+      record.id === chosen ? { ...record, tokens: { promptIds: 'zip:AAAA', answerIds: 5 } } : record,
+    );
+    await putRaw(factory, CONVERSATIONS_STORE, [header]);
+    await putRaw(factory, VERSIONS_STORE, damaged);
+    const read = await setup({ factory }).store.get('trip');
+    expect(read).toEqual(trip());
+    expect(read && activePath(read).map(({ version: v }) => 'tokens' in v)).toEqual([false, false]);
+    expect(skipped).toEqual([]);
+  });
+
+  it('keeps the ids of an answer that settled as the page closed, through localStorage', async () => {
+    const factory = new IDBFactory();
+    const storage = new Map<string, string>();
+    const exitStorage = {
+      get length() {
+        return storage.size;
+      },
+      key: (index: number) => [...storage.keys()][index] ?? null,
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    const first = createConversationStore({ factory, exitStorage });
+    const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
+    await first.save(streaming, undefined);
+    const settled = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
+      ...v,
+      answer: { ...v.answer, content: `${v.answer.content}입니다.`, ...complete },
+      tokens,
+    }));
+    first.saveAtExit(settled, streaming);
+    first.close();
+    // As if the page had closed before its IndexedDB write landed: only localStorage's JSON is left.
+    const db = await openConversationDatabase(factory);
+    await db.clear('exitWrites');
+    db.close();
+
+    const later = createConversationStore({ factory, exitStorage });
+    stores.push(later);
+    const read = await later.get('trip');
+    expect(read && activePath(read).at(-1)?.version).toMatchObject({
+      answer: { content: '긴 답을 주세요의 답입니다.', status: 'complete' },
+      tokens,
+    });
+  });
+});
+
 describe('answers still being written', () => {
   const interrupted = (content: string, createdAt: number) => ({
     content,

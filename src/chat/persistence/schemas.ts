@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { isEngineErrorCode, samplingSchema, type EngineErrorInfo } from '../../engine/protocol';
 import { object } from '../../schema/issues';
+import { PACKED_IDS_PATTERN } from './token-ids';
 
 /**
  * The most exchanges one conversation may have. Far beyond a real chat, it keeps a hostile file from taking
@@ -167,6 +168,17 @@ export const headerSchema = object({
 
 export type HeaderRecord = v.InferOutput<typeof headerSchema>;
 
+const packedIds = v.pipe(text, v.regex(PACKED_IDS_PATTERN, 'expected ids packed as u16: or u32: and base64'));
+
+/**
+ * A version's ids (see `token-ids.ts`). They are a cache of what the model was fed and drew: a record whose
+ * ids this version cannot read still reads, without them, and its answer is encoded again from its text.
+ */
+const storedTokens = v.fallback(
+  v.optional(object({ promptIds: packedIds, answerIds: packedIds })),
+  undefined,
+);
+
 /**
  * One version of one exchange, its own record: only the tab that asked the question ever writes it, so two
  * tabs never overwrite each other's answers, and saving a streaming answer writes this record alone.
@@ -183,6 +195,13 @@ export const versionRecordSchema = object({
   question: text,
   askedAt: timestamp,
   answer: answerSchema,
+  /**
+   * The ids the engine reported for this answer, written with the answer it settled with. Absent from
+   * records written before they were kept, and from answers that never settled. Not a new database
+   * version: the stores and indexes are the same, and an older version of the app reading this record
+   * leaves the field out (`v.object` drops keys it does not know).
+   */
+  tokens: storedTokens,
   /** The tab writing an answer still pending or streaming; once it is gone, the answer was interrupted. */
   writer: v.exactOptional(identifier),
 });

@@ -9,6 +9,7 @@ import {
   type Place,
   type VersionRecord,
 } from './schemas';
+import { packTokens, unpackTokens } from './token-ids';
 
 /** The place of the first exchange, which follows no version. */
 export const FIRST_PLACE: Place = '';
@@ -41,6 +42,12 @@ export function exchangesOf(first: Exchange | undefined): Exchange[] {
   return order;
 }
 
+/**
+ * A conversation as a backup file or a shared link holds it. Without the answers' ids: they are a cache of
+ * what the model was fed (an answer without them is encoded again, costing one full read of the
+ * conversation on its next turn), written for people and other versions of the app, and they would about
+ * double a file's size (2.7 characters per id against 1-2 characters of Korean text per id).
+ */
 export function toConversationData(conversation: Conversation): ConversationData {
   return {
     id: conversation.id,
@@ -214,6 +221,7 @@ export function versionRecord(
   writer: string | undefined,
 ): VersionRecord {
   const { status } = version.answer;
+  const tokens = version.tokens && packTokens(version.tokens);
   return {
     conversationId,
     id: version.id,
@@ -223,6 +231,7 @@ export function versionRecord(
     question: version.question,
     askedAt: version.askedAt,
     answer: version.answer,
+    ...(tokens ? { tokens } : {}),
     ...(writer !== undefined && (status === 'pending' || status === 'streaming') ? { writer } : {}),
   };
 }
@@ -277,13 +286,17 @@ export function fromRecords(
     if (!oldest) continue;
     const id = exchangeIds.has(oldest.exchangeId) ? oldest.id : oldest.exchangeId;
     exchangeIds.add(id);
-    const versions = group.map((record): ExchangeVersion => ({
-      id: record.id,
-      question: record.question,
-      askedAt: record.askedAt,
-      answer: answerOf(record),
-      next: built.get(record.id),
-    }));
+    const versions = group.map((record): ExchangeVersion => {
+      const tokens = record.tokens && unpackTokens(record.tokens);
+      return {
+        id: record.id,
+        question: record.question,
+        askedAt: record.askedAt,
+        answer: answerOf(record),
+        ...(tokens ? { tokens } : {}),
+        next: built.get(record.id),
+      };
+    });
     const chosen = header.selected[place];
     const index = chosen === undefined ? -1 : versions.findIndex((version) => version.id === chosen);
     built.set(place, { id, versions, selected: index >= 0 ? index : versions.length - 1 });
