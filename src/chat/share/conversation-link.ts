@@ -84,6 +84,11 @@ export async function encodeSharedConversation(shared: SharedConversation): Prom
   return `${SHARE_FRAGMENT_PREFIX}${SHARE_VERSION}.${payload.length}.${crc32(payload)}.${payload}`;
 }
 
+/** Whether a location's hash (with or without `#`) is meant as a shared conversation, good or bad. */
+export function isSharedFragment(hash: string): boolean {
+  return (hash.startsWith('#') ? hash.slice(1) : hash).startsWith(SHARE_FRAGMENT_PREFIX);
+}
+
 const invalid = (problem: SharedLinkProblem, detail: string): SharedLinkResult => ({
   kind: 'invalid',
   problem,
@@ -95,8 +100,8 @@ const invalid = (problem: SharedLinkProblem, detail: string): SharedLinkResult =
  * backup's conversation is, before anything is shown; `none` when the hash is not a shared link at all.
  */
 export async function decodeSharedConversation(hash: string): Promise<SharedLinkResult> {
+  if (!isSharedFragment(hash)) return { kind: 'none' };
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!fragment.startsWith(SHARE_FRAGMENT_PREFIX)) return { kind: 'none' };
   if (fragment.length > MAX_LINK_LENGTH) {
     return invalid(
       'too-large',
