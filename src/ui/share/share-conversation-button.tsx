@@ -41,6 +41,14 @@ export function ShareConversationButton({ platform = navigator }: { platform?: S
   const [shown, setShown] = useState<Shown>({ kind: 'nothing' });
   const panelTitle = useId();
 
+  // A panel is about the link of the conversation it was made for: another conversation closes it.
+  const currentId = useChat((state) => state.current.id);
+  const [shownFor, setShownFor] = useState(currentId);
+  if (shownFor !== currentId) {
+    setShownFor(currentId);
+    setShown({ kind: 'nothing' });
+  }
+
   useEffect(() => {
     if (shown.kind !== 'done') return;
     const timer = setTimeout(() => setShown({ kind: 'nothing' }), CONFIRMATION_MS);
