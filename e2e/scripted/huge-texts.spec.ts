@@ -15,7 +15,9 @@ async function importBackup(page: Page, buffer: Buffer): Promise<void> {
     mimeType: 'application/json',
     buffer,
   });
-  await expect(list.getByRole('status').last()).toContainText('대화 1개를 가져왔습니다', { timeout: 30_000 });
+  await expect(list.getByRole('status').last()).toContainText('새 대화 1개를 더했습니다', {
+    timeout: 30_000,
+  });
 }
 
 for (const millions of [10, 20]) {

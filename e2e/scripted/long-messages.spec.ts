@@ -85,7 +85,7 @@ test('a question and an answer of 1,000,000 characters open folded, unfold in pi
       mimeType: 'application/json',
       buffer: backupFile({ title: '백만 글자', exchanges: [{ question, answer }] }),
     });
-  await expect(page.getByText('대화 1개를 가져왔습니다')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('새 대화 1개를 더했습니다')).toBeVisible({ timeout: 30_000 });
   const longTasks = await recordLongTasks(page);
 
   await page

@@ -206,7 +206,8 @@ test('an answer that overflows the window after it began leaves no exchange behi
 test('a message refused for its length does not name the conversation', async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.open({ tokenDelayMs: 2, loadMs: 50, contextWindow: 1200 });
-  await chat.ask(`거절될 아주 긴 메시지 ${'가나다라 '.repeat(300)}`);
+  // Short enough for the composer's cheap estimate to let it through; the engine counts it and refuses it.
+  await chat.ask(`거절될 아주 긴 메시지 ${'가나다라 '.repeat(50)}`);
   await expect(page.getByRole('alert')).toBeVisible();
   await chat.input.fill('/echo 짧은 질문');
   await chat.input.press('Enter');

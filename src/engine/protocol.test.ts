@@ -69,8 +69,35 @@ describe('parseEngineRequest', () => {
         ],
       },
     ]),
+    ['a scenario failing with an unknown code', { type: 'scenario', scenario: { loadError: 'oops' } }],
+    ['a scenario with an unknown device', { type: 'scenario', scenario: { gpu: 'tpu' } }],
+    [
+      'a folder file that is no file',
+      {
+        type: 'import-folder',
+        requestId: 1,
+        model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' },
+        files: [{ path: 'a' }],
+      },
+    ],
   ])('rejects %s', (_label, data) => {
     expect(parseEngineRequest(data)).toBeUndefined();
+  });
+
+  it('leaves out keys it does not know, so nothing unchecked reaches the engine', () => {
+    const request = { ...valid[3], extra: 'x', turns: [{ role: 'user', content: '안녕', html: '<b>' }] };
+    expect(parseEngineRequest(request)).toEqual({ ...valid[3], turns: [{ role: 'user', content: '안녕' }] });
+  });
+
+  it('accepts a folder of files', () => {
+    const file = new Blob(['{}']);
+    const request = {
+      type: 'import-folder',
+      requestId: 5,
+      model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' },
+      files: [{ path: 'mlc-chat-config.json', file }],
+    };
+    expect(parseEngineRequest(request)).toEqual(request);
   });
 });
 

@@ -6,35 +6,114 @@
  * events of an aborted or superseded request can be told apart and dropped.
  */
 
+import * as v from 'valibot';
 import type { ExchangeTokens } from '../generation/prompt-ids';
 import type { SamplingParams } from '../generation/sampling';
-import type { EngineErrorCode } from './error-codes';
+import { object } from '../schema/issues';
+import { ENGINE_ERROR_CODES, type EngineErrorCode } from './error-codes';
 
 export type { EngineErrorCode, ExchangeTokens, SamplingParams };
 export { isEngineErrorCode } from './error-codes';
 
-/** Which side of a conversation a turn belongs to. */
-export type TurnRole = 'user' | 'assistant';
+const text = v.string('expected a string');
+
+/** A finite number: NaN and Infinity cannot be meant as a setting. */
+const finite = v.pipe(v.number('expected a number'), v.finite('expected a number'));
+
+/** A request id chosen by the page: a whole number of at least 0. */
+const requestId = v.pipe(
+  v.number('expected a request id'),
+  v.safeInteger('expected a whole request id'),
+  v.minValue(0, 'expected a request id of at least 0'),
+);
+
+/**
+ * The largest token id a request may carry: web-tokenizers reads ids as 32-bit integers. The engine checks
+ * them against the loaded model's vocabulary and ignores a record with an id outside it.
+ */
+const MAX_TOKEN_ID = 2 ** 31 - 1;
+
+/** A plain array of token ids: a typed array does not survive every path a turn takes, so it is refused. */
+const tokenIds = v.pipe(
+  v.array(
+    v.pipe(
+      v.number('expected a token id'),
+      v.integer('expected a whole token id'),
+      v.minValue(0, 'expected a token id of at least 0'),
+      v.maxValue(MAX_TOKEN_ID, 'expected a 32-bit token id'),
+    ),
+    'expected a list of token ids',
+  ),
+  v.readonly(),
+);
+
+const exchangeTokensSchema = v.pipe(
+  object({ promptIds: tokenIds, answerIds: tokenIds }),
+  v.readonly(),
+) satisfies v.GenericSchema<unknown, ExchangeTokens>;
+
+/** The model card's sampling values; the settings and stored conversations keep the same shape. */
+export const samplingSchema = v.pipe(
+  object({
+    temperature: finite,
+    topK: finite,
+    topP: finite,
+    repetitionPenalty: finite,
+    noRepeatNgramSize: finite,
+    maxNewTokens: finite,
+    /** Makes an answer reproducible when set. */
+    seed: v.exactOptional(finite),
+  }),
+  v.readonly(),
+) satisfies v.GenericSchema<unknown, SamplingParams>;
+
+const turnSchema = v.variant(
+  'role',
+  [
+    v.pipe(
+      object({
+        role: v.literal('user'),
+        content: text,
+        /** Only an answer has ids of its own. */
+        tokens: v.exactOptional(v.never('expected no token ids on a question')),
+      }),
+      v.readonly(),
+    ),
+    v.pipe(
+      object({
+        role: v.literal('assistant'),
+        content: text,
+        /**
+         * The `tokens` that the {@link GenerationResult} of this answer reported, kept with the answer as they
+         * came (an opaque record). The engine then feeds the ids the model drew rather than re-encoding the
+         * text, so a continued conversation prefills only its new question. Without them (older answers) or
+         * when they do not fit the turn's text, the engine encodes the text.
+         */
+        tokens: v.exactOptional(exchangeTokensSchema),
+      }),
+      v.readonly(),
+    ),
+  ],
+  'expected a turn of the user or the assistant',
+);
 
 /** One turn of a conversation as the engine receives it. */
-export interface ChatTurn {
-  readonly role: TurnRole;
-  readonly content: string;
-  /**
-   * On an assistant turn: the `tokens` that the {@link GenerationResult} of this answer reported, kept with
-   * the answer as they came (an opaque record). The engine then feeds the ids the model drew rather than
-   * re-encoding the text, so a continued conversation prefills only its new question. Without them (older
-   * answers) or when they do not fit the turn's text, the engine encodes the text.
-   */
-  readonly tokens?: ExchangeTokens;
-}
+export type ChatTurn = v.InferOutput<typeof turnSchema>;
+
+/** Which side of a conversation a turn belongs to. */
+export type TurnRole = ChatTurn['role'];
+
+const modelSelectionSchema = v.pipe(
+  object({
+    modelId: text,
+    /** Absolute URL under which each model's files live as `<modelId>/resolve/main/…`. */
+    artifactsBaseUrl: text,
+  }),
+  v.readonly(),
+);
 
 /** What the page asks the engine to load. */
-export interface ModelSelection {
-  readonly modelId: string;
-  /** Absolute URL under which each model's files live as `<modelId>/resolve/main/…`. */
-  readonly artifactsBaseUrl: string;
-}
+export type ModelSelection = v.InferOutput<typeof modelSelectionSchema>;
 
 /** What the worker found of WebGPU, before anything is downloaded. */
 export type GpuReport =
@@ -112,49 +191,80 @@ export interface EngineErrorInfo {
   readonly message: string;
 }
 
+const errorCode = v.picklist(ENGINE_ERROR_CODES, 'expected an engine error code');
+
+const scenarioSchema = v.pipe(
+  object({
+    /** Milliseconds between streamed pieces. */
+    tokenDelayMs: v.exactOptional(finite),
+    /** How long a load takes, reported in progress steps. */
+    loadMs: v.exactOptional(finite),
+    /** Fail every load with this code. */
+    loadError: v.exactOptional(errorCode),
+    /** Fail a generation with this code after this many pieces. */
+    generateError: v.exactOptional(v.pipe(object({ code: errorCode, afterPieces: finite }), v.readonly())),
+    /** The context window the scripted engine budgets with, counting a token per code point (default 4,096). */
+    contextWindow: v.exactOptional(finite),
+    /** The device the scripted worker reports (default: a GPU with shader-f16). */
+    gpu: v.exactOptional(v.picklist(['none', 'no-adapter', 'no-f16', 'f16'], 'expected a kind of device')),
+  }),
+  v.readonly(),
+);
+
 /** The scripted engine's behaviour in end-to-end builds; the real worker ignores it. */
-export interface ScriptedScenario {
-  /** Milliseconds between streamed pieces. */
-  readonly tokenDelayMs?: number;
-  /** How long a load takes, reported in progress steps. */
-  readonly loadMs?: number;
-  /** Fail every load with this code. */
-  readonly loadError?: EngineErrorCode;
-  /** Fail a generation with this code after this many pieces. */
-  readonly generateError?: { readonly code: EngineErrorCode; readonly afterPieces: number };
-  /** The context window the scripted engine budgets with, counting a token per code point (default 4,096). */
-  readonly contextWindow?: number;
-  /** The device the scripted worker reports (default: a GPU with shader-f16). */
-  readonly gpu?: 'none' | 'no-adapter' | 'no-f16' | 'f16';
-}
+export type ScriptedScenario = v.InferOutput<typeof scenarioSchema>;
+
+const folderFileSchema = v.pipe(
+  object({ path: text, file: v.instance(Blob, 'expected a file') }),
+  v.readonly(),
+);
 
 /** A file of a model folder the user picked or dropped, with its path inside that folder. */
-export interface FolderFile {
-  readonly path: string;
-  readonly file: Blob;
-}
+export type FolderFile = v.InferOutput<typeof folderFileSchema>;
 
-export type EngineRequest =
-  | { readonly type: 'scenario'; readonly scenario: ScriptedScenario }
-  | { readonly type: 'load'; readonly requestId: number; readonly model: ModelSelection }
-  | { readonly type: 'cancel-load'; readonly requestId: number }
-  | {
-      readonly type: 'generate';
-      readonly requestId: number;
-      readonly turns: readonly ChatTurn[];
-      readonly params: SamplingParams;
-    }
-  | { readonly type: 'abort'; readonly requestId: number }
-  | { readonly type: 'unload'; readonly requestId: number }
-  | { readonly type: 'inspect-device'; readonly requestId: number }
-  | { readonly type: 'cache-status'; readonly requestId: number; readonly model: ModelSelection }
-  | { readonly type: 'delete-cache'; readonly requestId: number; readonly model: ModelSelection }
-  | {
-      readonly type: 'import-folder';
-      readonly requestId: number;
-      readonly model: ModelSelection;
-      readonly files: readonly FolderFile[];
-    };
+/** A request that names nothing but itself. */
+const bare = <const TType extends string>(type: TType) =>
+  v.pipe(object({ type: v.literal(type), requestId }), v.readonly());
+
+/** A request about one model's files. */
+const aboutModel = <const TType extends string>(type: TType) =>
+  v.pipe(object({ type: v.literal(type), requestId, model: modelSelectionSchema }), v.readonly());
+
+const engineRequestSchema = v.variant(
+  'type',
+  [
+    v.pipe(object({ type: v.literal('scenario'), scenario: scenarioSchema }), v.readonly()),
+    aboutModel('load'),
+    bare('cancel-load'),
+    v.pipe(
+      object({
+        type: v.literal('generate'),
+        requestId,
+        turns: v.pipe(v.array(turnSchema, 'expected a list of turns'), v.readonly()),
+        params: samplingSchema,
+      }),
+      v.readonly(),
+    ),
+    bare('abort'),
+    bare('unload'),
+    bare('inspect-device'),
+    aboutModel('cache-status'),
+    aboutModel('delete-cache'),
+    v.pipe(
+      object({
+        type: v.literal('import-folder'),
+        requestId,
+        model: modelSelectionSchema,
+        files: v.pipe(v.array(folderFileSchema, 'expected a list of files'), v.readonly()),
+      }),
+      v.readonly(),
+    ),
+  ],
+  'expected a known request type',
+);
+
+/** What the page asks of the worker. The worker checks each one with {@link parseEngineRequest}. */
+export type EngineRequest = v.InferOutput<typeof engineRequestSchema>;
 
 export type EngineEvent =
   | { readonly type: 'progress'; readonly requestId: number; readonly progress: LoadProgress }
@@ -168,98 +278,12 @@ export type EngineEvent =
   | { readonly type: 'imported'; readonly requestId: number }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isRequestId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/**
- * The largest token id a request may carry: web-tokenizers reads ids as 32-bit integers. The engine checks
- * them against the loaded model's vocabulary and ignores a record with an id outside it.
- */
-const MAX_TOKEN_ID = 2 ** 31 - 1;
-
-function isTokenIds(value: unknown): value is readonly number[] {
-  return (
-    Array.isArray(value) &&
-    value.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= MAX_TOKEN_ID)
-  );
-}
-
-function isExchangeTokens(value: unknown): value is ExchangeTokens {
-  return isRecord(value) && isTokenIds(value['promptIds']) && isTokenIds(value['answerIds']);
-}
-
-function isTurn(value: unknown): value is ChatTurn {
-  return (
-    isRecord(value) &&
-    (value['role'] === 'user' || value['role'] === 'assistant') &&
-    typeof value['content'] === 'string' &&
-    (value['tokens'] === undefined || (value['role'] === 'assistant' && isExchangeTokens(value['tokens'])))
-  );
-}
-
-function isModelSelection(value: unknown): value is ModelSelection {
-  return (
-    isRecord(value) && typeof value['modelId'] === 'string' && typeof value['artifactsBaseUrl'] === 'string'
-  );
-}
-
-function isFolderFile(value: unknown): value is FolderFile {
-  return isRecord(value) && typeof value['path'] === 'string' && value['file'] instanceof Blob;
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isSamplingParams(value: unknown): value is SamplingParams {
-  if (!isRecord(value)) return false;
-  const numbers = ['temperature', 'topK', 'topP', 'repetitionPenalty', 'noRepeatNgramSize', 'maxNewTokens'];
-  return (
-    numbers.every((key) => isFiniteNumber(value[key])) &&
-    (value['seed'] === undefined || isFiniteNumber(value['seed']))
-  );
-}
-
 /**
  * Checks a message that arrived at the worker. Anything from `postMessage` is untrusted shape-wise
  * (another version of the page may still be open during an update), so the worker validates before acting.
+ * Keys the schema does not name are left out.
  */
 export function parseEngineRequest(data: unknown): EngineRequest | undefined {
-  if (!isRecord(data)) return undefined;
-  switch (data['type']) {
-    case 'scenario':
-      return isRecord(data['scenario']) ? (data as EngineRequest) : undefined;
-    case 'load':
-    case 'cache-status':
-    case 'delete-cache':
-      return isRequestId(data['requestId']) && isModelSelection(data['model'])
-        ? (data as EngineRequest)
-        : undefined;
-    case 'generate':
-      return isRequestId(data['requestId']) &&
-        Array.isArray(data['turns']) &&
-        data['turns'].every(isTurn) &&
-        isSamplingParams(data['params'])
-        ? (data as EngineRequest)
-        : undefined;
-    case 'import-folder':
-      return isRequestId(data['requestId']) &&
-        isModelSelection(data['model']) &&
-        Array.isArray(data['files']) &&
-        data['files'].every(isFolderFile)
-        ? (data as EngineRequest)
-        : undefined;
-    case 'cancel-load':
-    case 'abort':
-    case 'unload':
-    case 'inspect-device':
-      return isRequestId(data['requestId']) ? (data as EngineRequest) : undefined;
-    default:
-      return undefined;
-  }
+  const result = v.safeParse(engineRequestSchema, data, { abortEarly: true, abortPipeEarly: true });
+  return result.success ? result.output : undefined;
 }

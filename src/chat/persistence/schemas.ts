@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { isEngineErrorCode, type EngineErrorInfo } from '../../engine/protocol';
+import { isEngineErrorCode, samplingSchema, type EngineErrorInfo } from '../../engine/protocol';
 import { object } from '../../schema/issues';
 
 /**
@@ -29,16 +29,6 @@ export const timestamp = v.pipe(
 const text = v.string('expected a string');
 
 export const identifier = v.pipe(text, v.nonEmpty('expected a non-empty string'));
-
-export const samplingSchema = object({
-  temperature: finite,
-  topK: finite,
-  topP: finite,
-  repetitionPenalty: finite,
-  noRepeatNgramSize: finite,
-  maxNewTokens: finite,
-  seed: v.exactOptional(finite),
-});
 
 export const usageSchema = object({
   promptTokens: amount,

@@ -91,15 +91,17 @@ export function useInsertGuard(): {
 
 export function RefusedInsertNotice({ refused }: { refused: RefusedInsert | undefined }) {
   const { t, formatNumber } = useI18n();
+  // Rendered only with its text, as the composer's other notices: an alert is announced when it appears, and
+  // an empty one would still be found by everything that looks for the page's alert.
+  if (!refused) return null;
   return (
-    <div role="alert" className="text-sm text-red-800 dark:text-red-300 [&:not(:empty)]:mt-1.5">
-      {refused &&
-        t('composer.insertRefused', {
-          characters: formatNumber(refused.characters),
-          tokens: formatNumber(refused.tokens),
-          limit: formatNumber(refused.limit),
-          window: formatNumber(refused.contextWindow),
-        })}
+    <div role="alert" className="mt-1.5 text-sm text-red-800 dark:text-red-300">
+      {t('composer.insertRefused', {
+        characters: formatNumber(refused.characters),
+        tokens: formatNumber(refused.tokens),
+        limit: formatNumber(refused.limit),
+        window: formatNumber(refused.contextWindow),
+      })}
     </div>
   );
 }
