@@ -59,7 +59,7 @@ export default defineConfig({
     { name: 'build', testMatch: 'build/**/*.spec.ts' },
     {
       name: 'real-no-webgpu',
-      testMatch: 'real/no-webgpu.spec.ts',
+      testMatch: ['real/no-webgpu.spec.ts', 'real/shared-link.spec.ts'],
       use: { baseURL: REAL_URL },
     },
     {

@@ -75,7 +75,7 @@ test('the app runs without a CSP violation: chat with Markdown, stop, share, con
   await expect(page.getByTestId('model-status')).toContainText('준비됨');
   await chat.ask('천천히 길게 답해 주세요');
   await chat.stop.click();
-  await page.getByRole('button', { name: '공유' }).click();
+  await page.getByRole('button', { name: '공유', exact: true }).click();
   await visitTheRest(page);
   expect(violations).toEqual([]);
 });
@@ -90,7 +90,7 @@ test('every request of the page, its worker and its service worker stays on the 
   await waitForServiceWorker(page);
   await chat.ask('/echo 아무 데도 보내지 않습니다');
   await expect(chat.lastAnswerText()).toHaveText('아무 데도 보내지 않습니다');
-  await page.getByRole('button', { name: '공유' }).click();
+  await page.getByRole('button', { name: '공유', exact: true }).click();
   await page.reload();
   await expect(page.getByTestId('model-status')).toBeVisible();
 

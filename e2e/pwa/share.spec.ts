@@ -16,7 +16,7 @@ test('with the Web Share API, Share hands the app’s link to it, without the qu
     });
   });
   await page.goto(`${PWA_NESTED_URL}?tokenDelayMs=5#somewhere`);
-  await page.getByRole('button', { name: '공유' }).click();
+  await page.getByRole('button', { name: '공유', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: '공유했습니다' })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared)).toEqual([
     { url: PWA_NESTED_URL, title: '한글 라마', text: '내 브라우저 안에서만 돌아가는 한국어 AI 채팅' },
@@ -31,7 +31,7 @@ test('a cancelled share sheet says nothing', async ({ page }) => {
     });
   });
   await page.goto('./');
-  await page.getByRole('button', { name: '공유' }).click();
+  await page.getByRole('button', { name: '공유', exact: true }).click();
   await page.waitForTimeout(200);
   await expect(page.getByTestId('share-status')).toHaveText('');
 });
@@ -45,7 +45,7 @@ test('without the Web Share API, Share copies the app’s link and says so', asy
   });
   await page.goto(`${PWA_URL}?utm=x#frag`);
   expect(await page.evaluate(() => 'share' in navigator)).toBe(false);
-  await page.getByRole('button', { name: '공유' }).click();
+  await page.getByRole('button', { name: '공유', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: '링크를 복사했습니다' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(PWA_URL);
   // A confirmation, not a fixture: it goes away.
@@ -57,6 +57,6 @@ test('in English too', async ({ page, context }) => {
   await page.addInitScript(() => Reflect.deleteProperty(Navigator.prototype, 'share'));
   await page.goto('./');
   await page.getByRole('button', { name: 'Switch to English' }).click();
-  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
 });

@@ -4,6 +4,7 @@ import { createSettingsStore, type SettingsStore } from '../chat/settings-store'
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
+import { takeSharedFragment } from './shared-link-location';
 import { webTabLock } from './tab-lock';
 import { webTabPresence } from './tab-presence';
 
@@ -29,6 +30,14 @@ export function composeApp(): ChatStore {
   });
   void store.getState().checkDevice();
   void store.getState().restore();
+  // A shared conversation in the link: read once, then out of the address bar. A link pasted into a tab that
+  // already shows the app only changes the fragment, so that is read as well.
+  const openShared = (): void => {
+    const hash = takeSharedFragment(window);
+    if (hash !== undefined) void store.getState().openSharedLink(hash);
+  };
+  openShared();
+  addEventListener('hashchange', openShared);
   // The text of a streaming answer shown last, written before the page goes: a closing page gets no more
   // turns, so the write starts here, before the handler returns, without reading anything first.
   addEventListener('pagehide', () => store.getState().saveAtExit());

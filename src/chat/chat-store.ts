@@ -7,6 +7,7 @@ import {
 } from './conversation-slice';
 import type { Schedule } from './frame-batch';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
+import { createSharedSlice, type SharedSlice } from './shared-slice';
 
 export type {
   ConversationRepository,
@@ -16,9 +17,10 @@ export type {
   UnreadableSummary,
 } from './conversation-slice';
 export type { StorageAccess, TabLock } from './model-slice';
+export type { SharedView, ShareLinkPlan } from './shared-slice';
 
-/** Everything the UI reads and calls: the model's life and the conversations. */
-export type ChatState = ModelSlice & ConversationSlice;
+/** Everything the UI reads and calls: the model's life, the conversations, and a conversation sent as a link. */
+export type ChatState = ModelSlice & ConversationSlice & SharedSlice;
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -52,6 +54,8 @@ export function createChatStore({
         isReady: () => get().model.kind === 'ready',
         gone: (error) => set({ model: { kind: 'failed', error } }),
       },
+      sharedView: { leave: () => get().closeShared() },
     })(set, get, store),
+    ...createSharedSlice({ now, newId })(set, get, store),
   }));
 }

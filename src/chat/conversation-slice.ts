@@ -38,12 +38,19 @@ export interface ModelEffects {
   readonly gone: (error: EngineErrorInfo) => void;
 }
 
+/** What the conversation slice does to the shared-conversation view (the shared slice), named. */
+export interface SharedViewEffects {
+  /** The user went to one of their own conversations: a shared one on screen gives way. */
+  readonly leave: () => void;
+}
+
 export interface ConversationSliceDependencies {
   readonly engine: ChatEngine;
   readonly repository?: ConversationRepository;
   readonly now: () => number;
   readonly newId: () => string;
   readonly model: ModelEffects;
+  readonly sharedView: SharedViewEffects;
   /** How often a streaming answer is saved; a crash loses at most about this much of it. */
   readonly saveEveryMs?: number;
   readonly schedule?: Schedule;
@@ -92,6 +99,11 @@ export interface ConversationSlice {
   readonly resetSampling: () => void;
   readonly newConversation: () => void;
   readonly openConversation: (id: string) => Promise<void>;
+  /**
+   * Stores a conversation that is not yet stored (its id new to this browser, a shared one saved with new ids)
+   * and opens it.
+   */
+  readonly addConversation: (conversation: Conversation) => Promise<void>;
   readonly renameConversation: (id: string, title: string) => Promise<void>;
   readonly deleteConversation: (id: string) => Promise<void>;
   readonly undoDelete: () => Promise<void>;
@@ -135,6 +147,7 @@ export function createConversationSlice({
   now,
   newId,
   model,
+  sharedView,
   saveEveryMs = 500,
   schedule = pacedFrames(),
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
@@ -376,10 +389,12 @@ export function createConversationSlice({
       },
 
       newConversation() {
+        sharedView.leave();
         closeCurrent();
       },
 
       async openConversation(id) {
+        sharedView.leave();
         if (id === get().current.id || !sync) return;
         generation.stop();
         const conversation = await sync.read(id).catch(() => undefined);
@@ -387,6 +402,14 @@ export function createConversationSlice({
           show(conversation);
           set({ draft: '', notice: undefined });
         }
+      },
+
+      async addConversation(conversation) {
+        generation.stop();
+        edits += 1;
+        show(conversation);
+        set({ draft: '', notice: undefined });
+        await saveNow();
       },
 
       async renameConversation(id, title) {

@@ -10,6 +10,8 @@ import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { ModelPanel } from './model/model-panel';
 import { SamplingSettings } from './settings/sampling-settings';
+import { ShareConversationButton } from './share/share-conversation-button';
+import { SharedConversationView, SharedLinkProblem } from './share/shared-conversation-view';
 import type { ModelStatus } from '../chat/types';
 
 const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; readonly dot: string }> = {
@@ -56,6 +58,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
       </p>
       <InstallButton />
       <ShareButton />
+      <ShareConversationButton />
       <SamplingSettings />
       <button
         type="button"
@@ -94,6 +97,28 @@ function ConversationDrawer({ drawer }: { drawer: RefObject<HTMLDialogElement | 
   );
 }
 
+/** The user's own conversation, or a shared one in its place while it is open (it needs no model). */
+function Main() {
+  const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
+  if (sharedOpen) {
+    return (
+      <main className="flex min-h-0 flex-1 flex-col">
+        <SharedConversationView />
+      </main>
+    );
+  }
+  return (
+    <main className="flex min-h-0 flex-1 flex-col">
+      <SharedLinkProblem />
+      <ModelPanel />
+      <ConversationBoundary>
+        <MessageList />
+      </ConversationBoundary>
+      <Composer />
+    </main>
+  );
+}
+
 export function App() {
   const drawer = useRef<HTMLDialogElement>(null);
   return (
@@ -104,13 +129,7 @@ export function App() {
       <ConversationDrawer drawer={drawer} />
       <div className="flex min-w-0 flex-1 flex-col">
         <Header onOpenConversations={() => drawer.current?.showModal()} />
-        <main className="flex min-h-0 flex-1 flex-col">
-          <ModelPanel />
-          <ConversationBoundary>
-            <MessageList />
-          </ConversationBoundary>
-          <Composer />
-        </main>
+        <Main />
       </div>
     </div>
   );

@@ -14,3 +14,13 @@ export function useChat<T>(selector: (state: ChatState) => T): T {
   if (!store) throw new Error('useChat needs a ChatStoreProvider above it.');
   return useStore(store, selector);
 }
+
+/**
+ * The chat store itself, for event handlers that read the state when they run: a component that needs the
+ * current conversation only on a click must not render again on every token of an answer.
+ */
+export function useChatStore(): ChatStore {
+  const store = useContext(ChatStoreContext);
+  if (!store) throw new Error('useChatStore needs a ChatStoreProvider above it.');
+  return store;
+}

@@ -3,12 +3,15 @@ import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { activePath, type Conversation, type Exchange, type ExchangeVersion } from '../conversation';
 import type { AnswerState } from '../types';
+import { conversationDataSchema } from '../persistence/schemas';
+import { toConversationData } from '../persistence/tree-codec';
 import {
   decodeSharedConversation,
   encodeSharedConversation,
   MAX_LINK_LENGTH,
   SHARE_FORMAT,
   SHARE_FRAGMENT_PREFIX,
+  sharedEnvelopeSchema,
   type SharedLinkResult,
 } from './conversation-link';
 import { deflateBomb } from '../../test/deflate-bomb';
@@ -184,6 +187,49 @@ describe('a bad shared link changes nothing and says why', () => {
     expect(
       problemOf(await decodeSharedConversation(`share=1.${payload.length}.${crc32(payload)}.${payload}`)),
     ).toBe('corrupt');
+  });
+
+  it('checks the conversation with the backup’s own schema, and names the wrong field as a backup does', async () => {
+    expect(sharedEnvelopeSchema.entries.conversation).toBe(conversationDataSchema);
+    const data = toConversationData(conversation());
+    const base = { format: SHARE_FORMAT, version: 1 };
+    const cases: [unknown, string][] = [
+      [{ ...data, title: 3 }, 'conversation.title: expected a string'],
+      [
+        { ...data, createdAt: 1e300 },
+        'conversation.createdAt: expected a time no later than the year 275760',
+      ],
+      [{ ...data, first: 'nowhere' }, 'conversation.first: no exchange has the id "nowhere"'],
+    ];
+    for (const [conversationData, detail] of cases) {
+      expect(
+        await decodeSharedConversation(await fragmentOf({ ...base, conversation: conversationData })),
+      ).toEqual({
+        kind: 'invalid',
+        problem: 'corrupt',
+        detail,
+      });
+    }
+    for (const modelId of ['', 7, null]) {
+      const result = await decodeSharedConversation(
+        await fragmentOf({ ...base, modelId, conversation: data }),
+      );
+      expect(problemOf(result)).toBe('corrupt');
+      expect(result.kind === 'invalid' && result.detail).toMatch(/^modelId: /);
+    }
+  });
+
+  it('keeps only the shown path of a link made by hand with every version in it', async () => {
+    const data = toConversationData(conversation());
+    const result = await decodeSharedConversation(
+      await fragmentOf({ format: SHARE_FORMAT, version: 1, conversation: data }),
+    );
+    if (result.kind !== 'shared') throw new Error(JSON.stringify(result));
+    expect(JSON.stringify(result.shared.conversation)).not.toContain('비밀 가지');
+    expect(activePath(result.shared.conversation).map(({ version: shown }) => shown.question)).toEqual([
+      '고친 질문',
+      '고마워요! <b>굵게</b>',
+    ]);
   });
 
   it('is too large past Chromium’s URL limit, before anything is decoded', async () => {

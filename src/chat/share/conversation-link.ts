@@ -1,6 +1,9 @@
+import * as v from 'valibot';
+import { check, object } from '../../schema/issues';
 import { activePath, type Conversation, type Exchange } from '../conversation';
 import { markInterrupted } from '../persistence/interrupted';
-import { parseConversationData, toConversationData } from '../persistence/tree-codec';
+import { conversationDataSchema, identifier } from '../persistence/schemas';
+import { fromConversationData, toConversationData } from '../persistence/tree-codec';
 import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
 
 /**
@@ -43,8 +46,25 @@ export type SharedLinkResult =
   | { readonly kind: 'shared'; readonly shared: SharedConversation }
   | { readonly kind: 'invalid'; readonly problem: SharedLinkProblem; readonly detail: string };
 
+/** Tells a link of this app (whatever else is wrong with it) from JSON written by something else. */
+const headSchema = v.looseObject({ format: v.literal(SHARE_FORMAT) });
+
+/**
+ * What a link's data holds once inflated. `conversation` is a backup's conversation record, checked by the
+ * very schema that checks backups (and then by the same tree check), so a link can carry nothing a backup
+ * could not.
+ */
+export const sharedEnvelopeSchema = object({
+  format: v.literal(SHARE_FORMAT, `expected "${SHARE_FORMAT}"`),
+  version: v.literal(SHARE_VERSION, `expected ${SHARE_VERSION}, the version outside`),
+  modelId: v.exactOptional(identifier),
+  conversation: conversationDataSchema,
+});
+
+export type SharedEnvelope = v.InferOutput<typeof sharedEnvelopeSchema>;
+
 /** The selected path only, one version per exchange, so the link holds what the sharer saw. */
-function shownPath(conversation: Conversation): Conversation {
+export function shownPath(conversation: Conversation): Conversation {
   let first: Exchange | undefined;
   for (const { exchange, version } of activePath(conversation).reverse()) {
     first = { id: exchange.id, selected: 0, versions: [{ ...version, next: first }] };
@@ -54,7 +74,7 @@ function shownPath(conversation: Conversation): Conversation {
 
 /** The link's fragment (without `#`) for the conversation's shown path. */
 export async function encodeSharedConversation(shared: SharedConversation): Promise<string> {
-  const envelope = {
+  const envelope: SharedEnvelope = {
     format: SHARE_FORMAT,
     version: SHARE_VERSION,
     ...(shared.modelId === undefined ? {} : { modelId: shared.modelId }),
@@ -62,6 +82,11 @@ export async function encodeSharedConversation(shared: SharedConversation): Prom
   };
   const payload = toBase64Url(await deflate(JSON.stringify(envelope)));
   return `${SHARE_FRAGMENT_PREFIX}${SHARE_VERSION}.${payload.length}.${crc32(payload)}.${payload}`;
+}
+
+/** Whether a location's hash (with or without `#`) is meant as a shared conversation, good or bad. */
+export function isSharedFragment(hash: string): boolean {
+  return (hash.startsWith('#') ? hash.slice(1) : hash).startsWith(SHARE_FRAGMENT_PREFIX);
 }
 
 const invalid = (problem: SharedLinkProblem, detail: string): SharedLinkResult => ({
@@ -75,8 +100,8 @@ const invalid = (problem: SharedLinkProblem, detail: string): SharedLinkResult =
  * backup's conversation is, before anything is shown; `none` when the hash is not a shared link at all.
  */
 export async function decodeSharedConversation(hash: string): Promise<SharedLinkResult> {
+  if (!isSharedFragment(hash)) return { kind: 'none' };
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (!fragment.startsWith(SHARE_FRAGMENT_PREFIX)) return { kind: 'none' };
   if (fragment.length > MAX_LINK_LENGTH) {
     return invalid(
       'too-large',
@@ -118,18 +143,15 @@ export async function decodeSharedConversation(hash: string): Promise<SharedLink
   } catch {
     return invalid('corrupt', 'the data is not JSON');
   }
-  if (typeof envelope !== 'object' || envelope === null || !('format' in envelope)) {
-    return invalid('foreign', `expected "format": "${SHARE_FORMAT}"`);
-  }
-  const { format, version: innerVersion, modelId, conversation } = envelope as Record<string, unknown>;
-  if (format !== SHARE_FORMAT) return invalid('foreign', `expected "format": "${SHARE_FORMAT}"`);
-  if (innerVersion !== version) return invalid('corrupt', 'the versions inside and outside differ');
-  if (modelId !== undefined && typeof modelId !== 'string')
-    return invalid('corrupt', 'modelId: expected text');
-  const parsed = parseConversationData(conversation, 'conversation');
+  if (!v.is(headSchema, envelope)) return invalid('foreign', `expected "format": "${SHARE_FORMAT}"`);
+  const checked = check(sharedEnvelopeSchema, envelope, '');
+  if (!checked.ok) return invalid('corrupt', checked.reason);
+  const { modelId, conversation } = checked.value;
+  const parsed = fromConversationData(conversation, 'conversation');
   if (!parsed.ok) return invalid('corrupt', parsed.reason);
   return {
     kind: 'shared',
-    shared: { conversation: markInterrupted(parsed.value), modelId },
+    // A link made by hand may hold more than a path; only what is shown (and saved) is kept.
+    shared: { conversation: markInterrupted(shownPath(parsed.value)), modelId },
   };
 }

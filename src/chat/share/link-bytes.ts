@@ -34,8 +34,18 @@ async function collect(stream: ReadableStream<Uint8Array>, limit: number): Promi
   return bytes;
 }
 
+/** The bytes as a stream of one chunk (no `Blob`: jsdom's has no `stream()`). */
+function streamOf(bytes: Uint8Array): ReadableStream<BufferSource> {
+  return new ReadableStream<BufferSource>({
+    start(controller) {
+      controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
+      controller.close();
+    },
+  });
+}
+
 export async function deflate(text: string): Promise<Uint8Array> {
-  const input = new Blob([new TextEncoder().encode(text)]).stream();
+  const input = streamOf(new TextEncoder().encode(text));
   const bytes = await collect(input.pipeThrough(new CompressionStream('deflate-raw')), Infinity);
   return bytes ?? new Uint8Array();
 }
@@ -44,7 +54,7 @@ export async function deflate(text: string): Promise<Uint8Array> {
 export async function inflate(bytes: Uint8Array, maxBytes: number): Promise<InflateResult> {
   let inflated: Uint8Array | undefined;
   try {
-    const input = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+    const input = streamOf(bytes);
     inflated = await collect(input.pipeThrough(new DecompressionStream('deflate-raw')), maxBytes);
   } catch {
     // Not deflate data, or a stream that ends in the middle.

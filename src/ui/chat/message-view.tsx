@@ -118,7 +118,11 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
   }
 }
 
-type MessageViewProps = { readonly message: ChatMessage };
+type MessageViewProps = {
+  readonly message: ChatMessage;
+  /** A conversation that is not the user's (a shared one): shown, with nothing that acts on it. */
+  readonly readOnly?: boolean;
+};
 
 /**
  * The store derives every message object again on each token, so identity says nothing; the fields do. Without
@@ -127,12 +131,13 @@ type MessageViewProps = { readonly message: ChatMessage };
 function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
   const keys = Object.keys(after.message) as (keyof ChatMessage)[];
   return (
+    before.readOnly === after.readOnly &&
     keys.length === Object.keys(before.message).length &&
     keys.every((key) => Object.is(before.message[key], after.message[key]))
   );
 }
 
-function QuestionView({ message }: { message: UserMessage }) {
+function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: boolean }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
   return (
@@ -145,23 +150,23 @@ function QuestionView({ message }: { message: UserMessage }) {
             <span className="sr-only">{t('message.user')}: </span>
             <LongText text={message.content} testId={MESSAGE_TEXT} />
           </div>
-          <QuestionActions message={message} onEdit={() => setEditing(true)} />
+          {!readOnly && <QuestionActions message={message} onEdit={() => setEditing(true)} />}
         </>
       )}
     </li>
   );
 }
 
-const MessageContent = memo(function MessageContent({ message }: MessageViewProps) {
+const MessageContent = memo(function MessageContent({ message, readOnly = false }: MessageViewProps) {
   const { t } = useI18n();
-  if (message.role === 'user') return <QuestionView message={message} />;
+  if (message.role === 'user') return <QuestionView message={message} readOnly={readOnly} />;
   return (
     <li className="flex justify-start" data-role="assistant" data-status={message.status}>
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
         {message.content !== '' && <AnswerText message={message} />}
         <AnswerFooter message={message} />
-        <AnswerActions message={message} />
+        {!readOnly && <AnswerActions message={message} />}
       </div>
     </li>
   );
@@ -198,10 +203,10 @@ function UnrenderableMessage({ message }: MessageViewProps) {
 }
 
 /** One message of the conversation; if it cannot be rendered, only it shows a fallback. */
-export const MessageView = memo(function MessageView({ message }: MessageViewProps) {
+export const MessageView = memo(function MessageView({ message, readOnly = false }: MessageViewProps) {
   return (
     <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} />}>
-      <MessageContent message={message} />
+      <MessageContent message={message} readOnly={readOnly} />
     </ErrorBoundary>
   );
 }, sameMessage);

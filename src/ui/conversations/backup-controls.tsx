@@ -1,11 +1,11 @@
 import { useRef, useState } from 'react';
 import type { BackupErrorCode } from '../../chat/persistence/backup';
 import type { ImportReport } from '../../chat/persistence/conversation-store';
-import { conversationToMarkdown } from '../../chat/persistence/markdown-export';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { useSettings } from '../settings-context';
+import { download, downloadMarkdown, today } from './conversation-files';
 
 const smallButton =
   'rounded-lg px-2 py-1 text-left text-xs text-stone-700 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-50 dark:text-stone-300 dark:hover:bg-stone-800';
@@ -17,18 +17,6 @@ const backupErrorKeys: Record<BackupErrorCode, MessageKey> = {
   'too-large': 'backup.error.too-large',
   invalid: 'backup.error.invalid',
 };
-
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  // The click has handed the blob to the download before the next task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
-const today = (): string => new Date().toISOString().slice(0, 10);
 
 type Outcome =
   | { readonly kind: 'imported'; readonly report: ImportReport }
@@ -106,23 +94,7 @@ export function BackupControls() {
         type="button"
         className={smallButton}
         disabled={current.first === undefined}
-        onClick={() =>
-          download(
-            `${current.title || 'conversation'}.md`,
-            'text/markdown',
-            conversationToMarkdown(current, {
-              exportedAt: Date.now(),
-              labels: {
-                user: t('message.user'),
-                assistant: t('message.assistant'),
-                exportedAt: t('backup.exportedAt'),
-                stopped: t('message.stopped'),
-                interrupted: t('message.interrupted'),
-                failed: t('message.failed'),
-              },
-            }),
-          )
-        }
+        onClick={() => downloadMarkdown(current, t)}
       >
         {t('backup.markdown')}
       </button>

@@ -1,4 +1,5 @@
 import type { PreflightProblem } from '../../chat/preflight';
+import type { SharedLinkProblem } from '../../chat/share/conversation-link';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 
 import type { Locale } from '../../chat/settings-store';
@@ -25,6 +26,46 @@ const ko = {
   'pwa.share.shared': '공유했습니다',
   'pwa.share.copied': '링크를 복사했습니다',
   'pwa.share.failed': '링크를 복사하지 못했습니다. 직접 복사하세요: {url}',
+  'share.conversation': '이 대화 공유',
+  'share.conversation.label': '지금 보이는 대화를 링크로 공유',
+  'share.conversation.unavailable': '공유할 대화가 없습니다',
+  'share.conversation.working': '링크를 만드는 중…',
+  'share.conversation.title': '대화 공유',
+  'share.conversation.shared': '대화 링크를 공유했습니다 ({length}자)',
+  'share.conversation.copied': '대화 링크를 복사했습니다 ({length}자)',
+  'share.conversation.failed':
+    '링크를 공유하거나 복사하지 못했습니다. 아래 링크({length}자)를 직접 복사하세요.',
+  'share.conversation.linkLabel': '대화 링크',
+  'share.conversation.long':
+    '링크가 {length}자입니다. {limit}자가 넘는 링크는 메신저에 따라 잘리거나 보내지지 않을 수 있습니다. 파일로 보내는 편이 안전합니다.',
+  'share.conversation.tooLong':
+    '이 대화는 링크로 보내기에 너무 깁니다({length}자, 브라우저가 여는 링크는 최대 {limit}자). 파일로 보내세요.',
+  'share.conversation.privacy':
+    '대화는 링크의 # 뒤에 담기며, 앱을 호스팅하는 서버로는 전송되지 않습니다. 링크를 가진 사람은 누구나 읽을 수 있습니다.',
+  'share.conversation.anyway': '그래도 링크 공유',
+  'share.conversation.markdown': 'Markdown 파일로 받기',
+  'share.conversation.json': 'JSON 파일로 받기 (백업 가져오기로 열림)',
+  'share.conversation.close': '닫기',
+  'share.conversation.text': '한글 라마에서 공유한 대화',
+  'shared.badge': '공유받은 대화',
+  'shared.untrusted':
+    '누가 보냈는지 확인할 수 없습니다. 링크에 담긴 내용을 그대로 보여 줄 뿐, 내용이 사실인지도 확인되지 않았습니다.',
+  'shared.readOnly': '읽기 전용입니다. 내 대화로 저장하면 모델을 불러온 뒤 이어서 대화할 수 있습니다.',
+  'shared.model': '링크에 적힌 모델: {model}',
+  'shared.save': '내 대화로 저장',
+  'shared.close': '닫기',
+  'shared.opening': '공유받은 대화를 여는 중…',
+  'shared.empty': '이 링크의 대화에는 메시지가 없습니다.',
+  'shared.unrenderable': '공유받은 대화를 표시하지 못했습니다. 내 대화는 그대로 있습니다.',
+  'shared.invalid.title': '공유 링크를 열 수 없습니다',
+  'shared.problem.truncated':
+    '링크가 잘렸습니다. 메신저가 긴 링크를 자른 것 같습니다. 보낸 사람에게 Markdown이나 JSON 파일로 보내 달라고 하세요. 아무것도 바뀌지 않았습니다.',
+  'shared.problem.corrupt':
+    '링크가 손상되었습니다. 전달되는 동안 글자가 바뀐 것 같습니다. 아무것도 바뀌지 않았습니다.',
+  'shared.problem.foreign': '이 앱의 대화 공유 링크가 아닙니다. 아무것도 바뀌지 않았습니다.',
+  'shared.problem.too-large': '링크에 담긴 내용이 너무 커서 열지 않았습니다. 아무것도 바뀌지 않았습니다.',
+  'shared.problem.newer-version':
+    '더 새 버전의 앱에서 만든 링크입니다. 앱을 새로 고친 뒤 다시 열어 보세요. 아무것도 바뀌지 않았습니다.',
   'model.name': 'Llama-2-ko 7B Chat',
   'settings.open': '설정',
   'settings.app': '화면',
@@ -267,6 +308,45 @@ const en: Record<MessageKey, string> = {
   'pwa.share.shared': 'Shared',
   'pwa.share.copied': 'Link copied',
   'pwa.share.failed': 'Could not copy the link. Copy it yourself: {url}',
+  'share.conversation': 'Share this conversation',
+  'share.conversation.label': 'Share the conversation on screen as a link',
+  'share.conversation.unavailable': 'There is no conversation to share',
+  'share.conversation.working': 'Making the link…',
+  'share.conversation.title': 'Share the conversation',
+  'share.conversation.shared': 'Conversation link shared ({length} characters)',
+  'share.conversation.copied': 'Conversation link copied ({length} characters)',
+  'share.conversation.failed':
+    'The link could not be shared or copied. Copy the link below ({length} characters) yourself.',
+  'share.conversation.linkLabel': 'Conversation link',
+  'share.conversation.long':
+    'The link has {length} characters. Some messengers cut or refuse links over {limit} characters; a file is safer.',
+  'share.conversation.tooLong':
+    'This conversation is too long for a link ({length} characters; browsers open links of at most {limit}). Send it as a file.',
+  'share.conversation.privacy':
+    'The conversation travels after the # of the link and is never sent to the server hosting the app. Anyone with the link can read it.',
+  'share.conversation.anyway': 'Share the link anyway',
+  'share.conversation.markdown': 'Download a Markdown file',
+  'share.conversation.json': 'Download a JSON file (opens with Import a backup)',
+  'share.conversation.close': 'Close',
+  'share.conversation.text': 'A conversation shared from Hangul Llama',
+  'shared.badge': 'Shared conversation',
+  'shared.untrusted':
+    'Who sent it cannot be verified. This shows what the link holds, as it is; nothing in it has been checked.',
+  'shared.readOnly': 'Read-only. Save it to your conversations to continue it once the model is loaded.',
+  'shared.model': 'Model named in the link: {model}',
+  'shared.save': 'Save to my conversations',
+  'shared.close': 'Close',
+  'shared.opening': 'Opening the shared conversation…',
+  'shared.empty': 'The conversation in this link has no messages.',
+  'shared.unrenderable': 'The shared conversation could not be displayed. Your conversations are unchanged.',
+  'shared.invalid.title': 'The shared link cannot be opened',
+  'shared.problem.truncated':
+    'The link was cut short, probably by a messenger that shortens long links. Ask the sender for a Markdown or JSON file instead. Nothing was changed.',
+  'shared.problem.corrupt': 'The link is damaged: characters changed on the way. Nothing was changed.',
+  'shared.problem.foreign': 'This is not a conversation link of this app. Nothing was changed.',
+  'shared.problem.too-large': 'The link holds too much to open. Nothing was changed.',
+  'shared.problem.newer-version':
+    'The link was made by a newer version of the app. Reload the app and open it again. Nothing was changed.',
   'model.name': 'Llama-2-ko 7B Chat',
   'settings.open': 'Settings',
   'settings.app': 'Display',
@@ -496,6 +576,10 @@ export function errorKey(code: EngineErrorCode): MessageKey {
 
 export function phaseKey(phase: LoadPhase): MessageKey {
   return `phase.${phase}`;
+}
+
+export function sharedProblemKey(problem: SharedLinkProblem): MessageKey {
+  return `shared.problem.${problem}`;
 }
 
 export function problemKey(code: PreflightProblem['code']): MessageKey {

@@ -1,0 +1,147 @@
+import { useEffect, useId, useRef } from 'react';
+import { useChat } from '../chat-store-context';
+import { MessageView, preloadMarkdown } from '../chat/message-view';
+import { ErrorBoundary } from '../error-boundary';
+import { useI18n } from '../i18n/i18n';
+import { sharedProblemKey } from '../i18n/messages';
+
+const primaryButton =
+  'rounded-xl bg-teal-700 px-4 py-2 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
+const secondaryButton =
+  'rounded-xl px-4 py-2 text-sm font-medium text-stone-800 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-200 dark:ring-stone-700 dark:hover:bg-stone-800';
+
+function CloseButton() {
+  const { t } = useI18n();
+  const closeShared = useChat((state) => state.closeShared);
+  return (
+    <button type="button" onClick={closeShared} className={secondaryButton}>
+      {t('shared.close')}
+    </button>
+  );
+}
+
+function SharedMessages() {
+  const { t } = useI18n();
+  const view = useChat((state) => state.shared);
+  useEffect(preloadMarkdown, []);
+  if (view.kind !== 'viewing') return null;
+  if (view.messages.length === 0) {
+    return (
+      <p className="px-6 py-10 text-center text-sm text-stone-600 dark:text-stone-400">{t('shared.empty')}</p>
+    );
+  }
+  return (
+    <ol aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
+      {view.messages.map((message) => (
+        <MessageView key={message.id} message={message} readOnly />
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * A conversation someone sent as a link, in place of the user's own: read-only (no message box, no action
+ * on a message), marked as shared and as unverified, rendered by the same sanitizing Markdown view as the
+ * user's answers. It needs neither the model nor WebGPU. Saving makes it a conversation of the user's;
+ * closing goes back to theirs as they were.
+ */
+export function SharedConversationView() {
+  const { t } = useI18n();
+  const view = useChat((state) => state.shared);
+  const saveShared = useChat((state) => state.saveShared);
+  const titleId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const viewing = view.kind === 'viewing';
+  // Someone arriving from a link is told at once where they are.
+  useEffect(() => {
+    if (viewing) heading.current?.focus();
+  }, [viewing]);
+
+  if (view.kind === 'opening') {
+    return (
+      <p
+        role="status"
+        className="flex flex-1 items-center justify-center text-sm text-stone-600 dark:text-stone-400"
+      >
+        {t('shared.opening')}
+      </p>
+    );
+  }
+  if (view.kind !== 'viewing') return null;
+  const { conversation, modelId } = view.shared;
+  return (
+    <section
+      aria-labelledby={titleId}
+      data-testid="shared-conversation"
+      className="flex min-h-0 flex-1 flex-col"
+    >
+      <div className="border-b border-amber-300 bg-amber-50 px-4 py-3 dark:border-amber-800 dark:bg-amber-950/40">
+        <div className="mx-auto flex max-w-3xl flex-col gap-2">
+          <h2
+            id={titleId}
+            ref={heading}
+            tabIndex={-1}
+            className="flex min-w-0 items-baseline gap-2 focus:outline-none"
+          >
+            <span className="shrink-0 rounded-full bg-amber-200 px-2 py-0.5 text-xs font-semibold text-amber-950 dark:bg-amber-800 dark:text-amber-50">
+              {t('shared.badge')}
+            </span>
+            <span className="truncate text-base font-semibold">{conversation.title}</span>
+          </h2>
+          <p className="text-sm text-amber-950 dark:text-amber-100">{t('shared.untrusted')}</p>
+          <p className="text-xs text-stone-700 dark:text-stone-300">
+            {t('shared.readOnly')}
+            {modelId !== undefined && <> · {t('shared.model', { model: modelId })}</>}
+          </p>
+          <div className="flex flex-wrap gap-2">
+            <button type="button" onClick={() => void saveShared()} className={primaryButton}>
+              {t('shared.save')}
+            </button>
+            <CloseButton />
+          </div>
+        </div>
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <ErrorBoundary
+          resetKey={view}
+          fallback={() => (
+            <p role="alert" className="px-6 py-10 text-center text-sm text-red-800 dark:text-red-300">
+              {t('shared.unrenderable')}
+            </p>
+          )}
+        >
+          <SharedMessages />
+        </ErrorBoundary>
+      </div>
+    </section>
+  );
+}
+
+/** Why a shared link could not be opened, above the user's own conversation, which it left as it was. */
+export function SharedLinkProblem() {
+  const { t } = useI18n();
+  const view = useChat((state) => state.shared);
+  const titleId = useId();
+  if (view.kind !== 'invalid') return null;
+  return (
+    <div
+      role="alert"
+      aria-labelledby={titleId}
+      className="border-b border-red-200 bg-red-50 px-4 py-3 dark:border-red-900 dark:bg-red-950/40"
+    >
+      <div className="mx-auto flex max-w-3xl flex-wrap items-start gap-x-4 gap-y-2">
+        <div className="min-w-0 flex-1">
+          <p id={titleId} className="font-semibold text-red-900 dark:text-red-200">
+            {t('shared.invalid.title')}
+          </p>
+          <p className="text-sm text-red-900 dark:text-red-200">{t(sharedProblemKey(view.problem))}</p>
+          <details className="mt-1 text-xs text-stone-600 dark:text-stone-400">
+            <summary>{t('error.details')}</summary>
+            <code className="break-all">{view.detail}</code>
+          </details>
+        </div>
+        <CloseButton />
+      </div>
+    </div>
+  );
+}
