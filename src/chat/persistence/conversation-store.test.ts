@@ -682,6 +682,23 @@ describe('searching', () => {
     expect((await b.search('한라산')).hits).toEqual([]);
   });
 
+  it('shows the title as renamed, in another tab and in this one, after a first search kept the summaries', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
+    const first = ask(trip(), '한라산은 어디에 있나요?', 9000);
+    await a.save(first, undefined);
+    const titles = async (): Promise<string[]> => (await b.search('한라산')).hits.map(({ title }) => title);
+    expect(await titles()).toEqual([first.title]);
+    const renamed = { ...first, title: '제주 여행 계획', updatedAt: 9500 };
+    await a.save(renamed, first);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await titles()).toEqual(['제주 여행 계획']);
+    await b.save({ ...renamed, title: '다시 바꾼 이름', updatedAt: 9600 }, renamed);
+    expect(await titles()).toEqual(['다시 바꾼 이름']);
+  });
+
   it('stops at its limit, newest first, and says there may be more', async () => {
     const { store } = setup();
     for (let index = 0; index < 30; index += 1) {

@@ -258,13 +258,22 @@ export function createConversationStore({
    * other tabs say they changed is read again by the next search.
    */
   let filterCache: Map<string, SearchFilter> | undefined;
+  /**
+   * The summaries, kept alongside the filters and in the same way: a search reads and checks all 1,000 of
+   * them only once, and afterwards only those of conversations another tab changed.
+   */
+  let summaryCache: Map<string, ConversationSummary> | undefined;
   const outdatedFilters = new Set<string>();
+  const forgetSearch = (): void => {
+    filterCache = undefined;
+    summaryCache = undefined;
+  };
 
   channel?.addEventListener('message', (event) => {
     const parsed = v.safeParse(externalChangeSchema, event.data);
     if (!parsed.success) return;
     const change = parsed.output;
-    if (change.kind === 'imported') filterCache = undefined;
+    if (change.kind === 'imported') forgetSearch();
     else outdatedFilters.add(change.id);
     for (const listener of listeners) listener(change);
   });
@@ -434,6 +443,7 @@ export function createConversationStore({
         await transaction.done;
         if (filter) filterCache?.set(next.id, filter);
         const { schema: _schema, ...shown } = summary;
+        summaryCache?.set(next.id, shown);
         return { kind: 'saved', summary: shown };
       });
       if (outcome.kind === 'saved') {
@@ -500,6 +510,7 @@ export function createConversationStore({
         await transaction.done;
       });
       filterCache?.delete(id);
+      summaryCache?.delete(id);
       tell({ kind: 'deleted', id });
     },
 
@@ -509,7 +520,9 @@ export function createConversationStore({
       const grams = searchedGrams(needle);
       let tabs: Promise<ReadonlySet<string>> | undefined;
       const alive = (): Promise<ReadonlySet<string>> => (tabs ??= presence.alive());
-      const cached = filterCache;
+      const cachedFilters = filterCache;
+      const cachedSummaries = summaryCache;
+      const held = cachedFilters !== undefined && cachedSummaries !== undefined;
       const outdated = [...outdatedFilters];
       outdatedFilters.clear();
       const [records, filters, stale, exits] = await reading(async (db) => {
@@ -520,28 +533,35 @@ export function createConversationStore({
           EXIT_WRITES_STORE,
         ]);
         const search = transaction.objectStore(SEARCH_STORE);
+        const summaries = transaction.objectStore(SUMMARIES_STORE);
+        const some = <T>(read: (id: string) => Promise<T | undefined>): Promise<T[]> =>
+          Promise.all(outdated.map(read)).then((found) => found.filter((item) => item !== undefined));
         return Promise.all([
-          transaction.objectStore(SUMMARIES_STORE).getAll(),
-          cached
-            ? Promise.all(outdated.map((id) => search.get(id))).then((found) =>
-                found.filter((filter) => filter !== undefined),
-              )
-            : search.getAll(),
+          held ? some((id) => summaries.get(id)) : summaries.getAll(),
+          held ? some((id) => search.get(id)) : search.getAll(),
           transaction.objectStore(STALE_SEARCH_STORE).getAllKeys(),
           transaction.objectStore(EXIT_WRITES_STORE).getAllKeys(),
         ]);
       });
-      const filterOf = cached ?? new Map<string, SearchFilter>();
-      for (const id of outdated) filterOf.delete(id);
+      const filterOf = held ? cachedFilters : new Map<string, SearchFilter>();
+      const summaryOf = held ? cachedSummaries : new Map<string, ConversationSummary>();
+      for (const id of outdated) {
+        filterOf.delete(id);
+        summaryOf.delete(id);
+      }
       for (const filter of filters) filterOf.set(filter.id, filter);
-      filterCache = filterOf;
-      // Text written as a page closed is not in the filters yet: those conversations are read whole.
-      const staleIds = new Set([...stale, ...exits.map(([conversationId]) => conversationId)]);
-      const candidates: ConversationSummary[] = [];
       for (const record of records) {
         const summary = v.safeParse(summarySchema, record);
         if (!summary.success) continue;
         const { schema: _schema, ...shown } = summary.output;
+        summaryOf.set(shown.id, shown);
+      }
+      filterCache = filterOf;
+      summaryCache = summaryOf;
+      // Text written as a page closed is not in the filters yet: those conversations are read whole.
+      const staleIds = new Set([...stale, ...exits.map(([conversationId]) => conversationId)]);
+      const candidates: ConversationSummary[] = [];
+      for (const shown of summaryOf.values()) {
         const filter = filterOf.get(shown.id);
         if (staleIds.has(shown.id) || !filter || mayHold(filter, grams)) candidates.push(shown);
       }
@@ -661,7 +681,7 @@ export function createConversationStore({
         await transaction.done;
         return { added, updated, kept, unreadableAdded };
       });
-      filterCache = undefined;
+      forgetSearch();
       tell({ kind: 'imported' });
       return report;
     },
