@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ChatPage } from './chat-page';
+import { putStoredRecords } from './stored-records';
 
 // The smaller failures of issue 11, each as a user meets it in the end-to-end build.
 
@@ -54,19 +55,9 @@ test('a stored conversation whose date is no date never reads “Invalid Date”
   await chat.open({ tokenDelayMs: 2, loadMs: 50 });
   await chat.ask('/echo 날짜가 있는 대화');
   await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
-  await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('hangul-llama');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('open failed'));
-    });
-    const transaction = db.transaction('summaries', 'readwrite');
-    // What a damaged record or a clock far off once wrote: a time no Date can show.
-    transaction
-      .objectStore('summaries')
-      .put({ schema: 2, id: 'far-future', title: '먼 미래의 대화', updatedAt: 1e308, preview: '' });
-    await new Promise((resolve) => (transaction.oncomplete = resolve));
-    db.close();
+  // What a damaged record or a clock far off once wrote: a time no Date can show.
+  await putStoredRecords(page, {
+    summaries: [{ schema: 2, id: 'far-future', title: '먼 미래의 대화', updatedAt: 1e308, preview: '' }],
   });
   await page.reload();
   await expect(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { ChatPage } from './chat-page';
+import { putStoredRecords } from './stored-records';
 
 /** A second tab of the same browser (one context: one IndexedDB, one set of Web Locks). */
 async function secondTab(
@@ -127,21 +128,11 @@ test('what this version cannot read is listed, kept in a full backup, and surviv
   await chat.ask('/echo 읽을 수 있는 대화');
   await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
   // A conversation as a newer version of the app would have stored it.
-  await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('hangul-llama');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('open failed'));
-    });
-    const transaction = db.transaction(['conversations', 'summaries'], 'readwrite');
-    transaction
-      .objectStore('conversations')
-      .put({ schema: 99, id: 'from-the-future', title: '미래의 대화', newField: { keep: [1, 2, 3] } });
-    transaction
-      .objectStore('summaries')
-      .put({ schema: 99, id: 'from-the-future', title: '미래의 대화', updatedAt: 1, preview: '' });
-    await new Promise((resolve) => (transaction.oncomplete = resolve));
-    db.close();
+  await putStoredRecords(page, {
+    conversations: [
+      { schema: 99, id: 'from-the-future', title: '미래의 대화', newField: { keep: [1, 2, 3] } },
+    ],
+    summaries: [{ schema: 99, id: 'from-the-future', title: '미래의 대화', updatedAt: 1, preview: '' }],
   });
   await page.reload();
   const note = list(page).getByRole('note');

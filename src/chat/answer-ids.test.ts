@@ -9,8 +9,9 @@ import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { BOS_ID } from '../generation/tokens';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser } from '../test/fake-tabs';
+import { openStoredChat } from '../test/stored-chat';
 import { RecordingEngine } from '../test/recording-engine';
-import { createChatStore, type ChatStore } from './chat-store';
+import type { ChatStore } from './chat-store';
 import { findVersion, type Conversation } from './conversation';
 import { withLiveAnswer } from './generation';
 import { createConversationStore } from './persistence/conversation-store';
@@ -36,8 +37,7 @@ afterEach(() => {
 /** One browser: one database and the tabs (or page loads) that open it, each with its own engine. */
 function browser(factory = new IDBFactory()) {
   const platform = fakeBrowser();
-  let ids = 0;
-  let clock = 1000;
+  const counters = { clock: 1000, ids: 0 };
   async function tab(name: string, scenario: ScriptedScenario = quick) {
     const engine = new RecordingEngine(scenario);
     const connection = connectScriptedEngine(scenario, engine);
@@ -52,20 +52,11 @@ function browser(factory = new IDBFactory()) {
       repository.close();
     };
     cleanups.push(close);
-    const store = createChatStore({
+    const store = await openStoredChat(name, counters, {
       engine: connection.client,
       artifactsBaseUrl,
       repository,
-      saveEveryMs: 20,
-      now: () => (clock += 1),
-      newId: () => `${name}-${++ids}`,
-      schedule: (run) => {
-        const timer = setTimeout(run, 0);
-        return () => clearTimeout(timer);
-      },
     });
-    await store.getState().checkDevice();
-    await store.getState().restore();
     await store.getState().loadModel();
     return { store, engine, close };
   }

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser } from '../test/fake-tabs';
-import { createChatStore, type ChatStore } from './chat-store';
+import { openStoredChat } from '../test/stored-chat';
+import type { ChatStore } from './chat-store';
 import { activePath } from './conversation';
 import { exportBackup } from './persistence/backup';
 import { createConversationStore, type ConversationStore } from './persistence/conversation-store';
@@ -22,8 +23,7 @@ afterEach(() => {
 function browser() {
   const factory = new IDBFactory();
   const platform = fakeBrowser();
-  let ids = 0;
-  let clock = 1000;
+  const counters = { clock: 1000, ids: 0 };
   /** A tab: its own engine, store and connection to the shared database. */
   async function tab(name: string, scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 }) {
     const connection = connectScriptedEngine(scenario);
@@ -36,20 +36,11 @@ function browser() {
       connection.close();
       repository.close();
     });
-    const store = createChatStore({
+    const store = await openStoredChat(name, counters, {
       engine: connection.client,
       artifactsBaseUrl,
       repository,
-      saveEveryMs: 20,
-      now: () => (clock += 1),
-      newId: () => `${name}-${++ids}`,
-      schedule: (run) => {
-        const timer = setTimeout(run, 0);
-        return () => clearTimeout(timer);
-      },
     });
-    await store.getState().checkDevice();
-    await store.getState().restore();
     return { store, repository, connection, close: () => platform.open.delete(name) };
   }
   return { tab, factory, read: () => createConversationStore({ factory }) };

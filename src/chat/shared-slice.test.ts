@@ -4,6 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { connectScriptedEngine } from '../test/connect-scripted';
+import { openStoredChat } from '../test/stored-chat';
 import { createChatStore, type ChatState, type ChatStore } from './chat-store';
 import { activePath, type Conversation } from './conversation';
 import { createConversationStore } from './persistence/conversation-store';
@@ -32,22 +33,11 @@ async function app(name: string, factory = new IDBFactory()) {
     connection.close();
     repository.close();
   });
-  let ids = 0;
-  let clock = 1_700_000_000_000;
-  const store = createChatStore({
-    engine: connection.client,
-    artifactsBaseUrl: 'http://localhost/models/',
-    repository,
-    saveEveryMs: 20,
-    now: () => (clock += 1),
-    newId: () => `${name}-${++ids}`,
-    schedule: (run) => {
-      const timer = setTimeout(run, 0);
-      return () => clearTimeout(timer);
-    },
-  });
-  await store.getState().checkDevice();
-  await store.getState().restore();
+  const store = await openStoredChat(
+    name,
+    { clock: 1_700_000_000_000, ids: 0 },
+    { engine: connection.client, artifactsBaseUrl: 'http://localhost/models/', repository },
+  );
   return { store, factory, read: () => createConversationStore({ factory }) };
 }
 

@@ -11,7 +11,7 @@ describe('modelConnectSources', () => {
     expect(modelConnectSources(undefined, undefined)).toEqual([]);
     expect(modelConnectSources('', ' ')).toEqual([]);
     expect(modelConnectSources('models/', undefined)).toEqual([]);
-    expect(modelConnectSources('../shared/models/', undefined)).toEqual([]);
+    expect(modelConnectSources('../models-host/models/', undefined)).toEqual([]);
     expect(modelConnectSources('/weights/', undefined)).toEqual([]);
   });
 

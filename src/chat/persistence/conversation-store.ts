@@ -17,6 +17,7 @@ import {
   VERSIONS_STORE,
   writeWhole,
   type Database,
+  type StoreName,
   type Migration,
 } from './database';
 import { aloneTab, interrupted, isUnsettled, type TabPresence } from './interrupted';
@@ -179,6 +180,16 @@ export interface ConversationStoreOptions {
   /** Where a closing page writes its answer first (`localStorage` in the app). */
   readonly exitStorage?: ExitStorage;
 }
+
+/** Every store a conversation has records in: deleting one, or importing, touches them all. */
+const EVERY_STORE: StoreName[] = [
+  CONVERSATIONS_STORE,
+  VERSIONS_STORE,
+  SUMMARIES_STORE,
+  SEARCH_STORE,
+  STALE_SEARCH_STORE,
+  EXIT_WRITES_STORE,
+];
 
 /** How many conversations a search reads at once, once their filters said they may hold the text. */
 const SEARCH_BATCH = 8;
@@ -490,17 +501,7 @@ export function createConversationStore({
 
     async delete(id) {
       await writing(async (db) => {
-        const transaction = db.transaction(
-          [
-            CONVERSATIONS_STORE,
-            VERSIONS_STORE,
-            SUMMARIES_STORE,
-            SEARCH_STORE,
-            STALE_SEARCH_STORE,
-            EXIT_WRITES_STORE,
-          ],
-          'readwrite',
-        );
+        const transaction = db.transaction(EVERY_STORE, 'readwrite');
         void transaction.objectStore(CONVERSATIONS_STORE).delete(id);
         void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(id));
         void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(id));
@@ -619,17 +620,7 @@ export function createConversationStore({
 
     async import({ conversations, unreadable }) {
       const report = await writing(async (db) => {
-        const transaction = db.transaction(
-          [
-            CONVERSATIONS_STORE,
-            VERSIONS_STORE,
-            SUMMARIES_STORE,
-            SEARCH_STORE,
-            STALE_SEARCH_STORE,
-            EXIT_WRITES_STORE,
-          ],
-          'readwrite',
-        );
+        const transaction = db.transaction(EVERY_STORE, 'readwrite');
         const store = transaction.objectStore(CONVERSATIONS_STORE);
         const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
         const stored = new Map<unknown, unknown>(keys.map((key, index) => [key, values[index]]));

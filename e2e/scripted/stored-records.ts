@@ -1,0 +1,24 @@
+import type { Page } from '@playwright/test';
+
+/**
+ * Writes records straight into the app's IndexedDB, as another version of the app (or damage) would have left
+ * them: `records` maps a store's name to the records put into it, in one transaction.
+ */
+export async function putStoredRecords(
+  page: Page,
+  records: Record<string, readonly unknown[]>,
+): Promise<void> {
+  await page.evaluate(async (byStore) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hangul-llama');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('open failed'));
+    });
+    const transaction = db.transaction(Object.keys(byStore), 'readwrite');
+    for (const [store, values] of Object.entries(byStore)) {
+      for (const value of values) transaction.objectStore(store).put(value);
+    }
+    await new Promise((resolve) => (transaction.oncomplete = resolve));
+    db.close();
+  }, records);
+}

@@ -1,0 +1,32 @@
+import { createChatStore, type ChatStore, type ChatStoreDependencies } from '../chat/chat-store';
+
+/** The clock and the id counter of one browser: its tabs share them, so that no two of their values meet. */
+export interface TestCounters {
+  clock: number;
+  ids: number;
+}
+
+/**
+ * A chat store as the store tests over IndexedDB need it: saves after 20 ms, every streamed piece shown on the
+ * next task instead of the next frame, a clock that moves a millisecond a call and ids named after the tab,
+ * both from `counters`; then the device check and the restore of the stored conversations.
+ */
+export async function openStoredChat(
+  name: string,
+  counters: TestCounters,
+  dependencies: Pick<ChatStoreDependencies, 'engine' | 'artifactsBaseUrl' | 'repository'>,
+): Promise<ChatStore> {
+  const store = createChatStore({
+    ...dependencies,
+    saveEveryMs: 20,
+    now: () => (counters.clock += 1),
+    newId: () => `${name}-${++counters.ids}`,
+    schedule: (run) => {
+      const timer = setTimeout(run, 0);
+      return () => clearTimeout(timer);
+    },
+  });
+  await store.getState().checkDevice();
+  await store.getState().restore();
+  return store;
+}
