@@ -57,6 +57,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'build', testMatch: 'build/**/*.spec.ts' },
+    // Modules of the app bundled on their own and run in a blank page: what jsdom cannot show.
+    { name: 'in-browser', testMatch: 'in-browser/**/*.spec.ts' },
     {
       name: 'real-no-webgpu',
       testMatch: ['real/no-webgpu.spec.ts', 'real/shared-link.spec.ts'],
