@@ -92,6 +92,25 @@ test('one generation at a time: Enter during an answer keeps the new text in the
   await expect(chat.input).toHaveValue('');
 });
 
+test('a streaming answer ends in a caret, which goes when the answer is done', async ({ page }) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 20 });
+  await chat.ask(`/echo 첫 문단입니다.\n\n${'자라나는 마지막 문단 '.repeat(30)}`);
+  const answer = page.locator('li[data-role="assistant"]').last();
+  const caret = () =>
+    answer
+      .locator('.md-block')
+      .evaluateAll((blocks) =>
+        blocks.map((block) => getComputedStyle(block.lastElementChild ?? block, '::after').content),
+      );
+  await expect(answer).toHaveAttribute('data-status', 'streaming');
+  await expect(answer.locator('.md-block')).toHaveCount(2);
+  // Only the block still growing has it.
+  await expect.poll(caret).toEqual(['none', '""']);
+  await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+  await expect.poll(caret).toEqual(['none', 'none']);
+});
+
 test('Shift+Enter adds a line; Enter sends both lines', async ({ page }) => {
   const chat = new ChatPage(page);
   await chat.open({ tokenDelayMs: 5 });

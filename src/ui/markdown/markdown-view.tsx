@@ -88,7 +88,9 @@ function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[])
       element.className = 'md-block';
       host.append(element);
     }
-    (element as HTMLElement).dataset['block'] = block.kind;
+    const { dataset } = element as HTMLElement;
+    // Setting even the same value has the element styled again.
+    if (dataset['block'] !== block.kind) dataset['block'] = block.kind;
     element.replaceChildren(block.content.cloneNode(true));
     shown[index] = block;
   });
