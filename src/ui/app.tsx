@@ -1,4 +1,4 @@
-import { useRef, type RefObject } from 'react';
+import { useCallback, useRef, type RefObject } from 'react';
 import { useChat } from './chat-store-context';
 import { InstallButton } from '../pwa/install-button';
 import { ShareButton } from '../pwa/share-button';
@@ -76,7 +76,8 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
 /** On narrow screens the conversation list is a drawer: a modal dialog from the left. */
 function ConversationDrawer({ drawer }: { drawer: RefObject<HTMLDialogElement | null> }) {
   const { t } = useI18n();
-  const close = (): void => drawer.current?.close();
+  // The same function at every render, so that the list's entries need not render again.
+  const close = useCallback((): void => drawer.current?.close(), [drawer]);
   return (
     <dialog
       ref={drawer}

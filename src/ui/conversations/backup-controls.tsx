@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import type { BackupErrorCode } from '../../chat/persistence/backup';
 import type { ImportReport } from '../../chat/persistence/conversation-store';
-import { useChat } from '../chat-store-context';
+import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { useSettings } from '../settings-context';
@@ -40,7 +40,10 @@ export function BackupControls() {
   const { t } = useI18n();
   const exportBackup = useChat((state) => state.exportBackup);
   const importBackup = useChat((state) => state.importBackup);
-  const current = useChat((state) => state.current);
+  const store = useChatStore();
+  // Only whether there is something to export: the conversation itself is read on the click, so an answer's
+  // every update does not render the backup buttons again.
+  const empty = useChat((state) => state.current.first === undefined);
   const locale = useSettings((state) => state.locale);
   const theme = useSettings((state) => state.theme);
   const setLocale = useSettings((state) => state.setLocale);
@@ -93,8 +96,8 @@ export function BackupControls() {
       <button
         type="button"
         className={smallButton}
-        disabled={current.first === undefined}
-        onClick={() => downloadMarkdown(current, t)}
+        disabled={empty}
+        onClick={() => downloadMarkdown(store.getState().current, t)}
       >
         {t('backup.markdown')}
       </button>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { memo, useEffect, useId, useState } from 'react';
 import type { ConversationSummary, SearchHit } from '../../chat/chat-store';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
@@ -7,7 +7,11 @@ import { BackupControls } from './backup-controls';
 const itemButton =
   'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800';
 
-function ConversationItem({
+/**
+ * One entry of the list. An entry whose summary is the same object is not rendered again: while an answer
+ * streams, each save puts one summary in the list anew, and the other 49 (each formatting its date) stay.
+ */
+const ConversationItem = memo(function ConversationItem({
   summary,
   onOpen,
 }: {
@@ -96,7 +100,7 @@ function ConversationItem({
       </div>
     </li>
   );
-}
+});
 
 /** The undo offer after a delete, for a few seconds. */
 function UndoDelete() {
@@ -150,7 +154,10 @@ function UnreadableNote() {
 const PAGE = 50;
 
 /** New conversation, search, and the saved conversations, newest first. */
-export function ConversationList({ onNavigate = () => undefined }: { onNavigate?: () => void }) {
+/** What opening an entry does besides opening it, where nothing else is to be done (the list is no drawer). */
+const stayHere = (): void => undefined;
+
+export function ConversationList({ onNavigate = stayHere }: { onNavigate?: () => void }) {
   const { t } = useI18n();
   const conversations = useChat((state) => state.conversations);
   const searchResults = useChat((state) => state.searchResults);
