@@ -231,3 +231,29 @@ describe('a message the model cannot take', () => {
     expect(await stored(read(), id)).toEqual(['/echo 첫 질문']);
   });
 });
+
+describe('the messages a view reads', () => {
+  it('keep their objects while another answer streams, so only that answer renders again', async () => {
+    const { tab } = browser();
+    const { store } = await tab('A');
+    await store.getState().loadModel();
+    await answered(store, '/echo 첫 질문의 답');
+    const before = store.getState().messages;
+    expect(before).toHaveLength(2);
+
+    const seen: (readonly unknown[])[] = [];
+    const unsubscribe = store.subscribe((state) => seen.push(state.messages));
+    await answered(store, '/echo 둘째 답이 토큰마다 자라납니다');
+    unsubscribe();
+    const streamed = seen.filter((messages) => messages.length === 4);
+    expect(streamed.length).toBeGreaterThan(2);
+    // The first exchange never changed: each update of the second answer hands out its very objects.
+    for (const messages of streamed) {
+      expect(messages[0]).toBe(before[0]);
+      expect(messages[1]).toBe(before[1]);
+    }
+    // The answer itself did change, and its question stayed the same object once it was there.
+    expect(new Set(streamed.map((messages) => messages[3])).size).toBeGreaterThan(2);
+    expect(new Set(streamed.map((messages) => messages[2])).size).toBe(1);
+  });
+});

@@ -5,7 +5,7 @@ import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling
 import type { ChatState } from './chat-store';
 import { activePath, updateAt, type Conversation } from './conversation';
 import { createConversationSync } from './conversation-sync';
-import { pacedFrames, type Schedule } from './frame-batch';
+import { paced, type Schedule } from './frame-batch';
 import { createGeneration, withLiveAnswer } from './generation';
 import {
   exportBackup,
@@ -137,6 +137,27 @@ export function toMessages(conversation: Conversation): ChatMessage[] {
   });
 }
 
+/** Whether two messages hold the same values, field by field. */
+function sameFields(a: ChatMessage, b: ChatMessage): boolean {
+  const keys = Object.keys(b) as (keyof ChatMessage)[];
+  return keys.length === Object.keys(a).length && keys.every((key) => Object.is(a[key], b[key]));
+}
+
+/**
+ * `next`, with each message that holds the same values as the one at its place in `previous` replaced by that
+ * very object. While an answer streams only its message changes, so a view of any other message can tell
+ * from its identity alone that there is nothing to render.
+ */
+export function keepUnchanged(
+  previous: readonly ChatMessage[],
+  next: readonly ChatMessage[],
+): readonly ChatMessage[] {
+  return next.map((message, index) => {
+    const before = previous[index];
+    return before !== undefined && sameFields(before, message) ? before : message;
+  });
+}
+
 function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
   return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
@@ -149,7 +170,7 @@ export function createConversationSlice({
   model,
   sharedView,
   saveEveryMs = 500,
-  schedule = pacedFrames(),
+  schedule = paced(),
 }: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
   return (set, get) => {
     const blank = (): Conversation => ({
@@ -163,7 +184,11 @@ export function createConversationSlice({
 
     /** Makes `conversation` current, with its derived messages and sampling. */
     const show = (conversation: Conversation): void =>
-      set({ current: conversation, messages: toMessages(conversation), sampling: conversation.sampling });
+      set((state) => ({
+        current: conversation,
+        messages: keepUnchanged(state.messages, toMessages(conversation)),
+        sampling: conversation.sampling,
+      }));
 
     /** Puts a saved conversation's entry in the list, newest first, without reading the list again. */
     const listed = (summary: ConversationSummary): void =>

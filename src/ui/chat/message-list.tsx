@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';
@@ -7,9 +8,19 @@ import { MessageView, preloadMarkdown } from './message-view';
 /** How close to the bottom (px) still counts as "following" the answer. */
 const FOLLOW_THRESHOLD = 48;
 
+/**
+ * The message at `index`, read from the store by itself: the store keeps a message that did not change the
+ * same object, so while an answer streams only the answer's view renders again, not the list and its other
+ * messages.
+ */
+const StoredMessage = memo(function StoredMessage({ index }: { index: number }) {
+  const message = useChat((state) => state.messages[index]);
+  return message ? <MessageView message={message} /> : null;
+});
+
 export function MessageList() {
   const { t } = useI18n();
-  const messages = useChat((state) => state.messages);
+  const ids = useChat(useShallow((state) => state.messages.map((message) => message.id)));
   const modelReady = useChat((state) => state.model.kind === 'ready');
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -33,19 +44,11 @@ export function MessageList() {
 
   // New text is followed from the resize observer below, after layout; reading the height here, before it,
   // would force a layout of its own on every token. A new message is followed at once.
-  useEffect(follow, [messages.length, follow]);
-
-  const onScroll = (): void => {
-    const element = scroller.current;
-    if (!element) return;
-    following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD;
-    if (following.current) autoTop.current = element.scrollTop;
-    setAwayFromLatest(!following.current);
-  };
+  useEffect(follow, [ids.length, follow]);
 
   // Content also grows without a store change (the Markdown module arriving, a code block highlighting).
   const list = useRef<HTMLOListElement>(null);
-  const hasMessages = messages.length > 0;
+  const hasMessages = ids.length > 0;
   useEffect(() => {
     if (hasMessages || modelReady) preloadMarkdown();
   }, [hasMessages, modelReady]);
@@ -55,7 +58,18 @@ export function MessageList() {
     if (!element || !content) return;
     const observer = new ResizeObserver(follow);
     observer.observe(content);
-    return () => observer.disconnect();
+    // Every update of a streaming answer scrolls, and so fires this: a plain passive listener, not one of
+    // React's, and a render only when the reader leaves the latest text or comes back to it.
+    const onScroll = (): void => {
+      following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD;
+      if (following.current) autoTop.current = element.scrollTop;
+      setAwayFromLatest(!following.current);
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('scroll', onScroll);
+    };
   }, [hasMessages, follow]);
 
   const jumpToLatest = (): void => {
@@ -67,7 +81,7 @@ export function MessageList() {
     autoTop.current = element.scrollTop;
   };
 
-  if (messages.length === 0) {
+  if (ids.length === 0) {
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-1 px-6 text-center">
         <h2 className="text-lg font-semibold text-stone-800 dark:text-stone-200">{t('chat.empty.title')}</h2>
@@ -80,13 +94,12 @@ export function MessageList() {
     <div className="relative flex min-h-0 flex-1 flex-col">
       <div
         ref={scroller}
-        onScroll={onScroll}
         className="flex-1 overflow-y-auto will-change-scroll"
         data-testid="message-scroller"
       >
         <ol ref={list} aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
-          {messages.map((message) => (
-            <MessageView key={message.id} message={message} />
+          {ids.map((id, index) => (
+            <StoredMessage key={id} index={index} />
           ))}
         </ol>
       </div>

@@ -125,8 +125,8 @@ type MessageViewProps = {
 };
 
 /**
- * The store derives every message object again on each token, so identity says nothing; the fields do. Without
- * this, each token renders every earlier message and its footer (whose number formatting is not cheap) again.
+ * The chat store keeps a message that did not change the same object, but a shared conversation's messages
+ * and a fallback's are derived anew: the fields, not the identity, say whether there is anything to render.
  */
 function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
   const keys = Object.keys(after.message) as (keyof ChatMessage)[];
