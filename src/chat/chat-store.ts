@@ -34,7 +34,7 @@ export interface ChatStoreDependencies {
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;
-  /** When a streaming answer's waiting text is shown: a frame at least 50 ms after the last, in the app. */
+  /** When a streaming answer's waiting text is shown: at most every 100 ms (`STREAM_INTERVAL_MS`) in the app. */
   readonly schedule?: Schedule;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nextFrame, pacedFrames, textBatch, type Schedule } from './frame-batch';
+import { paced, textBatch, type Schedule } from './frame-batch';
 
 /** A schedule whose turns the test runs by hand. */
 function manualSchedule() {
@@ -40,89 +40,48 @@ describe('textBatch', () => {
   });
 });
 
-describe('nextFrame', () => {
+describe('paced', () => {
   afterEach(() => {
     vi.useRealTimers();
-    vi.unstubAllGlobals();
   });
 
-  it('runs once, on the frame or on the timer for a hidden tab, whichever comes first', () => {
+  it('runs at once, but never sooner than the interval after its last turn', () => {
     vi.useFakeTimers();
-    const frames: FrameRequestCallback[] = [];
-    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
-    vi.stubGlobal('cancelAnimationFrame', () => undefined);
-    const run = vi.fn();
-    nextFrame(run);
-    frames[0]?.(0);
-    vi.advanceTimersByTime(1000);
-    expect(run).toHaveBeenCalledTimes(1);
-
-    const hidden = vi.fn();
-    nextFrame(hidden);
-    vi.advanceTimersByTime(100);
-    expect(hidden).toHaveBeenCalledTimes(1);
-    frames[1]?.(0);
-    expect(hidden).toHaveBeenCalledTimes(1);
-  });
-
-  it('does not run once cancelled', () => {
-    vi.useFakeTimers();
-    const run = vi.fn();
-    nextFrame(run)();
-    vi.advanceTimersByTime(1000);
-    expect(run).not.toHaveBeenCalled();
-  });
-});
-
-describe('pacedFrames', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
-
-  it('runs on a frame, never sooner than the interval after its last turn', () => {
-    vi.useFakeTimers();
-    const frames: FrameRequestCallback[] = [];
-    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
-    vi.stubGlobal('cancelAnimationFrame', () => undefined);
     let time = 0;
-    const schedule = pacedFrames(50, () => time);
+    const schedule = paced(100, () => time);
     const run = vi.fn();
 
     schedule(run);
-    expect(frames).toHaveLength(1);
-    time = 16;
-    frames[0]?.(time);
+    vi.advanceTimersByTime(0);
     expect(run).toHaveBeenCalledTimes(1);
 
-    // Asked 10 ms after that turn: it waits 40 ms more before it even asks for a frame.
-    time = 26;
+    // Asked 10 ms after that turn: it waits the 90 ms left.
+    time = 10;
     schedule(run);
-    vi.advanceTimersByTime(39);
-    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(89);
+    expect(run).toHaveBeenCalledTimes(1);
+    time = 100;
     vi.advanceTimersByTime(1);
-    expect(frames).toHaveLength(2);
-    time = 70;
-    frames[1]?.(time);
     expect(run).toHaveBeenCalledTimes(2);
 
-    // Asked long after: the next frame, at once.
+    // Asked long after: at once.
     time = 500;
     schedule(run);
-    expect(frames).toHaveLength(3);
+    vi.advanceTimersByTime(0);
+    expect(run).toHaveBeenCalledTimes(3);
   });
 
-  it('does not run once cancelled, whether waiting out the interval or for the frame', () => {
+  it('does not run once cancelled, whether due at once or waiting out the interval', () => {
     vi.useFakeTimers();
     let time = 0;
-    const schedule = pacedFrames(50, () => time);
+    const schedule = paced(100, () => time);
     const run = vi.fn();
     schedule(run)();
     vi.advanceTimersByTime(1000);
     expect(run).not.toHaveBeenCalled();
 
     schedule(() => undefined);
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(0);
     time = 10;
     schedule(run)();
     vi.advanceTimersByTime(1000);

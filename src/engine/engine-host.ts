@@ -1,6 +1,7 @@
 import { EngineError, toErrorInfo, type ChatEngine } from './chat-engine';
 import type { MessageEndpoint } from './message-endpoint';
 import {
+  ANSWER_UPDATE_MS,
   parseEngineRequest,
   type EngineEvent,
   type EngineRequest,
@@ -17,12 +18,12 @@ export interface EngineHostOptions {
 }
 
 /**
- * How often the worker posts an answer's new text at most. Every message is a task on the page's main
- * thread (about half a millisecond of its time, whatever it carries), and the page shows the text at most
- * every 50 ms anyway; at 100 tokens/s this sends a message per two or three tokens instead of one per token.
- * The first text of an answer goes at once.
+ * How often the worker posts an answer's new text at most: as often as the page shows it. Every message is a
+ * task on the page's main thread (a quarter to half a millisecond of its time, whatever it carries), so at
+ * 100 tokens/s this sends one message per update of the page instead of one per token. The first text of an
+ * answer goes at once.
  */
-export const DELTA_INTERVAL_MS = 20;
+export const DELTA_INTERVAL_MS = ANSWER_UPDATE_MS;
 
 /** Text for the page, gathered and sent at most every `intervalMs`; `flush` sends what waits at once. */
 interface DeltaBatch {

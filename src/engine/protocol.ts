@@ -33,6 +33,14 @@ const requestId = v.pipe(
  */
 export const MAX_TOKEN_ID = 2 ** 31 - 1;
 
+/**
+ * How often, at most, a streaming answer's new text is sent by the worker and shown by the page. Each update
+ * costs the page the same whatever it adds (a message, a render, a layout and a paint: several milliseconds on
+ * a slow machine), so the page's time per token falls as updates carry more tokens: ten a second still reads
+ * as smooth text.
+ */
+export const ANSWER_UPDATE_MS = 100;
+
 /** A plain array of token ids: a typed array does not survive every path a turn takes, so it is refused. */
 const tokenIds = v.pipe(
   v.array(
