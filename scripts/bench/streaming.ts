@@ -145,10 +145,16 @@ const quantile = (sorted: readonly number[], q: number): number =>
  * every task of the stream is counted once. Time is the thread's CPU time: on a busy machine the wall-clock
  * time of a task also holds the time the thread waited for a CPU.
  */
-function analyseTrace(trace: { traceEvents: TraceEvent[] }): TraceTimes {
-  const marks = trace.traceEvents.filter((event) => event.name === 'bench-update');
-  const first = marks[0];
-  if (first === undefined) throw new Error('The trace holds no update marks.');
+function analyseTrace(trace: { traceEvents: TraceEvent[] }, updateTimes: readonly number[]): TraceTimes {
+  const first = trace.traceEvents.find((event) => event.name === 'bench-first-update');
+  const lastMark = trace.traceEvents.find((event) => event.name === 'bench-last-update');
+  const [firstTime = 0, lastTime = 0] = [updateTimes[0], updateTimes.at(-1)];
+  if (first === undefined || lastMark === undefined) throw new Error('The trace holds no update marks.');
+  // The marks were put at the first and the last update's `performance.now()`: the two clocks differ by
+  // an offset, which they give (and check).
+  const drift = (lastMark.ts - first.ts) / 1000 - (lastTime - firstTime);
+  if (Math.abs(drift) > 1) throw new Error(`The page's clock and the trace's differ by ${drift} ms.`);
+  const marks = updateTimes.map((time) => ({ ...first, ts: first.ts + (time - firstTime) * 1000 }));
   const onMain = (event: TraceEvent): boolean => event.pid === first.pid && event.tid === first.tid;
   const tasks: Task[] = [];
   for (const event of trace.traceEvents
@@ -302,7 +308,9 @@ export async function measure(
         longTasks: [] as { start: number; end: number }[],
         first: Infinity,
         last: Infinity,
-        tokensAtMark: [] as number[],
+        updateTimes: [] as number[],
+        tokensAtUpdate: [] as number[],
+        done: undefined as Promise<void> | undefined,
       };
       const counter = (window as unknown as { benchTokens: { tokens: number } }).benchTokens;
       const tokensBefore = counter.tokens;
@@ -314,27 +322,45 @@ export async function measure(
       }).observe({ type: 'longtask', buffered: true });
       const log = document.querySelector('li[data-role="assistant"]')?.parentElement;
       if (!log) throw new Error('No chat log.');
-      // One mark per task that changed the streaming answer (the callback runs once, after that task), from
-      // its first text to its completion; the question appearing is not part of the stream.
-      const observer = new MutationObserver(() => {
-        const answer = log.querySelectorAll('li[data-role="assistant"]')[1];
-        if (!answer?.querySelector('[data-testid="message-text"]')) return;
-        performance.mark('bench-update');
-        state.tokensAtMark.push(counter.tokens - tokensBefore);
-        const now = performance.now();
-        if (state.first === Infinity) state.first = now;
-        if (answer.getAttribute('data-status') === 'complete') {
-          state.last = now;
-          observer.disconnect();
-        }
+      let answer: Element | undefined;
+      state.done = new Promise((resolve) => {
+        // One entry per task that changed the streaming answer (the callback runs once, after that task), from
+        // its first text to its completion; the question appearing is not part of the stream. Only the first
+        // and the last put a mark into the trace, which ties this clock to the trace's: a mark per update
+        // costs the page more than the update's own script.
+        const observer = new MutationObserver(() => {
+          answer ??= log.querySelectorAll('li[data-role="assistant"]')[1];
+          if (!answer?.querySelector('[data-testid="message-text"]')) return;
+          const now = performance.now();
+          state.updateTimes.push(now);
+          state.tokensAtUpdate.push(counter.tokens - tokensBefore);
+          if (state.first === Infinity) {
+            state.first = now;
+            performance.mark('bench-first-update', { startTime: now });
+          }
+          if (answer.getAttribute('data-status') === 'complete') {
+            state.last = now;
+            performance.mark('bench-last-update', { startTime: now });
+            observer.disconnect();
+            resolve();
+          }
+        });
+        observer.observe(log, { subtree: true, childList: true, characterData: true, attributes: true });
       });
-      observer.observe(log, { subtree: true, childList: true, characterData: true, attributes: true });
     });
     await browser.startTracing(page, {
-      categories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'blink.user_timing'],
+      categories: [
+        'disabled-by-default-devtools.timeline',
+        'devtools.timeline',
+        'blink.user_timing',
+        ...(process.env['BENCH_PROFILE'] ? ['disabled-by-default-v8.cpu_profiler'] : []),
+      ],
     });
     const started = Date.now();
-    await ask(page, markdown, 2);
+    // Waits in the page for the observer above: Playwright's own waiting would query the page all along.
+    await page.getByRole('textbox', { name: '메시지 입력' }).fill(`/echo ${markdown}`);
+    await page.getByRole('textbox', { name: '메시지 입력' }).press('Enter');
+    await page.evaluate(() => (window as unknown as { bench: { done: Promise<void> } }).bench.done);
     const streamMs = Date.now() - started;
     // The frame that paints the last token.
     await page.waitForTimeout(200);
@@ -343,32 +369,35 @@ export async function measure(
     const traceDir = process.env['BENCH_TRACE_DIR'];
     if (traceDir) writeFileSync(join(traceDir, `streaming-${label}.json`), traceText);
     const trace = JSON.parse(traceText) as { traceEvents: TraceEvent[] };
-    // A long task is the stream's when it ends after the first update and starts before the last.
-    const longTasks = await page.evaluate(() => {
-      const {
-        longTasks: tasks,
-        first,
-        last,
-      } = (
+    const { updateTimes, tokensAtUpdate, longTasks } = await page.evaluate(() => {
+      const bench = (
         window as unknown as {
-          bench: { longTasks: { start: number; end: number }[]; first: number; last: number };
+          bench: {
+            longTasks: { start: number; end: number }[];
+            first: number;
+            last: number;
+            updateTimes: number[];
+            tokensAtUpdate: number[];
+          };
         }
       ).bench;
-      return tasks
-        .filter((task) => task.end >= first && task.start <= last)
-        .map((task) => task.end - task.start);
+      // A long task is the stream's when it ends after the first update and starts before the last.
+      return {
+        updateTimes: bench.updateTimes,
+        tokensAtUpdate: bench.tokensAtUpdate,
+        longTasks: bench.longTasks
+          .filter((task) => task.end >= bench.first && task.start <= bench.last)
+          .map((task) => task.end - task.start),
+      };
     });
-    const tokensAtMark = await page.evaluate(
-      () => (window as unknown as { bench: { tokensAtMark: number[] } }).bench.tokensAtMark,
-    );
-    // Update i's window runs from its mark to the next one: it handles the tokens shown at the next mark.
-    const tokensPerUpdate = tokensAtMark
+    // Update i's window runs from it to the next one: it handles the tokens shown at the next update.
+    const tokensPerUpdate = tokensAtUpdate
       .slice(1)
-      .map((count, index) => Math.round(count) - Math.round(tokensAtMark[index] ?? 0));
+      .map((count, index) => Math.round(count) - Math.round(tokensAtUpdate[index] ?? 0));
     const answer = page.locator('li[data-role="assistant"]').nth(1);
     const codeBlocks = await answer.locator('.code-block').count();
     const tables = await answer.locator('table').count();
-    return { ...analyseTrace(trace), tokensPerUpdate, longTasks, streamMs, codeBlocks, tables };
+    return { ...analyseTrace(trace, updateTimes), tokensPerUpdate, longTasks, streamMs, codeBlocks, tables };
   } finally {
     await context.close();
   }
