@@ -19,14 +19,15 @@ const ConversationItem = memo(function ConversationItem({
   onOpen: () => void;
 }) {
   const { t, formatDate } = useI18n();
-  const currentId = useChat((state) => state.current.id);
+  // Whether this entry is the open one, not which one is: opening another renders the two entries that
+  // change, not all of them.
+  const current = useChat((state) => state.current.id === summary.id);
   const openConversation = useChat((state) => state.openConversation);
   const renameConversation = useChat((state) => state.renameConversation);
   const deleteConversation = useChat((state) => state.deleteConversation);
   const [renaming, setRenaming] = useState(false);
   const [title, setTitle] = useState(summary.title);
   const inputId = useId();
-  const current = summary.id === currentId;
   const shownTitle = summary.title || t('conversations.untitled');
   const date = formatDate(summary.updatedAt, { month: 'short', day: 'numeric' });
 
