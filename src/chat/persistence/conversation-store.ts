@@ -191,8 +191,8 @@ const EVERY_STORE: StoreName[] = [
   EXIT_WRITES_STORE,
 ];
 
-/** How many conversations a search reads at once, once their filters said they may hold the text. */
-const SEARCH_BATCH = 8;
+/** How many conversations a search reads at once (one transaction), once their filters said they may hold the text: as many as it lists, so a word in every conversation takes one read. */
+const SEARCH_BATCH = 50;
 export const SEARCH_LIMIT = 50;
 
 function newestFirst(a: { readonly id: string; readonly updatedAt: number }, b: typeof a): number {
@@ -336,33 +336,53 @@ export function createConversationStore({
     }
   }
 
+  /**
+   * The conversations, read in one transaction whose requests all go out at once (a search reads fifty: one
+   * transaction each made it wait on each in turn); `alive` is asked for only when one has an answer still
+   * being written. An id that is not stored, or whose records cannot be read, gives undefined.
+   */
+  async function readMany(
+    ids: readonly string[],
+    alive: () => Promise<ReadonlySet<string>>,
+    /** Whether a conversation may have text written as a page closed, when the caller knows (a search does). */
+    mayHaveExitWrites: (id: string) => boolean = () => true,
+  ): Promise<(Conversation | undefined)[]> {
+    const raws = await reading(async (db) => {
+      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
+      const headers = transaction.objectStore(CONVERSATIONS_STORE);
+      const versions = transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX);
+      const exits = transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX);
+      return Promise.all(
+        ids.map((id) =>
+          Promise.all([headers.get(id), versions.getAll(id), mayHaveExitWrites(id) ? exits.getAll(id) : []]),
+        ),
+      );
+    });
+    const exitRecords = exitEntries(exitStorage).map(({ record }) => record);
+    return Promise.all(
+      raws.map(async ([header, versions, exits], index) => {
+        const id = ids[index] ?? '';
+        if (header === undefined) return undefined;
+        const records = withExitWrites(versions, [...exits, ...exitRecords], id);
+        const unsettled = records.some((record) => {
+          const status = (record as { answer?: { status?: unknown } } | undefined)?.answer?.status;
+          return status === 'pending' || status === 'streaming';
+        });
+        const result = readRecords(header, records, unsettled ? await alive() : new Set());
+        if (result.ok) return result.conversation;
+        onSkippedRecord({ key: id, reason: result.reason });
+        return undefined;
+      }),
+    );
+  }
+
   /** The conversation; `alive` is asked for only when it has an answer still being written. */
   async function read(
     id: string,
     alive: () => Promise<ReadonlySet<string>>,
   ): Promise<Conversation | undefined> {
-    const [header, versions, exits] = await reading(async (db) => {
-      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
-      return Promise.all([
-        transaction.objectStore(CONVERSATIONS_STORE).get(id),
-        transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
-        transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX).getAll(id),
-      ]);
-    });
-    if (header === undefined) return undefined;
-    const records = withExitWrites(
-      versions,
-      [...exits, ...exitEntries(exitStorage).map(({ record }) => record)],
-      id,
-    );
-    const unsettled = records.some((record) => {
-      const status = (record as { answer?: { status?: unknown } } | undefined)?.answer?.status;
-      return status === 'pending' || status === 'streaming';
-    });
-    const result = readRecords(header, records, unsettled ? await alive() : new Set());
-    if (result.ok) return result.conversation;
-    onSkippedRecord({ key: id, reason: result.reason });
-    return undefined;
+    const [conversation] = await readMany([id], alive);
+    return conversation;
   }
 
   /** The changed records, checked as they would be read back. */
@@ -571,7 +591,12 @@ export function createConversationStore({
       const repaired: Conversation[] = [];
       for (let start = 0; start < candidates.length; start += SEARCH_BATCH) {
         const batch = candidates.slice(start, start + SEARCH_BATCH);
-        const conversations = await Promise.all(batch.map(({ id }) => read(id, alive)));
+        // Only the conversations with text written as a page closed have records in that store.
+        const conversations = await readMany(
+          batch.map(({ id }) => id),
+          alive,
+          (id) => staleIds.has(id),
+        );
         batch.forEach((summary, index) => {
           const conversation = conversations[index];
           if (!conversation) return;
