@@ -154,7 +154,7 @@ async function seed(page: Page, count: number, exchanges: number, characters: nu
 }
 
 /** A fresh browser context whose IndexedDB holds the benchmark's conversations, written by a blank page. */
-async function seeded(context: BrowserContext, baseUrl: string): Promise<void> {
+export async function seeded(context: BrowserContext, baseUrl: string): Promise<void> {
   // tsx keeps function names with a `__name` helper that the functions sent to the page would miss.
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   const blank = `${baseUrl}bench-seed`;
@@ -169,7 +169,7 @@ async function seeded(context: BrowserContext, baseUrl: string): Promise<void> {
 }
 
 /** Installed before the app's scripts: when the restored conversation and an enabled message box are shown. */
-function watchOpening(exchanges: number): void {
+export function watchOpening(exchanges: number): void {
   const state = window as unknown as { openedAt?: number };
   const check = (): void => {
     if (state.openedAt !== undefined) return;
@@ -181,7 +181,7 @@ function watchOpening(exchanges: number): void {
 }
 
 /** Clicks the list entry of `title` and resolves with the time until its first question is shown (in the page). */
-function switchTo([title, question]: readonly [string, string]): Promise<number> {
+export function switchTo([title, question]: readonly [string, string]): Promise<number> {
   const entry = [...document.querySelectorAll('aside nav ul li button')].find((button) =>
     button.textContent.includes(title),
   );
@@ -204,7 +204,7 @@ function switchTo([title, question]: readonly [string, string]): Promise<number>
 }
 
 /** Types `query` into the search box and resolves with the time until the list shows only hits (in the page). */
-function searchFor(query: string): Promise<{ ms: number; hits: number }> {
+export function searchFor(query: string): Promise<{ ms: number; hits: number }> {
   const input = document.querySelector('aside input[type="search"]');
   if (!(input instanceof HTMLInputElement)) throw new Error('No search box.');
   const nav = input.closest('nav');
