@@ -1,4 +1,4 @@
-import { useCallback, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from './chat-store-context';
 import { InstallButton } from '../pwa/install-button';
 import { ShareButton } from '../pwa/share-button';
@@ -73,14 +73,24 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   );
 }
 
-/** On narrow screens the conversation list is a drawer: a modal dialog from the left. */
-function ConversationDrawer({ drawer }: { drawer: RefObject<HTMLDialogElement | null> }) {
+/**
+ * On narrow screens the conversation list is a drawer: a modal dialog from the left. Its list is there only
+ * while it is open: the sidebar's own list is the one the page keeps up to date, and a second copy of fifty
+ * entries would double the work of opening the app and of every change to the list.
+ */
+function ConversationDrawer({ open, onClosed }: { open: boolean; onClosed: () => void }) {
   const { t } = useI18n();
+  const drawer = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = drawer.current;
+    if (open && dialog && !dialog.open) dialog.showModal();
+  }, [open]);
   // The same function at every render, so that the list's entries need not render again.
-  const close = useCallback((): void => drawer.current?.close(), [drawer]);
+  const close = useCallback((): void => drawer.current?.close(), []);
   return (
     <dialog
       ref={drawer}
+      onClose={onClosed}
       aria-label={t('conversations.title')}
       className="m-0 h-dvh max-h-none w-[min(20rem,85vw)] bg-stone-100 text-stone-900 backdrop:bg-black/40 md:hidden dark:bg-stone-900 dark:text-stone-100"
     >
@@ -92,7 +102,7 @@ function ConversationDrawer({ drawer }: { drawer: RefObject<HTMLDialogElement | 
         >
           {t('conversations.close')}
         </button>
-        <ConversationList onNavigate={close} />
+        {open && <ConversationList onNavigate={close} />}
       </div>
     </dialog>
   );
@@ -121,15 +131,16 @@ function Main() {
 }
 
 export function App() {
-  const drawer = useRef<HTMLDialogElement>(null);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const closeDrawer = useCallback(() => setDrawerOpen(false), []);
   return (
     <div className="flex h-dvh bg-stone-50 text-stone-900 dark:bg-stone-950 dark:text-stone-100">
       <aside className="hidden w-72 shrink-0 border-r border-stone-200 bg-stone-100 md:block dark:border-stone-800 dark:bg-stone-900">
         <ConversationList />
       </aside>
-      <ConversationDrawer drawer={drawer} />
+      <ConversationDrawer open={drawerOpen} onClosed={closeDrawer} />
       <div className="flex min-w-0 flex-1 flex-col">
-        <Header onOpenConversations={() => drawer.current?.showModal()} />
+        <Header onOpenConversations={() => setDrawerOpen(true)} />
         <Main />
       </div>
     </div>
