@@ -1,16 +1,17 @@
 import { ANSWER_UPDATE_MS } from '../engine/protocol';
 
-/** Runs a callback later and returns a function that cancels it. */
+/** Runs a callback later (or at once) and returns a function that cancels it. */
 export type Schedule = (run: () => void) => () => void;
 
 /** The shortest time between two updates of a streaming answer (the worker sends its text as often). */
 export const STREAM_INTERVAL_MS = ANSWER_UPDATE_MS;
 
 /**
- * Runs a turn at once, or, when the last turn of this schedule ran less than `intervalMs` ago, once that much
- * time has passed since it. A timer and not an animation frame: the text goes to the Markdown worker before
- * it changes the page, so a frame of its own would paint nothing (and cost the page one more frame per
- * update), and a hidden tab, which gets no frames, must still grow and save its answer.
+ * Runs a turn at once (before returning), or, when the last turn of this schedule ran less than `intervalMs`
+ * ago, once that much time has passed since it. A timer and not an animation frame: the text goes to the
+ * Markdown worker before it changes the page, so a frame of its own would paint nothing (and cost the page one
+ * more frame per update), and a hidden tab, which gets no frames, must still grow and save its answer. At
+ * once, in the task of the worker's message, since a task of its own would cost the page one more.
  */
 export function paced(
   intervalMs: number = STREAM_INTERVAL_MS,
@@ -18,13 +19,16 @@ export function paced(
 ): Schedule {
   let lastRun = Number.NEGATIVE_INFINITY;
   return (run) => {
-    const timer = setTimeout(
-      () => {
-        lastRun = now();
-        run();
-      },
-      Math.max(0, lastRun + intervalMs - now()),
-    );
+    const turn = (): void => {
+      lastRun = now();
+      run();
+    };
+    const wait = lastRun + intervalMs - now();
+    if (wait <= 0) {
+      turn();
+      return () => undefined;
+    }
+    const timer = setTimeout(turn, wait);
     return () => clearTimeout(timer);
   };
 }
@@ -55,7 +59,14 @@ export function textBatch(apply: (text: string) => void, schedule: Schedule = pa
   return {
     push(text) {
       waiting += text;
-      cancel ??= schedule(flush);
+      if (cancel) return;
+      // A schedule may run the turn before it returns: its canceller then cancels nothing, and is not kept.
+      let ran = false;
+      const stop = schedule(() => {
+        ran = true;
+        flush();
+      });
+      if (!ran) cancel = stop;
     },
     flush,
   };
