@@ -505,9 +505,12 @@ function report(
     row('Naive (`?markdown=naive`): the whole answer rendered again per token', naive),
     '',
     'Method: a Chromium trace (`devtools.timeline`) of the page’s main thread while the answer streams. A ' +
-      '`MutationObserver` on the chat log puts a `performance.mark` into the trace after every task that changed ' +
+      '`MutationObserver` on the chat log notes the time (`performance.now()`) after every task that changed ' +
       'the answer, from its first text to its completion (an update; tokens that arrive together may share ' +
-      'one). Every top-level main-thread task from the task of one update up to the task of the next is charged ' +
+      'one); a `performance.mark` at the first and the last ties those times to the trace’s clock (a mark per ' +
+      'update cost the page about as much as the update’s own script), and the harness waits for the end in ' +
+      'the page rather than by querying it. The app shows a streaming answer at most ten times a second. ' +
+      'Every top-level main-thread task from the task of one update up to the task of the next is charged ' +
       'to that update, so the worker’s message, the store, React’s render and commit, style, layout and paint ' +
       'all count, and each task of the stream counts once. Times per update are the thread’s CPU time ' +
       '(`tdur`), which waiting for a CPU does not inflate. Per token, mean, is their total divided by ' +
