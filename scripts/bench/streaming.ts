@@ -353,6 +353,7 @@ export async function measure(
         'disabled-by-default-devtools.timeline',
         'devtools.timeline',
         'blink.user_timing',
+        // BENCH_PROFILE=1 adds JavaScript samples, to see where a kept trace's script time goes.
         ...(process.env['BENCH_PROFILE'] ? ['disabled-by-default-v8.cpu_profiler'] : []),
       ],
     });
