@@ -61,12 +61,12 @@ export function textBatch(apply: (text: string) => void, schedule: Schedule = pa
       waiting += text;
       if (cancel) return;
       // A schedule may run the turn before it returns: its canceller then cancels nothing, and is not kept.
-      let ran = false;
+      const turn = { ran: false };
       const stop = schedule(() => {
-        ran = true;
+        turn.ran = true;
         flush();
       });
-      if (!ran) cancel = stop;
+      if (!turn.ran) cancel = stop;
     },
     flush,
   };
