@@ -1,24 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { PWA_NESTED_URL, PWA_URL } from '../../playwright.config';
+import { recordWebShare, sharedData } from '../web-share';
 
 test('with the Web Share API, Share hands the app’s link to it, without the query or fragment', async ({
   page,
 }) => {
-  await page.addInitScript(() => {
-    const shared: ShareData[] = [];
-    Object.defineProperty(window, 'shared', { value: shared });
-    Object.defineProperty(Navigator.prototype, 'share', {
-      configurable: true,
-      value: (data: ShareData) => {
-        shared.push(data);
-        return Promise.resolve();
-      },
-    });
-  });
+  await recordWebShare(page);
   await page.goto(`${PWA_NESTED_URL}?tokenDelayMs=5#somewhere`);
   await page.getByRole('button', { name: '공유', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: '공유했습니다' })).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared)).toEqual([
+  expect(await sharedData(page)).toEqual([
     { url: PWA_NESTED_URL, title: '한글 라마', text: '내 브라우저 안에서만 돌아가는 한국어 AI 채팅' },
   ]);
 });

@@ -5,6 +5,7 @@ import { deflateBomb } from '../../src/test/deflate-bomb';
 import { backupFile } from './backup-file';
 import { ChatPage } from './chat-page';
 import { copyConversationLink, copyingLinks, fragmentOf, noise } from './share-link';
+import { recordWebShare, sharedData } from '../web-share';
 
 const sharedView = (page: Page) => page.getByRole('region', { name: /공유받은 대화/ });
 const conversationList = (page: Page) => page.getByRole('navigation', { name: '대화 목록' });
@@ -75,17 +76,7 @@ test('a conversation shared as a link opens in a fresh profile, read-only, and l
 });
 
 test('with the Web Share API, the link goes to it', async ({ page }) => {
-  await page.addInitScript(() => {
-    const shared: ShareData[] = [];
-    Object.defineProperty(window, 'shared', { value: shared });
-    Object.defineProperty(Navigator.prototype, 'share', {
-      configurable: true,
-      value: (data: ShareData) => {
-        shared.push(data);
-        return Promise.resolve();
-      },
-    });
-  });
+  await recordWebShare(page);
   const chat = new ChatPage(page);
   await chat.open({ loadMs: 50, tokenDelayMs: 2 });
   await chat.ask('/echo 웹 공유로 보냅니다');
@@ -94,7 +85,7 @@ test('with the Web Share API, the link goes to it', async ({ page }) => {
   await expect(page.getByTestId('share-conversation-status')).toHaveText(
     /^대화 링크를 공유했습니다 \([\d,]+자\)$/,
   );
-  const [data] = await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared);
+  const [data] = await sharedData(page);
   expect(data).toMatchObject({ title: '/echo 웹 공유로 보냅니다', text: '한글 라마에서 공유한 대화' });
   expect(data?.url).toMatch(/#share=1\./);
 });

@@ -1,4 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { hangulNoise } from '../../src/test/hangul-noise';
 
 /**
  * Lets the page copy to the clipboard and takes the Web Share API away (Chromium on Linux has none anyway), so
@@ -28,12 +29,4 @@ export function fragmentOf(link: string): string {
 }
 
 /** Hangul syllables in no order deflate can use: a link of about 2.3 characters each. Deterministic. */
-export function noise(length: number): string {
-  let state = 11;
-  return Array.from({ length }, () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return String.fromCharCode(0xac00 + ((state >>> 0) % 11_172));
-  }).join('');
-}
+export const noise = (length: number): string => hangulNoise(length, 11);

@@ -9,7 +9,7 @@ import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { BOS_ID } from '../generation/tokens';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser } from '../test/fake-tabs';
-import { openStoredChat } from '../test/stored-chat';
+import { openStoredChat, waitForState } from '../test/stored-chat';
 import { RecordingEngine } from '../test/recording-engine';
 import type { ChatStore } from './chat-store';
 import { findVersion, type Conversation } from './conversation';
@@ -63,23 +63,7 @@ function browser(factory = new IDBFactory()) {
   return { tab, factory };
 }
 
-function waitFor(store: ChatStore, predicate: (state: ReturnType<ChatStore['getState']>) => boolean) {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Timed out waiting for the store.')), 5000);
-    const check = (state: ReturnType<ChatStore['getState']>) => {
-      if (!predicate(state)) return false;
-      clearTimeout(timer);
-      resolve();
-      return true;
-    };
-    if (check(store.getState())) return;
-    const unsubscribe = store.subscribe((state) => {
-      if (check(state)) unsubscribe();
-    });
-  });
-}
-
-const ready = (store: ChatStore) => waitFor(store, (state) => state.status === 'ready');
+const ready = (store: ChatStore) => waitForState(store, (state) => state.status === 'ready');
 
 async function settled(store: ChatStore, outcome: string) {
   expect(outcome).toBe('sent');
@@ -92,7 +76,7 @@ const answered = (store: ChatStore, text: string) => settled(store, store.getSta
 /** Sends a long echo and stops it once some of it is shown; the partial answer is kept. */
 async function stoppedEarly(store: ChatStore, send: () => string) {
   expect(send()).toBe('sent');
-  await waitFor(store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 6);
+  await waitForState(store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 6);
   store.getState().stop();
   await ready(store);
   await store.getState().flushSaves();
@@ -263,7 +247,7 @@ describe('the ids sent back with each earlier answer', () => {
     const a = await tab('a', { tokenDelayMs: 20, loadMs: 5 });
     await answered(a.store, '/echo 하나');
     a.store.getState().send(`/echo ${long}`);
-    await waitFor(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 6);
+    await waitForState(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 6);
     a.store.getState().saveAtExit();
     a.close();
 
@@ -282,7 +266,7 @@ describe('the ids sent back with each earlier answer', () => {
     const b = await tab('b');
     await settled(b.store, b.store.getState().editAndResend(1, '/echo 다른 탭이 고친 둘'));
     // A shows B's version (the newest) without a reload.
-    await waitFor(
+    await waitForState(
       a.store,
       (state) => shownAnswer(a.store, 1) === '다른 탭이 고친 둘' && state.status === 'ready',
     );

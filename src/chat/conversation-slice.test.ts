@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser } from '../test/fake-tabs';
-import { openStoredChat } from '../test/stored-chat';
+import { answered, openStoredChat, waitForState } from '../test/stored-chat';
 import type { ChatStore } from './chat-store';
 import { activePath } from './conversation';
 import { exportBackup } from './persistence/backup';
@@ -46,33 +46,11 @@ function browser() {
   return { tab, factory, read: () => createConversationStore({ factory }) };
 }
 
-function waitFor(store: ChatStore, predicate: (state: ReturnType<ChatStore['getState']>) => boolean) {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Timed out waiting for the store.')), 5000);
-    const check = (state: ReturnType<ChatStore['getState']>) => {
-      if (!predicate(state)) return false;
-      clearTimeout(timer);
-      resolve();
-      return true;
-    };
-    if (check(store.getState())) return;
-    const unsubscribe = store.subscribe((state) => {
-      if (check(state)) unsubscribe();
-    });
-  });
-}
-
 const questions = (store: ChatStore) =>
   store
     .getState()
     .messages.filter((message) => message.role === 'user')
     .map(({ content }) => content);
-
-async function answered(store: ChatStore, text: string) {
-  expect(store.getState().send(text)).toBe('sent');
-  await waitFor(store, (state) => state.status === 'ready');
-  await store.getState().flushSaves();
-}
 
 async function stored(repository: ConversationStore, id: string) {
   const conversation = await repository.get(id);
@@ -92,9 +70,9 @@ describe('two tabs of one browser', () => {
     await b.store.getState().loadModel();
     await answered(b.store, '/echo B의 질문');
     // A is told, and shows B's exchange without a reload.
-    await waitFor(a.store, (state) => state.messages.length === 4);
+    await waitForState(a.store, (state) => state.messages.length === 4);
     await answered(a.store, '/echo A의 두 번째 질문');
-    await waitFor(b.store, (state) => state.messages.length === 6);
+    await waitForState(b.store, (state) => state.messages.length === 6);
 
     const expected = ['/echo A의 첫 질문', '/echo B의 질문', '/echo A의 두 번째 질문'];
     expect(questions(a.store)).toEqual(expected);
@@ -113,8 +91,8 @@ describe('two tabs of one browser', () => {
     a.store.getState().send('/echo A가 동시에');
     b.store.getState().send('/echo B가 동시에');
     await Promise.all([
-      waitFor(a.store, (state) => state.status === 'ready'),
-      waitFor(b.store, (state) => state.status === 'ready'),
+      waitForState(a.store, (state) => state.status === 'ready'),
+      waitForState(b.store, (state) => state.status === 'ready'),
     ]);
     await Promise.all([a.store.getState().flushSaves(), b.store.getState().flushSaves()]);
     const conversation = await read().get(a.store.getState().current.id);
@@ -131,14 +109,14 @@ describe('two tabs of one browser', () => {
     await a.store.getState().loadModel();
     const long = '다른 탭에서 쓰는 중인 답입니다. '.repeat(8);
     a.store.getState().send(`/echo ${long}`);
-    await waitFor(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 20);
+    await waitForState(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 20);
     await a.store.getState().flushSaves();
 
     const b = await tab('b');
     const shown = b.store.getState().messages.at(-1);
     expect(shown).toMatchObject({ role: 'assistant', status: 'streaming' });
-    await waitFor(a.store, (state) => state.status === 'ready');
-    await waitFor(b.store, (state) => state.messages.at(-1)?.content === long);
+    await waitForState(a.store, (state) => state.status === 'ready');
+    await waitForState(b.store, (state) => state.messages.at(-1)?.content === long);
     expect(b.store.getState().messages.at(-1)).toMatchObject({ status: 'complete' });
   });
 
@@ -147,7 +125,7 @@ describe('two tabs of one browser', () => {
     const a = await tab('a', { tokenDelayMs: 20, loadMs: 5 });
     await a.store.getState().loadModel();
     a.store.getState().send(`/echo ${'끊길 답입니다. '.repeat(20)}`);
-    await waitFor(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 10);
+    await waitForState(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 10);
     a.store.getState().saveAtExit();
     // The tab is gone (its lock let go); its page would write no more.
     a.close();
@@ -166,8 +144,8 @@ describe('two tabs of one browser', () => {
     const b = await tab('b');
 
     await a.store.getState().renameConversation(id, '새 이름');
-    await waitFor(b.store, (state) => state.conversations[0]?.title === '새 이름');
-    await waitFor(b.store, (state) => state.current.title === '새 이름');
+    await waitForState(b.store, (state) => state.conversations[0]?.title === '새 이름');
+    await waitForState(b.store, (state) => state.current.title === '새 이름');
 
     const backup = exportBackup(
       [{ ...a.store.getState().current, id: 'imported', title: '가져온 대화', updatedAt: 5 }],
@@ -176,11 +154,11 @@ describe('two tabs of one browser', () => {
     );
     const outcome = await a.store.getState().importBackup(backup);
     expect(outcome.ok && outcome.report).toEqual({ added: 1, updated: 0, kept: 0, unreadableAdded: 0 });
-    await waitFor(b.store, (state) => state.conversations.some(({ title }) => title === '가져온 대화'));
+    await waitForState(b.store, (state) => state.conversations.some(({ title }) => title === '가져온 대화'));
 
     await a.store.getState().deleteConversation(id);
-    await waitFor(b.store, (state) => !state.conversations.some((summary) => summary.id === id));
-    await waitFor(b.store, (state) => state.current.id !== id && state.messages.length === 0);
+    await waitForState(b.store, (state) => !state.conversations.some((summary) => summary.id === id));
+    await waitForState(b.store, (state) => state.current.id !== id && state.messages.length === 0);
   });
 });
 
@@ -191,7 +169,7 @@ describe('a message the model cannot take', () => {
     await a.store.getState().loadModel();
     const long = '긴 글 '.repeat(100);
     a.store.getState().send(long);
-    await waitFor(a.store, (state) => state.notice?.kind === 'too-long');
+    await waitForState(a.store, (state) => state.notice?.kind === 'too-long');
     await a.store.getState().flushSaves();
     expect(a.store.getState().current.title).toBe('');
     expect(a.store.getState().conversations).toEqual([]);
@@ -207,7 +185,7 @@ describe('a message the model cannot take', () => {
     });
     await a.store.getState().loadModel();
     a.store.getState().send('/echo 넘치기 전까지 몇 글자가 보입니다');
-    await waitFor(a.store, (state) => state.notice?.kind === 'too-long');
+    await waitForState(a.store, (state) => state.notice?.kind === 'too-long');
     await a.store.getState().flushSaves();
     expect(a.store.getState().messages).toEqual([]);
     expect((await read().list()).summaries).toEqual([]);
@@ -224,7 +202,7 @@ describe('a message the model cannot take', () => {
       generateError: { code: 'context-window-exceeded', afterPieces: 3 },
     });
     a.store.getState().send('/echo 넘치는 두 번째 질문');
-    await waitFor(a.store, (state) => state.notice?.kind === 'too-long');
+    await waitForState(a.store, (state) => state.notice?.kind === 'too-long');
     await a.store.getState().flushSaves();
     const { id, title } = a.store.getState().current;
     expect(title).toBe('/echo 첫 질문');

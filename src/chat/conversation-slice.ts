@@ -138,7 +138,7 @@ export function toMessages(conversation: Conversation): ChatMessage[] {
 }
 
 /** Whether two messages hold the same values, field by field. */
-function sameFields(a: ChatMessage, b: ChatMessage): boolean {
+export function sameFields(a: ChatMessage, b: ChatMessage): boolean {
   const keys = Object.keys(b) as (keyof ChatMessage)[];
   return keys.length === Object.keys(a).length && keys.every((key) => Object.is(a[key], b[key]));
 }

@@ -4,10 +4,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { connectScriptedEngine } from '../test/connect-scripted';
-import { openStoredChat } from '../test/stored-chat';
-import { createChatStore, type ChatState, type ChatStore } from './chat-store';
+import { hangulNoise } from '../test/hangul-noise';
+import { answered, openStoredChat } from '../test/stored-chat';
+import { createChatStore } from './chat-store';
 import { activePath, type Conversation } from './conversation';
 import { createConversationStore } from './persistence/conversation-store';
+import { zeroUsage } from './persistence/interrupted';
 import { exchangesOf } from './persistence/tree-codec';
 import {
   decodeSharedConversation,
@@ -41,31 +43,6 @@ async function app(name: string, factory = new IDBFactory()) {
   return { store, factory, read: () => createConversationStore({ factory }) };
 }
 
-function waitFor(store: ChatStore, predicate: (state: ChatState) => boolean): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Timed out waiting for the store.')), 5000);
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    if (predicate(store.getState())) {
-      done();
-      return;
-    }
-    const unsubscribe = store.subscribe((state) => {
-      if (!predicate(state)) return;
-      unsubscribe();
-      done();
-    });
-  });
-}
-
-async function answered(store: ChatStore, text: string): Promise<void> {
-  expect(store.getState().send(text)).toBe('sent');
-  await waitFor(store, (state) => state.status === 'ready');
-  await store.getState().flushSaves();
-}
-
 const questions = (conversation: Conversation | undefined) =>
   conversation && activePath(conversation).map(({ version }) => version.question);
 
@@ -79,17 +56,7 @@ async function linkFromElsewhere(...asked: string[]): Promise<string> {
   return new URL(plan.url).hash;
 }
 
-/** Deterministic Hangul syllables in no order deflate can use: about 2.3 link characters each. */
-function noise(length: number, seed = 1): string {
-  let state = seed;
-  return Array.from({ length }, () => {
-    // xorshift32: 32-bit integer steps, exact in JavaScript.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return String.fromCharCode(0xac00 + ((state >>> 0) % 11_172));
-  }).join('');
-}
+const noise = (length: number): string => hangulNoise(length, 1);
 
 function conversationWith(answer: string): Conversation {
   return {
@@ -106,22 +73,13 @@ function conversationWith(answer: string): Conversation {
           id: 'v',
           question: '길게',
           askedAt: 1,
-          answer: { content: answer, createdAt: 1, status: 'stopped', usage: usageZero, droppedTurns: 0 },
+          answer: { content: answer, createdAt: 1, status: 'stopped', usage: zeroUsage, droppedTurns: 0 },
           next: undefined,
         },
       ],
     },
   };
 }
-
-const usageZero = {
-  promptTokens: 0,
-  completionTokens: 0,
-  prefillTokensPerSecond: 0,
-  decodeTokensPerSecond: 0,
-  timeToFirstTokenMs: 0,
-  totalMs: 0,
-};
 
 describe('opening a shared link', () => {
   it('shows it read-only beside the user’s own conversation, and closing leaves that as it was', async () => {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { createChatStore, type ChatStore, type ChatStoreDependencies } from '../chat/chat-store';
 
 /** The clock and the id counter of one browser: its tabs share them, so that no two of their values meet. */
@@ -29,4 +30,30 @@ export async function openStoredChat(
   await store.getState().checkDevice();
   await store.getState().restore();
   return store;
+}
+
+type ChatState = ReturnType<ChatStore['getState']>;
+
+/** Resolves once the store's state meets `predicate` (at once if it does already); fails after 5 s. */
+export function waitForState(store: ChatStore, predicate: (state: ChatState) => boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Timed out waiting for the store.')), 5000);
+    const check = (state: ChatState): boolean => {
+      if (!predicate(state)) return false;
+      clearTimeout(timer);
+      resolve();
+      return true;
+    };
+    if (check(store.getState())) return;
+    const unsubscribe = store.subscribe((state) => {
+      if (check(state)) unsubscribe();
+    });
+  });
+}
+
+/** Sends `text`, waits for its answer to end and for it to be saved. */
+export async function answered(store: ChatStore, text: string): Promise<void> {
+  expect(store.getState().send(text)).toBe('sent');
+  await waitForState(store, (state) => state.status === 'ready');
+  await store.getState().flushSaves();
 }

@@ -182,6 +182,21 @@ async function rejection(promise: Promise<unknown>): Promise<ConversationStoreEr
   return error;
 }
 
+/** localStorage as the store uses it, over a Map the test can look into. */
+function memoryStorage() {
+  const storage = new Map<string, string>();
+  const exitStorage = {
+    get length() {
+      return storage.size;
+    },
+    key: (index: number) => [...storage.keys()][index] ?? null,
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => void storage.set(key, value),
+    removeItem: (key: string) => void storage.delete(key),
+  };
+  return { storage, exitStorage };
+}
+
 describe('the conversation store', () => {
   it('gives back what it was given, every version and what followed each', async () => {
     const { store } = setup();
@@ -364,16 +379,7 @@ describe('saving changes', () => {
 
   it('writes it into localStorage too, which the next page folds into the versions', async () => {
     const factory = new IDBFactory();
-    const storage = new Map<string, string>();
-    const exitStorage = {
-      get length() {
-        return storage.size;
-      },
-      key: (index: number) => [...storage.keys()][index] ?? null,
-      getItem: (key: string) => storage.get(key) ?? null,
-      setItem: (key: string, value: string) => void storage.set(key, value),
-      removeItem: (key: string) => void storage.delete(key),
-    };
+    const { storage, exitStorage } = memoryStorage();
     const first = createConversationStore({ factory, exitStorage });
     const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
     await first.save(streaming, undefined);
@@ -469,16 +475,7 @@ describe('the answers’ ids', () => {
 
   it('keeps the ids of an answer that settled as the page closed, through localStorage', async () => {
     const factory = new IDBFactory();
-    const storage = new Map<string, string>();
-    const exitStorage = {
-      get length() {
-        return storage.size;
-      },
-      key: (index: number) => [...storage.keys()][index] ?? null,
-      getItem: (key: string) => storage.get(key) ?? null,
-      setItem: (key: string, value: string) => void storage.set(key, value),
-      removeItem: (key: string) => void storage.delete(key),
-    };
+    const { exitStorage } = memoryStorage();
     const first = createConversationStore({ factory, exitStorage });
     const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
     await first.save(streaming, undefined);

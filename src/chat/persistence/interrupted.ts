@@ -5,7 +5,8 @@ import { exchangesOf } from './tree-codec';
 
 type Answer = ExchangeVersion['answer'];
 
-const zeroUsage: GenerationUsage = {
+/** An answer's statistics when it has none (it was cut off before its end was reported). */
+export const zeroUsage: GenerationUsage = {
   promptTokens: 0,
   completionTokens: 0,
   prefillTokensPerSecond: 0,

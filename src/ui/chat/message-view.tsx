@@ -1,4 +1,5 @@
 import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
+import { sameFields } from '../../chat/conversation-slice';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
 import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
@@ -129,12 +130,7 @@ type MessageViewProps = {
  * and a fallback's are derived anew: the fields, not the identity, say whether there is anything to render.
  */
 function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
-  const keys = Object.keys(after.message) as (keyof ChatMessage)[];
-  return (
-    before.readOnly === after.readOnly &&
-    keys.length === Object.keys(before.message).length &&
-    keys.every((key) => Object.is(before.message[key], after.message[key]))
-  );
+  return before.readOnly === after.readOnly && sameFields(before.message, after.message);
 }
 
 function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: boolean }) {

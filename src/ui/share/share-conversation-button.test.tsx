@@ -8,6 +8,7 @@ import { decodeSharedConversation } from '../../chat/share/conversation-link';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { SharePlatform } from '../../pwa/share-link';
+import { hangulNoise } from '../../test/hangul-noise';
 import { withUi } from '../../test/with-ui';
 import { ShareConversationButton } from './share-conversation-button';
 
@@ -46,16 +47,7 @@ function conversation(answer = '**굵은** 답'): Conversation {
   };
 }
 
-/** Hangul syllables in no order deflate can use: about 2.3 link characters each. */
-function noise(length: number): string {
-  let state = 7;
-  return Array.from({ length }, () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return String.fromCharCode(0xac00 + ((state >>> 0) % 11_172));
-  }).join('');
-}
+const noise = (length: number): string => hangulNoise(length, 7);
 
 /** The platform's share sheet and clipboard, as a test double at the edge. */
 function platform({ share, clipboard = true }: { share?: 'works' | 'refused'; clipboard?: boolean }) {
