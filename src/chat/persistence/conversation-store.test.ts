@@ -1,7 +1,7 @@
 // The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import {
@@ -27,7 +27,9 @@ import {
   DATABASE_NAME,
   DATABASE_VERSION,
   openConversationDatabase,
+  SEARCH_HEAD_STORE,
   SEARCH_STORE,
+  SEARCH_TEXT_STORE,
   SUMMARIES_STORE,
   UPDATED_AT_INDEX,
   VERSIONS_STORE,
@@ -36,6 +38,8 @@ import {
 import type { TabPresence } from './interrupted';
 import { fakeBrowser } from '../../test/fake-tabs';
 import { LEGACY_RECORD_SCHEMA, MAX_EXCHANGES, RECORD_SCHEMA } from './schemas';
+import { headOf, searchTextOf } from './search-index';
+import { summarize } from './summaries';
 import { toConversationData, toRecords } from './tree-codec';
 
 const usage: GenerationUsage = {
@@ -171,6 +175,21 @@ async function all(
   db.close();
   return values;
 }
+
+/** The head of search text stored for a conversation, once a search wrote it (it does so after it answered). */
+async function storedHead(factory: IDBFactory, id: string, present = true): Promise<unknown> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const db = await openConversationDatabase(factory);
+    const head = await db.get(SEARCH_HEAD_STORE, id);
+    db.close();
+    if ((head !== undefined) === present) return head;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  throw new Error(`The search head of ${id} was ${present ? 'never written' : 'never deleted'}.`);
+}
+
+/** What a search writes of a conversation's text, where it is short. */
+const headFor = (value: Conversation) => headOf(searchTextOf(value));
 
 async function rejection(promise: Promise<unknown>): Promise<ConversationStoreError> {
   const error: unknown = await promise.then(
@@ -620,7 +639,7 @@ describe('searching', () => {
     expect(hits.map(({ id, match }) => [id, match])).toEqual([
       ['code', { in: 'question', exchangeId: 'c1', version: 0 }],
     ]);
-    expect(hits[0]?.snippet).toBe('Explain the LLAMA tokenizer');
+    expect(hits[0]?.snippet).toBe('…the LLAMA tokenizer');
     expect((await store.search('서울')).hits.map(({ id, match }) => [id, match.in])).toEqual([
       ['trip', 'title'],
     ]);
@@ -630,15 +649,21 @@ describe('searching', () => {
     const store = await searchable();
     const [hit] = (await store.search('추천합니다'.normalize('NFD'))).hits;
     expect(hit?.match).toEqual({ in: 'answer', exchangeId: 'e1', version: 1 });
-    expect(hit?.snippet).toBe('남산 서울타워를 추천합니다.');
+    expect(hit?.snippet).toBe('…서울타워를 추천합니다.');
   });
 
-  it('cuts the snippet around the match', async () => {
+  it('cuts the snippet around the match, to what one line of the list shows, from a word start', async () => {
     const { store } = setup();
     const answer = `${'앞'.repeat(40)} 찾는 말 ${'뒤'.repeat(100)}`;
     await store.save(conversation('c', 1, exchange('a', [version('질문', answer)])), undefined);
     const [hit] = (await store.search('찾는 말')).hits;
-    expect(hit?.snippet).toBe(`…${'앞'.repeat(19)} 찾는 말 ${'뒤'.repeat(59)}…`);
+    expect(hit?.snippet).toBe(`…찾는 말 ${'뒤'.repeat(23)}…`);
+    // Without a word start close before the match, the eight characters before it.
+    const unbroken = `${'가'.repeat(30)}붙여쓴말${'나'.repeat(40)}`;
+    await store.save(conversation('d', 2, exchange('b', [version('질문', unbroken)])), undefined);
+    expect((await store.search('붙여쓴말')).hits[0]?.snippet).toBe(
+      `…${'가'.repeat(8)}붙여쓴말${'나'.repeat(24)}…`,
+    );
   });
 
   it('finds nothing for blank text or text that is not there', async () => {
@@ -720,6 +745,99 @@ describe('searching', () => {
     ]);
     expect(result.more).toBe(true);
     expect((await store.search('다른', 10)).more).toBe(false);
+  });
+
+  it('reads the heads of the newest conversations’ text in one request, once a search has read them whole', async () => {
+    const { store, factory } = setup();
+    for (let index = 0; index < 60; index += 1) {
+      await store.save(
+        conversation(
+          `c${index}`,
+          index + 1,
+          exchange(`e${index}`, [version(`${index}번 질문입니다`, '답입니다')]),
+        ),
+        undefined,
+      );
+    }
+    const first = await store.search('니다');
+    expect(first.hits).toHaveLength(50);
+    expect(first.more).toBe(true);
+    await storedHead(factory, 'c10');
+    const indexReads = vi.spyOn(IDBIndex.prototype, 'getAll');
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    try {
+      expect(await store.search('니다')).toEqual(first);
+      // No header or version record: the heads, through the time index, in one request.
+      const indexes = indexReads.mock.contexts as IDBIndex[];
+      expect(indexes.map((index) => `${index.objectStore.name}.${index.name}`)).toEqual([
+        `${SEARCH_HEAD_STORE}.${UPDATED_AT_INDEX}`,
+      ]);
+      expect(gets).not.toHaveBeenCalled();
+    } finally {
+      indexReads.mockRestore();
+      gets.mockRestore();
+    }
+  });
+
+  it('drops a conversation’s search text on every save, and writes it again from the stored records', async () => {
+    const factory = new IDBFactory();
+    const browser = fakeBrowser();
+    const a = setup({ factory, channel: browser.channel() }).store;
+    const b = setup({ factory, channel: browser.channel() }).store;
+    const asked = ask(trip(), '한라산은 어디에 있나요?', 9000);
+    await a.save(asked, undefined);
+    expect((await a.search('한라산')).hits.map(({ id }) => id)).toEqual(['trip']);
+    expect(await storedHead(factory, 'trip')).toEqual(headFor(asked));
+    // Another tab adds an exchange this one never read: the text must not be this tab's copy.
+    const more = ask(asked, '백록담까지 얼마나 걸리나요?', 9500);
+    await b.save(more, asked);
+    await storedHead(factory, 'trip', false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await a.search('백록담')).hits.map(({ id }) => id)).toEqual(['trip']);
+    expect(await storedHead(factory, 'trip')).toEqual(headFor(more));
+    await a.delete('trip');
+    await storedHead(factory, 'trip', false);
+  });
+
+  it('reads the whole text of a long conversation where its head does not settle the search', async () => {
+    const { store, factory } = setup();
+    const long = `${'긴 답입니다. '.repeat(150)}끝에 있는 백록담`;
+    const ending = `${'앞 '.repeat(485)}경계의 말 ${'뒤'.repeat(100)}`;
+    await store.save(conversation('long', 10, exchange('l', [version('질문', long)])), undefined);
+    await store.save(conversation('edge', 20, exchange('g', [version('질문', ending)])), undefined);
+    const hits = async (query: string) =>
+      (await store.search(query)).hits.map(({ id, snippet }) => [id, snippet]);
+    expect(await hits('백록담')).toEqual([['long', '…끝에 있는 백록담']]);
+    expect(await hits('경계의 말')).toEqual([['edge', `…앞 앞 앞 앞 경계의 말 ${'뒤'.repeat(23)}…`]]);
+    await storedHead(factory, 'long');
+    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
+    try {
+      // Read from the heads and whole texts the first searches wrote, and found the same.
+      expect(await hits('백록담')).toEqual([['long', '…끝에 있는 백록담']]);
+      expect(await hits('경계의 말')).toEqual([['edge', `…앞 앞 앞 앞 경계의 말 ${'뒤'.repeat(23)}…`]]);
+      expect(await hits('긴 답')).toEqual([['long', '긴 답입니다. 긴 답입니다. 긴 답입니다. 긴 답…']]);
+      const stores = gets.mock.contexts as IDBObjectStore[];
+      expect(stores.map(({ name }) => name)).toEqual([SEARCH_TEXT_STORE, SEARCH_TEXT_STORE]);
+    } finally {
+      gets.mockRestore();
+    }
+  });
+
+  it('reads a text that does not match its summary as missing', async () => {
+    const { store, factory } = setup();
+    await store.save(trip(), undefined);
+    const db = await openConversationDatabase(factory);
+    await db.put(SEARCH_HEAD_STORE, { ...headFor(trip()), head: '' });
+    await db.put(SEARCH_HEAD_STORE, { id: 'damaged', updatedAt: 'yesterday' });
+    db.close();
+    // The same time as the summary: taken as it is (and it holds nothing).
+    expect((await store.search('해운대')).hits).toEqual([]);
+    await store.save({ ...trip(), updatedAt: 5000 }, trip());
+    const moved = await openConversationDatabase(factory);
+    await moved.put(SEARCH_HEAD_STORE, { ...headFor(trip()), head: '' });
+    moved.close();
+    // Written for an older time than the summary's: read whole.
+    expect((await store.search('해운대')).hits.map(({ id }) => id)).toEqual(['trip']);
   });
 });
 
@@ -830,6 +948,8 @@ describe('the database', () => {
         CONVERSATIONS_STORE,
         'exitWrites',
         SEARCH_STORE,
+        SEARCH_HEAD_STORE,
+        SEARCH_TEXT_STORE,
         'staleSearch',
         SUMMARIES_STORE,
         VERSIONS_STORE,
@@ -838,7 +958,22 @@ describe('the database', () => {
     const transaction = db.transaction(CONVERSATIONS_STORE);
     expect(transaction.store.keyPath).toBe('id');
     expect(transaction.store.index(UPDATED_AT_INDEX).keyPath).toBe('updatedAt');
+    const texts = db.transaction(SEARCH_HEAD_STORE).store;
+    expect(texts.index(UPDATED_AT_INDEX).keyPath).toBe('updatedAt');
     db.close();
+  });
+
+  it('is brought from version 2: a search reads conversations whole until it has written their text', async () => {
+    const factory = new IDBFactory();
+    const version2 = conversationMigrations.slice(0, 2);
+    const { header, versions } = toRecords(trip());
+    await putRaw(factory, CONVERSATIONS_STORE, [header], version2);
+    await putRaw(factory, VERSIONS_STORE, versions, version2);
+    await putRaw(factory, SUMMARIES_STORE, [summarize(trip())], version2);
+    const { store } = setup({ factory });
+    expect((await store.search('해운대')).hits.map(({ id }) => id)).toEqual(['trip']);
+    expect(await storedHead(factory, 'trip')).toEqual(headFor(trip()));
+    expect((await store.search('해운대')).hits.map(({ id }) => id)).toEqual(['trip']);
   });
 
   it('is brought from version 1: each conversation split into versions, with its summary and search filter', async () => {

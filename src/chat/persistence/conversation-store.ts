@@ -11,12 +11,17 @@ import {
   describeError,
   openConversationDatabase,
   parseLegacyRecord,
+  SEARCH_HEAD_STORE,
   SEARCH_STORE,
+  SEARCH_TEXT_STORE,
   STALE_SEARCH_STORE,
   SUMMARIES_STORE,
+  UPDATED_AT_INDEX,
   VERSIONS_STORE,
+  writeSearchText,
   writeWhole,
   type Database,
+  type ReadTransaction,
   type StoreName,
   type Migration,
 } from './database';
@@ -25,6 +30,8 @@ import {
   headerSchema,
   MAX_EXCHANGES,
   RECORD_SCHEMA,
+  searchHeadSchema,
+  searchTextSchema,
   summarySchema,
   unreadableSummarySchema,
   versionRecordSchema,
@@ -37,10 +44,13 @@ import {
   addToFilter,
   buildFilter,
   findIn,
+  findInHead,
   mayHold,
   searchedGrams,
   searchedText,
+  searchTextOf,
   type SearchFilter,
+  type SearchHead,
   type SearchHit,
 } from './search-index';
 import { EXIT_KEY, exitEntries, foldExitWrites, withExitWrites, type ExitStorage } from './exit-writes';
@@ -189,6 +199,19 @@ const EVERY_STORE: StoreName[] = [
   SEARCH_STORE,
   STALE_SEARCH_STORE,
   EXIT_WRITES_STORE,
+  SEARCH_HEAD_STORE,
+  SEARCH_TEXT_STORE,
+];
+
+/** What a search's repair reads and writes: a conversation's records, and what search keeps of them. */
+const REPAIR_STORES: StoreName[] = [
+  CONVERSATIONS_STORE,
+  VERSIONS_STORE,
+  EXIT_WRITES_STORE,
+  SEARCH_STORE,
+  STALE_SEARCH_STORE,
+  SEARCH_HEAD_STORE,
+  SEARCH_TEXT_STORE,
 ];
 
 /** How many conversations a search reads at once (one transaction), once their filters said they may hold the text: as many as it lists, so a word in every conversation takes one read. */
@@ -347,32 +370,48 @@ export function createConversationStore({
     /** Whether a conversation may have text written as a page closed, when the caller knows (a search does). */
     mayHaveExitWrites: (id: string) => boolean = () => true,
   ): Promise<(Conversation | undefined)[]> {
-    const raws = await reading(async (db) => {
-      const transaction = db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]);
-      const headers = transaction.objectStore(CONVERSATIONS_STORE);
-      const versions = transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX);
-      const exits = transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX);
-      return Promise.all(
-        ids.map((id) =>
-          Promise.all([headers.get(id), versions.getAll(id), mayHaveExitWrites(id) ? exits.getAll(id) : []]),
-        ),
-      );
-    });
-    const exitRecords = exitEntries(exitStorage).map(({ record }) => record);
+    const raws = await reading((db) =>
+      readRaw(
+        db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]),
+        ids,
+        mayHaveExitWrites,
+      ),
+    );
     return Promise.all(
-      raws.map(async ([header, versions, exits], index) => {
+      raws.map(async (raw, index) => {
         const id = ids[index] ?? '';
-        if (header === undefined) return undefined;
-        const records = withExitWrites(versions, [...exits, ...exitRecords], id);
-        const unsettled = records.some((record) => {
+        if (raw === undefined) return undefined;
+        const unsettled = raw.records.some((record) => {
           const status = (record as { answer?: { status?: unknown } } | undefined)?.answer?.status;
           return status === 'pending' || status === 'streaming';
         });
-        const result = readRecords(header, records, unsettled ? await alive() : new Set());
+        const result = readRecords(raw.header, raw.records, unsettled ? await alive() : new Set());
         if (result.ok) return result.conversation;
         onSkippedRecord({ key: id, reason: result.reason });
         return undefined;
       }),
+    );
+  }
+
+  /** The stored records of each conversation (undefined: none), with what closing pages wrote put in. */
+  async function readRaw(
+    transaction: ReadTransaction,
+    ids: readonly string[],
+    mayHaveExitWrites: (id: string) => boolean,
+  ): Promise<({ readonly header: unknown; readonly records: unknown[] } | undefined)[]> {
+    const headers = transaction.objectStore(CONVERSATIONS_STORE);
+    const versions = transaction.objectStore(VERSIONS_STORE).index(BY_CONVERSATION_INDEX);
+    const exits = transaction.objectStore(EXIT_WRITES_STORE).index(BY_CONVERSATION_INDEX);
+    const raws = await Promise.all(
+      ids.map((id) =>
+        Promise.all([headers.get(id), versions.getAll(id), mayHaveExitWrites(id) ? exits.getAll(id) : []]),
+      ),
+    );
+    const exitRecords = exitEntries(exitStorage).map(({ record }) => record);
+    return raws.map(([header, records, exitWrites], index) =>
+      header === undefined
+        ? undefined
+        : { header, records: withExitWrites(records, [...exitWrites, ...exitRecords], ids[index] ?? '') },
     );
   }
 
@@ -436,7 +475,14 @@ export function createConversationStore({
       if (!changes) return { kind: 'unchanged' };
       const outcome = await writing(async (db): Promise<SaveOutcome> => {
         const transaction = db.transaction(
-          [CONVERSATIONS_STORE, VERSIONS_STORE, SUMMARIES_STORE, SEARCH_STORE],
+          [
+            CONVERSATIONS_STORE,
+            VERSIONS_STORE,
+            SUMMARIES_STORE,
+            SEARCH_STORE,
+            SEARCH_HEAD_STORE,
+            SEARCH_TEXT_STORE,
+          ],
           'readwrite',
         );
         const raw = await transaction.objectStore(CONVERSATIONS_STORE).get(next.id);
@@ -465,6 +511,11 @@ export function createConversationStore({
         for (const id of changes.removed) void versions.delete([next.id, id]);
         const summary = { ...summarize(next), title: header.title, updatedAt: header.updatedAt };
         void transaction.objectStore(SUMMARIES_STORE).put(summary);
+        // Written again from the stored records by the next search that reads the conversation whole: built
+        // here, from this tab's copy, it could miss what another tab wrote, and a streaming answer would
+        // write it anew every half second.
+        void transaction.objectStore(SEARCH_HEAD_STORE).delete(next.id);
+        void transaction.objectStore(SEARCH_TEXT_STORE).delete(next.id);
         let filter: SearchFilter | undefined;
         if (changes.newText.length > 0) {
           const search = transaction.objectStore(SEARCH_STORE);
@@ -528,6 +579,8 @@ export function createConversationStore({
         void transaction.objectStore(SUMMARIES_STORE).delete(id);
         void transaction.objectStore(SEARCH_STORE).delete(id);
         void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
+        void transaction.objectStore(SEARCH_HEAD_STORE).delete(id);
+        void transaction.objectStore(SEARCH_TEXT_STORE).delete(id);
         await transaction.done;
       });
       filterCache?.delete(id);
@@ -587,23 +640,49 @@ export function createConversationStore({
         if (staleIds.has(shown.id) || !filter || mayHold(filter, grams)) candidates.push(shown);
       }
       candidates.sort(newestFirst);
+      const newest = [...summaryOf.values()].sort(newestFirst);
       const hits: SearchHit[] = [];
-      const repaired: Conversation[] = [];
+      const repaired: string[] = [];
       for (let start = 0; start < candidates.length; start += SEARCH_BATCH) {
         const batch = candidates.slice(start, start + SEARCH_BATCH);
+        const found = new Map<string, SearchHit | undefined>();
+        // Without a head (never read since it changed) or with text written as a page closed: read whole.
+        const whole: ConversationSummary[] = [];
+        const further = new Map<
+          string,
+          { readonly summary: ConversationSummary; readonly head: SearchHead }
+        >();
+        const heads = await readHeads(batch, newest);
+        for (const summary of batch) {
+          const head = staleIds.has(summary.id) ? undefined : heads.get(summary.id);
+          const hit = head && findInHead(summary, needle, head);
+          if (!head) whole.push(summary);
+          else if (hit === 'further') further.set(summary.id, { summary, head });
+          else found.set(summary.id, hit);
+        }
+        const texts = await readTexts([...further.values()].map(({ head }) => head));
+        for (const { summary, head } of further.values()) {
+          const text = texts.get(summary.id);
+          if (text === undefined) whole.push(summary);
+          else found.set(summary.id, findIn(summary, needle, text, head));
+        }
         // Only the conversations with text written as a page closed have records in that store.
         const conversations = await readMany(
-          batch.map(({ id }) => id),
+          whole.map(({ id }) => id),
           alive,
           (id) => staleIds.has(id),
         );
-        batch.forEach((summary, index) => {
+        whole.forEach((summary, index) => {
           const conversation = conversations[index];
           if (!conversation) return;
-          if (staleIds.has(summary.id) || !filterOf.has(summary.id)) repaired.push(conversation);
-          const hit = findIn(conversation, summary, needle);
-          if (hit) hits.push(hit);
+          const text = searchTextOf(conversation);
+          found.set(summary.id, findIn(summary, needle, text.text, text));
+          repaired.push(summary.id);
         });
+        for (const { id } of batch) {
+          const hit = found.get(id);
+          if (hit) hits.push(hit);
+        }
         if (hits.length >= limit) {
           void repair(repaired);
           return {
@@ -715,18 +794,74 @@ export function createConversationStore({
     },
   };
 
-  /** Search filters for conversations read whole by a search because theirs was missing or behind. */
-  async function repair(conversations: readonly Conversation[]): Promise<void> {
-    if (conversations.length === 0) return;
+  /**
+   * The heads of a search's batch that are stored and match their summaries, by id. The newest conversations'
+   * are read together, in one request through the time index, when the batch is most of them (a word found
+   * everywhere); scattered ones each on their own (a rare word).
+   */
+  async function readHeads(
+    batch: readonly ConversationSummary[],
+    newest: readonly ConversationSummary[],
+  ): Promise<Map<string, SearchHead>> {
+    const oldest = batch.at(-1);
+    if (!oldest) return new Map();
+    const together = newest.indexOf(oldest) < batch.length * 2;
+    const records = await reading(async (db) => {
+      const store = db.transaction(SEARCH_HEAD_STORE).store;
+      return together
+        ? store.index(UPDATED_AT_INDEX).getAll(IDBKeyRange.lowerBound(oldest.updatedAt))
+        : Promise.all(batch.map(({ id }) => store.get(id)));
+    });
+    const wanted = new Map(batch.map((summary) => [summary.id, summary]));
+    const heads = new Map<string, SearchHead>();
+    for (const record of records) {
+      const head = v.safeParse(searchHeadSchema, record);
+      // A summary this tab has not read again since another tab's change: the conversation is read whole.
+      if (head.success && wanted.get(head.output.id)?.updatedAt === head.output.updatedAt) {
+        heads.set(head.output.id, head.output);
+      }
+    }
+    return heads;
+  }
+
+  /** The whole texts of conversations whose heads did not settle a search, where stored and as new, by id. */
+  async function readTexts(heads: readonly SearchHead[]): Promise<Map<string, string>> {
+    if (heads.length === 0) return new Map();
+    const records = await reading(async (db) => {
+      const store = db.transaction(SEARCH_TEXT_STORE).store;
+      return Promise.all(heads.map(({ id }) => store.get(id)));
+    });
+    const texts = new Map<string, string>();
+    records.forEach((record, index) => {
+      const text = v.safeParse(searchTextSchema, record);
+      if (text.success && text.output.updatedAt === heads[index]?.updatedAt)
+        texts.set(text.output.id, text.output.text);
+    });
+    return texts;
+  }
+
+  /**
+   * Writes the search filter and text of conversations a search read whole, because they were missing or
+   * behind. They are read again in the transaction that writes them: a save between the search and this
+   * write would otherwise be undone in them.
+   */
+  async function repair(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     await writing(async (db) => {
-      const transaction = db.transaction([SEARCH_STORE, STALE_SEARCH_STORE], 'readwrite');
-      const built = conversations.map(buildFilter);
-      for (const filter of built) {
+      const transaction = db.transaction(REPAIR_STORES, 'readwrite');
+      const raws = await readRaw(transaction, ids, () => true);
+      const filters: SearchFilter[] = [];
+      for (const raw of raws) {
+        const read = raw && readRecords(raw.header, raw.records, undefined);
+        if (!read?.ok) continue;
+        const filter = buildFilter(read.conversation);
+        filters.push(filter);
         void transaction.objectStore(SEARCH_STORE).put(filter);
         void transaction.objectStore(STALE_SEARCH_STORE).delete(filter.id);
+        writeSearchText(transaction, read.conversation);
       }
       await transaction.done;
-      for (const filter of built) filterCache?.set(filter.id, filter);
+      for (const filter of filters) filterCache?.set(filter.id, filter);
     }).catch(() => undefined);
   }
 }

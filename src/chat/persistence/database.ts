@@ -2,7 +2,7 @@ import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type Stor
 import { check } from '../../schema/issues';
 import type { Conversation } from '../conversation';
 import { legacyRecordSchema, type SummaryRecord, type UnreadableSummary } from './schemas';
-import { buildFilter, type SearchFilter } from './search-index';
+import { buildFilter, headOf, searchTextOf, type SearchFilter } from './search-index';
 import { summarize } from './summaries';
 import { fromConversationData, toRecords } from './tree-codec';
 
@@ -19,6 +19,10 @@ export const STALE_SEARCH_STORE = 'staleSearch';
  * They are folded into the versions when read, and written over them when the database is next opened.
  */
 export const EXIT_WRITES_STORE = 'exitWrites';
+/** The start of each conversation's text as search reads it, by id; the newest are read together by time. */
+export const SEARCH_HEAD_STORE = 'searchHeads';
+/** The whole text, for conversations whose text is longer than its head. */
+export const SEARCH_TEXT_STORE = 'searchText';
 export const UPDATED_AT_INDEX = 'updatedAt';
 export const BY_CONVERSATION_INDEX = 'conversation';
 
@@ -43,11 +47,14 @@ export interface ConversationDatabase extends DBSchema {
     value: unknown;
     indexes: { [BY_CONVERSATION_INDEX]: string };
   };
+  [SEARCH_HEAD_STORE]: { key: string; value: unknown; indexes: { [UPDATED_AT_INDEX]: number } };
+  [SEARCH_TEXT_STORE]: { key: string; value: unknown };
 }
 
 export type StoreName = StoreNames<ConversationDatabase>;
 export type Database = IDBPDatabase<ConversationDatabase>;
 export type UpgradeTransaction = IDBPTransaction<ConversationDatabase, StoreName[], 'versionchange'>;
+export type ReadTransaction = IDBPTransaction<ConversationDatabase, StoreName[], 'readonly' | 'readwrite'>;
 
 export interface Migration {
   /** The database version this step brings the database to; the list counts up from 1 with no gaps. */
@@ -65,17 +72,34 @@ export function parseLegacyRecord(value: unknown): ReturnType<typeof fromConvers
   return checked.ok ? fromConversationData(checked.value, 'record') : checked;
 }
 
+type WriteTransaction = IDBPTransaction<ConversationDatabase, StoreName[], 'readwrite' | 'versionchange'>;
+
 /** Writes a whole conversation into the stores of version 2: header, versions, summary and search filter. */
-export function writeWhole(
-  transaction: IDBPTransaction<ConversationDatabase, StoreName[], 'readwrite' | 'versionchange'>,
-  conversation: Conversation,
-): void {
+function writeWholeVersion2(transaction: WriteTransaction, conversation: Conversation): void {
   const { header, versions } = toRecords(conversation);
   void transaction.objectStore(CONVERSATIONS_STORE).put(header);
   const store = transaction.objectStore(VERSIONS_STORE);
   for (const version of versions) void store.put(version);
   void transaction.objectStore(SUMMARIES_STORE).put(summarize(conversation));
   void transaction.objectStore(SEARCH_STORE).put(buildFilter(conversation));
+}
+
+/** Writes what search keeps of a conversation's text: its head, and the whole text where it is longer. */
+export function writeSearchText(transaction: WriteTransaction, conversation: Conversation): void {
+  const text = searchTextOf(conversation);
+  const head = headOf(text);
+  void transaction.objectStore(SEARCH_HEAD_STORE).put(head);
+  if (head.whole) void transaction.objectStore(SEARCH_TEXT_STORE).delete(text.id);
+  else
+    void transaction
+      .objectStore(SEARCH_TEXT_STORE)
+      .put({ id: text.id, updatedAt: text.updatedAt, text: text.text });
+}
+
+/** Writes a whole conversation into every store it has records in, what search keeps of its text included. */
+export function writeWhole(transaction: WriteTransaction, conversation: Conversation): void {
+  writeWholeVersion2(transaction, conversation);
+  writeSearchText(transaction, conversation);
 }
 
 export const conversationMigrations: readonly Migration[] = [
@@ -107,7 +131,7 @@ export const conversationMigrations: readonly Migration[] = [
       const store = transaction.objectStore(CONVERSATIONS_STORE);
       for (let cursor = await store.openCursor(); cursor; cursor = await cursor.continue()) {
         const parsed = parseLegacyRecord(cursor.value);
-        if (parsed.ok) writeWhole(transaction, parsed.value);
+        if (parsed.ok) writeWholeVersion2(transaction, parsed.value);
         else {
           const unreadable: UnreadableSummary = {
             id: cursor.primaryKey as string,
@@ -116,6 +140,18 @@ export const conversationMigrations: readonly Migration[] = [
           void transaction.objectStore(SUMMARIES_STORE).put(unreadable);
         }
       }
+    },
+  },
+  {
+    // A search for a word in many conversations read each one's header and versions (two requests and a
+    // check of every record each). Now it reads the start of their text, kept per conversation, the newest
+    // together by time, and the rest only where the start does not have it. They are written as searches
+    // read conversations whole, and by imports: not here, where reading every conversation would hold the
+    // upgrade (and every tab) for as long as that takes.
+    version: 3,
+    migrate(db) {
+      db.createObjectStore(SEARCH_HEAD_STORE, { keyPath: 'id' }).createIndex(UPDATED_AT_INDEX, 'updatedAt');
+      db.createObjectStore(SEARCH_TEXT_STORE, { keyPath: 'id' });
     },
   },
 ];

@@ -1,5 +1,12 @@
 import * as v from 'valibot';
-import { EXIT_WRITES_STORE, STALE_SEARCH_STORE, VERSIONS_STORE, type Database } from './database';
+import {
+  EXIT_WRITES_STORE,
+  SEARCH_HEAD_STORE,
+  SEARCH_TEXT_STORE,
+  STALE_SEARCH_STORE,
+  VERSIONS_STORE,
+  type Database,
+} from './database';
 import { isUnsettled } from './interrupted';
 import { versionRecordSchema } from './schemas';
 
@@ -78,7 +85,10 @@ export async function foldExitWrites(
   const folded = new Map<string, string[]>();
   try {
     const fromStorage = exitEntries(storage);
-    const transaction = db.transaction([EXIT_WRITES_STORE, VERSIONS_STORE, STALE_SEARCH_STORE], 'readwrite');
+    const transaction = db.transaction(
+      [EXIT_WRITES_STORE, VERSIONS_STORE, STALE_SEARCH_STORE, SEARCH_HEAD_STORE, SEARCH_TEXT_STORE],
+      'readwrite',
+    );
     const exits = transaction.objectStore(EXIT_WRITES_STORE);
     const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
     for (const key of keys) void exits.delete(key);
@@ -97,6 +107,8 @@ export async function foldExitWrites(
         if (!supersedes(record, await versions.get([conversationId, id]))) return;
         void versions.put(record);
         void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
+        void transaction.objectStore(SEARCH_HEAD_STORE).delete(conversationId);
+        void transaction.objectStore(SEARCH_TEXT_STORE).delete(conversationId);
         folded.set(conversationId, [...(folded.get(conversationId) ?? []), id]);
       }),
     );

@@ -208,6 +208,23 @@ export const versionRecordSchema = object({
 
 export type VersionRecord = v.InferOutput<typeof versionRecordSchema>;
 
+/**
+ * What a search keeps of a conversation's text (`SearchHead`, `SearchText` in `search-index.ts`). Derived from
+ * the header and versions, and deleted by every save: a search reads the conversation whole where they are
+ * missing, and writes them again.
+ */
+const searchPlaces = { exchangeIds: v.array(identifier), versions: v.array(count) };
+
+export const searchHeadSchema = object({
+  id: identifier,
+  updatedAt: timestamp,
+  head: text,
+  whole: v.boolean('expected true or false'),
+  ...searchPlaces,
+});
+
+export const searchTextSchema = object({ id: identifier, updatedAt: timestamp, text });
+
 /** What the conversation list shows of a conversation, written with it so the list never reads the rest. */
 export const summarySchema = object({
   schema: v.literal(RECORD_SCHEMA),

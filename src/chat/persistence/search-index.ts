@@ -83,12 +83,26 @@ function has(bits: Uint8Array, gram: number): boolean {
   return true;
 }
 
+/**
+ * Every version of a conversation in the order search looks at them: each exchange along the selected path
+ * (then those left), its shown version before the others.
+ */
+function* inSearchOrder(
+  conversation: Conversation,
+): Generator<{ readonly exchangeId: string; readonly index: number; readonly version: ExchangeVersion }> {
+  for (const exchange of exchangesOf(conversation.first)) {
+    const indexes = exchange.versions.map((_, index) => index);
+    for (const index of [exchange.selected, ...indexes.filter((index) => index !== exchange.selected)]) {
+      const version = exchange.versions[index];
+      if (version) yield { exchangeId: exchange.id, index, version };
+    }
+  }
+}
+
 /** Every text of a conversation that search looks at: its title and every question and answer of every version. */
 function textsOf(conversation: Conversation): string[] {
   const texts = [conversation.title];
-  for (const exchange of exchangesOf(conversation.first)) {
-    for (const version of exchange.versions) texts.push(version.question, version.answer.content);
-  }
+  for (const { version } of inSearchOrder(conversation)) texts.push(version.question, version.answer.content);
   return texts;
 }
 
@@ -187,8 +201,13 @@ export interface SearchHit extends ConversationSummary {
     | { readonly in: 'question' | 'answer'; readonly exchangeId: string; readonly version: number };
 }
 
-const SNIPPET_BEFORE = 20;
-const SNIPPET_AFTER = 60;
+/**
+ * How much of the text around a match a snippet keeps. The list shows about twenty Korean characters of it on
+ * one line: the match starts within them, and what could never be seen is not laid out (shaping new Korean
+ * text is what laying out fifty hits costs).
+ */
+const SNIPPET_BEFORE = 8;
+const SNIPPET_AFTER = 24;
 
 function snippetOf(value: string, needle: string): string | undefined {
   const line = oneLine(value);
@@ -197,33 +216,118 @@ function snippetOf(value: string, needle: string): string | undefined {
   if (at < 0) return undefined;
   // Lower-casing changed the length (a rare letter such as İ), so the index only fits the lower-cased text.
   const source = lower.length === line.length ? line : lower;
-  return excerpt(
-    source,
-    Math.max(0, at - SNIPPET_BEFORE),
-    Math.min(source.length, at + needle.length + SNIPPET_AFTER),
-  );
+  let from = Math.max(0, at - SNIPPET_BEFORE);
+  // From the start of a word where one starts close enough before the match.
+  const space = from > 0 ? source.indexOf(' ', from - 1) : -1;
+  if (space >= 0 && space < at) from = space + 1;
+  return excerpt(source, from, Math.min(source.length, at + needle.length + SNIPPET_AFTER));
 }
 
-/** Where in the conversation `needle` (as `searchedText` gives it) is found first, with a snippet. */
+/** Where each version of a search text is: two lines each (question, answer), in the order of the text. */
+export interface SearchPlaces {
+  readonly exchangeIds: readonly string[];
+  /** The version's place among its exchange's versions. */
+  readonly versions: readonly number[];
+}
+
+/**
+ * A conversation's text as search looks through it: every question and answer on a line of its own (as
+ * `oneLine` gives it), in search order. Kept per conversation so a search for a word in many conversations
+ * reads a small record of each instead of its header and versions (see `SearchHead`). The title is the
+ * summary's.
+ */
+export interface SearchText extends SearchPlaces {
+  readonly id: string;
+  /** The conversation's when the text was written: the text counts only while its summary has the same. */
+  readonly updatedAt: number;
+  readonly text: string;
+}
+
+/**
+ * The start of a search text, which a search reads first, and the newest together in one request: a word
+ * found in many conversations is nearly always found there, so the rest is read only where it is not.
+ */
+export interface SearchHead extends SearchPlaces {
+  readonly id: string;
+  readonly updatedAt: number;
+  readonly head: string;
+  /** The head is the whole text (no record of the whole is kept). */
+  readonly whole: boolean;
+}
+
+/** About a screenful of text: the first question and answer, or the start of them. */
+const HEAD_LENGTH = 1000;
+
+export function searchTextOf(conversation: Conversation): SearchText {
+  const lines: string[] = [];
+  const exchangeIds: string[] = [];
+  const versions: number[] = [];
+  for (const { exchangeId, index, version } of inSearchOrder(conversation)) {
+    lines.push(oneLine(version.question), oneLine(version.answer.content));
+    exchangeIds.push(exchangeId);
+    versions.push(index);
+  }
+  return {
+    id: conversation.id,
+    updatedAt: conversation.updatedAt,
+    text: lines.join('\n'),
+    exchangeIds,
+    versions,
+  };
+}
+
+export function headOf({ id, updatedAt, text, exchangeIds, versions }: SearchText): SearchHead {
+  const whole = text.length <= HEAD_LENGTH;
+  return { id, updatedAt, head: whole ? text : text.slice(0, HEAD_LENGTH), whole, exchangeIds, versions };
+}
+
+/** The line of `text` that holds `index`, as its start and end. */
+function lineAround(text: string, index: number): readonly [number, number] {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  const end = text.indexOf('\n', index);
+  return [start, end < 0 ? text.length : end];
+}
+
+/**
+ * Where `needle` (as `searchedText` gives it) is found first, with a snippet: in the title, or in a search text
+ * (whose places say where each line is from).
+ */
 export function findIn(
-  conversation: Conversation,
   summary: ConversationSummary,
   needle: string,
+  text: string,
+  places: SearchPlaces,
 ): SearchHit | undefined {
-  const inTitle = snippetOf(conversation.title, needle);
+  const inTitle = snippetOf(summary.title, needle);
   if (inTitle !== undefined) return { ...summary, snippet: inTitle, match: { in: 'title' } };
-  for (const exchange of exchangesOf(conversation.first)) {
-    const indexes = exchange.versions.map((_, index) => index);
-    for (const index of [exchange.selected, ...indexes.filter((index) => index !== exchange.selected)]) {
-      const version = exchange.versions[index];
-      if (!version) continue;
-      for (const field of ['question', 'answer'] as const) {
-        const snippet = snippetOf(field === 'question' ? version.question : version.answer.content, needle);
-        if (snippet !== undefined) {
-          return { ...summary, snippet, match: { in: field, exchangeId: exchange.id, version: index } };
-        }
-      }
-    }
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(needle);
+  if (at < 0) return undefined;
+  // Lower-casing may change a length (a rare letter such as İ): lines are counted in the lower-cased text.
+  const [start, end] = lineAround(lower, at);
+  let line = 0;
+  for (let next = lower.indexOf('\n'); next >= 0 && next < start; next = lower.indexOf('\n', next + 1))
+    line += 1;
+  const source = lower.length === text.length ? text : lower;
+  const snippet = snippetOf(source.slice(start, end), needle);
+  const exchangeId = places.exchangeIds[line >> 1];
+  const version = places.versions[line >> 1];
+  if (snippet === undefined || exchangeId === undefined || version === undefined) return undefined;
+  return { ...summary, snippet, match: { in: line % 2 === 0 ? 'question' : 'answer', exchangeId, version } };
+}
+
+/**
+ * As `findIn`, from a head: `further` when the head does not have it, or has it too close to its end for the
+ * snippet; then the whole text is read.
+ */
+export function findInHead(
+  summary: ConversationSummary,
+  needle: string,
+  head: SearchHead,
+): SearchHit | 'further' | undefined {
+  if (!head.whole && snippetOf(summary.title, needle) === undefined) {
+    const at = head.head.toLowerCase().indexOf(needle);
+    if (at < 0 || at + needle.length + SNIPPET_AFTER > head.head.length) return 'further';
   }
-  return undefined;
+  return findIn(summary, needle, head.head, head);
 }
