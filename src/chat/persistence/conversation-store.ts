@@ -480,6 +480,7 @@ export function createConversationStore({
             VERSIONS_STORE,
             SUMMARIES_STORE,
             SEARCH_STORE,
+            STALE_SEARCH_STORE,
             SEARCH_HEAD_STORE,
             SEARCH_TEXT_STORE,
           ],
@@ -517,7 +518,12 @@ export function createConversationStore({
         void transaction.objectStore(SEARCH_HEAD_STORE).delete(next.id);
         void transaction.objectStore(SEARCH_TEXT_STORE).delete(next.id);
         let filter: SearchFilter | undefined;
-        if (changes.newText.length > 0) {
+        if (changes.put.some(({ answer }) => isUnsettled(answer))) {
+          // A streaming answer is saved every half second: reading its filter and adding each piece cost a
+          // round trip and the filter's copy every time. The conversation is marked instead, so a search
+          // reads it whole and builds its filter once.
+          void transaction.objectStore(STALE_SEARCH_STORE).put({ id: next.id });
+        } else if (changes.newText.length > 0) {
           const search = transaction.objectStore(SEARCH_STORE);
           filter = addToFilter(await search.get(next.id), changes.newText, next);
           void search.put(filter);
