@@ -63,7 +63,9 @@ const ConversationItem = memo(function ConversationItem({
   }
 
   return (
-    <li className={`group rounded-xl [contain-intrinsic-size:auto_5rem] [content-visibility:auto] ${current ? 'bg-teal-50 dark:bg-teal-950' : ''}`}>
+    <li
+      className={`group rounded-xl [contain-intrinsic-size:auto_5rem] [content-visibility:auto] ${current ? 'bg-teal-50 dark:bg-teal-950' : ''}`}
+    >
       <button
         type="button"
         aria-current={current ? 'true' : undefined}
