@@ -9,6 +9,7 @@ import {
   EXIT_WRITES_STORE,
   conversationMigrations,
   describeError,
+  dropSearchText,
   openConversationDatabase,
   parseLegacyRecord,
   SEARCH_HEAD_STORE,
@@ -16,7 +17,6 @@ import {
   SEARCH_TEXT_STORE,
   STALE_SEARCH_STORE,
   SUMMARIES_STORE,
-  UPDATED_AT_INDEX,
   VERSIONS_STORE,
   writeSearchText,
   writeWhole,
@@ -30,8 +30,6 @@ import {
   headerSchema,
   MAX_EXCHANGES,
   RECORD_SCHEMA,
-  searchHeadSchema,
-  searchTextSchema,
   summarySchema,
   unreadableSummarySchema,
   versionRecordSchema,
@@ -54,6 +52,7 @@ import {
   type SearchHit,
 } from './search-index';
 import { EXIT_KEY, exitEntries, foldExitWrites, withExitWrites, type ExitStorage } from './exit-writes';
+import { readHeads, readTexts } from './search-reads';
 import { summarize } from './summaries';
 import { exchangesOf, fromRecords, headerOf } from './tree-codec';
 
@@ -515,8 +514,7 @@ export function createConversationStore({
         // Written again from the stored records by the next search that reads the conversation whole: built
         // here, from this tab's copy, it could miss what another tab wrote, and a streaming answer would
         // write it anew every half second.
-        void transaction.objectStore(SEARCH_HEAD_STORE).delete(next.id);
-        void transaction.objectStore(SEARCH_TEXT_STORE).delete(next.id);
+        dropSearchText(transaction, next.id);
         let filter: SearchFilter | undefined;
         if (changes.put.some(({ answer }) => isUnsettled(answer))) {
           // A streaming answer is saved every half second: reading its filter and adding each piece cost a
@@ -585,8 +583,7 @@ export function createConversationStore({
         void transaction.objectStore(SUMMARIES_STORE).delete(id);
         void transaction.objectStore(SEARCH_STORE).delete(id);
         void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
-        void transaction.objectStore(SEARCH_HEAD_STORE).delete(id);
-        void transaction.objectStore(SEARCH_TEXT_STORE).delete(id);
+        dropSearchText(transaction, id);
         await transaction.done;
       });
       filterCache?.delete(id);
@@ -658,7 +655,7 @@ export function createConversationStore({
           string,
           { readonly summary: ConversationSummary; readonly head: SearchHead }
         >();
-        const heads = await readHeads(batch, newest);
+        const heads = await reading((db) => readHeads(db, batch, newest));
         for (const summary of batch) {
           const head = staleIds.has(summary.id) ? undefined : heads.get(summary.id);
           const hit = head && findInHead(summary, needle, head);
@@ -666,7 +663,12 @@ export function createConversationStore({
           else if (hit === 'further') further.set(summary.id, { summary, head });
           else found.set(summary.id, hit);
         }
-        const texts = await readTexts([...further.values()].map(({ head }) => head));
+        const texts = await reading((db) =>
+          readTexts(
+            db,
+            [...further.values()].map(({ head }) => head),
+          ),
+        );
         for (const { summary, head } of further.values()) {
           const text = texts.get(summary.id);
           if (text === undefined) whole.push(summary);
@@ -799,52 +801,6 @@ export function createConversationStore({
       channel?.close();
     },
   };
-
-  /**
-   * The heads of a search's batch that are stored and match their summaries, by id. The newest conversations'
-   * are read together, in one request through the time index, when the batch is most of them (a word found
-   * everywhere); scattered ones each on their own (a rare word).
-   */
-  async function readHeads(
-    batch: readonly ConversationSummary[],
-    newest: readonly ConversationSummary[],
-  ): Promise<Map<string, SearchHead>> {
-    const oldest = batch.at(-1);
-    if (!oldest) return new Map();
-    const together = newest.indexOf(oldest) < batch.length * 2;
-    const records = await reading(async (db) => {
-      const store = db.transaction(SEARCH_HEAD_STORE).store;
-      return together
-        ? store.index(UPDATED_AT_INDEX).getAll(IDBKeyRange.lowerBound(oldest.updatedAt))
-        : Promise.all(batch.map(({ id }) => store.get(id)));
-    });
-    const wanted = new Map(batch.map((summary) => [summary.id, summary]));
-    const heads = new Map<string, SearchHead>();
-    for (const record of records) {
-      const head = v.safeParse(searchHeadSchema, record);
-      // A summary this tab has not read again since another tab's change: the conversation is read whole.
-      if (head.success && wanted.get(head.output.id)?.updatedAt === head.output.updatedAt) {
-        heads.set(head.output.id, head.output);
-      }
-    }
-    return heads;
-  }
-
-  /** The whole texts of conversations whose heads did not settle a search, where stored and as new, by id. */
-  async function readTexts(heads: readonly SearchHead[]): Promise<Map<string, string>> {
-    if (heads.length === 0) return new Map();
-    const records = await reading(async (db) => {
-      const store = db.transaction(SEARCH_TEXT_STORE).store;
-      return Promise.all(heads.map(({ id }) => store.get(id)));
-    });
-    const texts = new Map<string, string>();
-    records.forEach((record, index) => {
-      const text = v.safeParse(searchTextSchema, record);
-      if (text.success && text.output.updatedAt === heads[index]?.updatedAt)
-        texts.set(text.output.id, text.output.text);
-    });
-    return texts;
-  }
 
   /**
    * Writes the search filter and text of conversations a search read whole, because they were missing or

@@ -96,6 +96,15 @@ export function writeSearchText(transaction: WriteTransaction, conversation: Con
       .put({ id: text.id, updatedAt: text.updatedAt, text: text.text });
 }
 
+/**
+ * Deletes what search keeps of a conversation's text: any change to the conversation (a save, a delete, a
+ * fold of what a closing page wrote) may have made it wrong, and the next search writes it again.
+ */
+export function dropSearchText(transaction: WriteTransaction, id: string): void {
+  void transaction.objectStore(SEARCH_HEAD_STORE).delete(id);
+  void transaction.objectStore(SEARCH_TEXT_STORE).delete(id);
+}
+
 /** Writes a whole conversation into every store it has records in, what search keeps of its text included. */
 export function writeWhole(transaction: WriteTransaction, conversation: Conversation): void {
   writeWholeVersion2(transaction, conversation);

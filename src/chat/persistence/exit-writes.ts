@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import {
+  dropSearchText,
   EXIT_WRITES_STORE,
   SEARCH_HEAD_STORE,
   SEARCH_TEXT_STORE,
@@ -107,8 +108,7 @@ export async function foldExitWrites(
         if (!supersedes(record, await versions.get([conversationId, id]))) return;
         void versions.put(record);
         void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
-        void transaction.objectStore(SEARCH_HEAD_STORE).delete(conversationId);
-        void transaction.objectStore(SEARCH_TEXT_STORE).delete(conversationId);
+        dropSearchText(transaction, conversationId);
         folded.set(conversationId, [...(folded.get(conversationId) ?? []), id]);
       }),
     );
