@@ -689,35 +689,6 @@ describe('searching', () => {
     expect((await store.search('1,947미터입니다')).hits.map(({ id }) => id)).toEqual(['s']);
   });
 
-  it('leaves the search filter alone while an answer streams, and builds it once for the next search', async () => {
-    const { store, factory } = setup();
-    let shown = ask(conversation('s', 1), '질문', 10, { status: 'streaming' });
-    await store.save(shown, undefined);
-    const gets = vi.spyOn(IDBObjectStore.prototype, 'get');
-    const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
-    try {
-      for (const piece of ['한라산은 ', '제주도에 ', '있습니다.']) {
-        const before = shown;
-        shown = updateVersion(shown, 'v:질문', (v) => ({
-          ...v,
-          answer: { ...v.answer, content: v.answer.content + piece },
-        }));
-        await store.save(shown, before);
-      }
-      const touched = [...gets.mock.contexts, ...puts.mock.contexts].map((s) => (s as IDBObjectStore).name);
-      expect(touched).not.toContain(SEARCH_STORE);
-      expect(touched).toContain('staleSearch');
-    } finally {
-      gets.mockRestore();
-      puts.mockRestore();
-    }
-    expect((await store.search('제주도에 있')).hits.map(({ id }) => id)).toEqual(['s']);
-    await storedHead(factory, 's');
-    const db = await openConversationDatabase(factory);
-    expect(await db.getAllKeys('staleSearch')).toEqual([]);
-    db.close();
-  });
-
   it('finds what another tab saved after this tab’s first search', async () => {
     const factory = new IDBFactory();
     const browser = fakeBrowser();

@@ -479,7 +479,6 @@ export function createConversationStore({
             VERSIONS_STORE,
             SUMMARIES_STORE,
             SEARCH_STORE,
-            STALE_SEARCH_STORE,
             SEARCH_HEAD_STORE,
             SEARCH_TEXT_STORE,
           ],
@@ -516,12 +515,7 @@ export function createConversationStore({
         // write it anew every half second.
         dropSearchText(transaction, next.id);
         let filter: SearchFilter | undefined;
-        if (changes.put.some(({ answer }) => isUnsettled(answer))) {
-          // A streaming answer is saved every half second: reading its filter and adding each piece cost a
-          // round trip and the filter's copy every time. The conversation is marked instead, so a search
-          // reads it whole and builds its filter once.
-          void transaction.objectStore(STALE_SEARCH_STORE).put({ id: next.id });
-        } else if (changes.newText.length > 0) {
+        if (changes.newText.length > 0) {
           const search = transaction.objectStore(SEARCH_STORE);
           filter = addToFilter(await search.get(next.id), changes.newText, next);
           void search.put(filter);
