@@ -823,6 +823,20 @@ describe('searching', () => {
     }
   });
 
+  it('writes only the text of a conversation read whole because it changed: saves keep its filter', async () => {
+    const { store, factory } = setup();
+    await store.save(trip(), undefined);
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
+    try {
+      expect((await store.search('해운대')).hits.map(({ id }) => id)).toEqual(['trip']);
+      await storedHead(factory, 'trip');
+      const stores = puts.mock.contexts as IDBObjectStore[];
+      expect(stores.map(({ name }) => name)).toEqual([SEARCH_HEAD_STORE]);
+    } finally {
+      puts.mockRestore();
+    }
+  });
+
   it('reads a text that does not match its summary as missing', async () => {
     const { store, factory } = setup();
     await store.save(trip(), undefined);

@@ -640,6 +640,8 @@ export function createConversationStore({
       const newest = [...summaryOf.values()].sort(newestFirst);
       const hits: SearchHit[] = [];
       const repaired: string[] = [];
+      // Of those, the conversations whose filter is missing or misses text written as a page closed.
+      const unfiltered = new Set<string>();
       for (let start = 0; start < candidates.length; start += SEARCH_BATCH) {
         const batch = candidates.slice(start, start + SEARCH_BATCH);
         const found = new Map<string, SearchHit | undefined>();
@@ -680,20 +682,21 @@ export function createConversationStore({
           const text = searchTextOf(conversation);
           found.set(summary.id, findIn(summary, needle, text.text, text));
           repaired.push(summary.id);
+          if (staleIds.has(summary.id) || !filterOf.has(summary.id)) unfiltered.add(summary.id);
         });
         for (const { id } of batch) {
           const hit = found.get(id);
           if (hit) hits.push(hit);
         }
         if (hits.length >= limit) {
-          void repair(repaired);
+          void repair(repaired, unfiltered);
           return {
             hits: hits.slice(0, limit),
             more: hits.length > limit || start + SEARCH_BATCH < candidates.length,
           };
         }
       }
-      void repair(repaired);
+      void repair(repaired, unfiltered);
       return { hits, more: false };
     },
 
@@ -797,11 +800,11 @@ export function createConversationStore({
   };
 
   /**
-   * Writes the search filter and text of conversations a search read whole, because they were missing or
-   * behind. They are read again in the transaction that writes them: a save between the search and this
-   * write would otherwise be undone in them.
+   * Writes the search text of conversations a search read whole because it was missing, and the filter of
+   * those whose filter was missing or behind (`unfiltered`). They are read again in the transaction that
+   * writes them: a save between the search and this write would otherwise be undone in them.
    */
-  async function repair(ids: readonly string[]): Promise<void> {
+  async function repair(ids: readonly string[], unfiltered: ReadonlySet<string>): Promise<void> {
     if (ids.length === 0) return;
     await writing(async (db) => {
       const transaction = db.transaction(REPAIR_STORES, 'readwrite');
@@ -810,11 +813,14 @@ export function createConversationStore({
       for (const raw of raws) {
         const read = raw && readRecords(raw.header, raw.records, undefined);
         if (!read?.ok) continue;
+        writeSearchText(transaction, read.conversation);
+        // Only where it is missing or behind: the filter of a long conversation costs its whole text to build,
+        // and saves keep the others up to date.
+        if (!unfiltered.has(read.conversation.id)) continue;
         const filter = buildFilter(read.conversation);
         filters.push(filter);
         void transaction.objectStore(SEARCH_STORE).put(filter);
         void transaction.objectStore(STALE_SEARCH_STORE).delete(filter.id);
-        writeSearchText(transaction, read.conversation);
       }
       await transaction.done;
       for (const filter of filters) filterCache?.set(filter.id, filter);
