@@ -152,6 +152,15 @@ function setup({
   return { store, skipped, factory };
 }
 
+/** Two tabs' stores on one database, telling each other what they change. */
+function twoTabs() {
+  const factory = new IDBFactory();
+  const browser = fakeBrowser();
+  const a = setup({ factory, channel: browser.channel() }).store;
+  const b = setup({ factory, channel: browser.channel() }).store;
+  return { factory, a, b };
+}
+
 /** Writes records as they are, past the store's checks: data left by older versions, or damaged. */
 async function putRaw(
   factory: IDBFactory,
@@ -423,10 +432,7 @@ describe('saving changes', () => {
   });
 
   it('tells the other tabs what changed', async () => {
-    const factory = new IDBFactory();
-    const browser = fakeBrowser();
-    const a = setup({ factory, channel: browser.channel() }).store;
-    const b = setup({ factory, channel: browser.channel() }).store;
+    const { a, b } = twoTabs();
     const heard: ExternalChange[] = [];
     b.onExternalChange((change) => heard.push(change));
     await a.save(trip(), undefined);
@@ -690,10 +696,7 @@ describe('searching', () => {
   });
 
   it('finds what another tab saved after this tab’s first search', async () => {
-    const factory = new IDBFactory();
-    const browser = fakeBrowser();
-    const a = setup({ factory, channel: browser.channel() }).store;
-    const b = setup({ factory, channel: browser.channel() }).store;
+    const { a, b } = twoTabs();
     await a.save(trip(), undefined);
     expect((await b.search('한라산')).hits).toEqual([]);
     await a.save(ask(trip(), '한라산은 어디에 있나요?', 9000), trip());
@@ -705,10 +708,7 @@ describe('searching', () => {
   });
 
   it('shows the title as renamed, in another tab and in this one, after a first search kept the summaries', async () => {
-    const factory = new IDBFactory();
-    const browser = fakeBrowser();
-    const a = setup({ factory, channel: browser.channel() }).store;
-    const b = setup({ factory, channel: browser.channel() }).store;
+    const { a, b } = twoTabs();
     const first = ask(trip(), '한라산은 어디에 있나요?', 9000);
     await a.save(first, undefined);
     const titles = async (): Promise<string[]> => (await b.search('한라산')).hits.map(({ title }) => title);
@@ -780,10 +780,7 @@ describe('searching', () => {
   });
 
   it('drops a conversation’s search text on every save, and writes it again from the stored records', async () => {
-    const factory = new IDBFactory();
-    const browser = fakeBrowser();
-    const a = setup({ factory, channel: browser.channel() }).store;
-    const b = setup({ factory, channel: browser.channel() }).store;
+    const { factory, a, b } = twoTabs();
     const asked = ask(trip(), '한라산은 어디에 있나요?', 9000);
     await a.save(asked, undefined);
     expect((await a.search('한라산')).hits.map(({ id }) => id)).toEqual(['trip']);
