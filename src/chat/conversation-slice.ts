@@ -158,6 +158,9 @@ export function keepUnchanged(
   });
 }
 
+/** How old the newest entry's time in the list may grow while its conversation is saved again and again. */
+const LIST_TIME_STEP_MS = 60_000;
+
 function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
   return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
@@ -190,13 +193,29 @@ export function createConversationSlice({
         sampling: conversation.sampling,
       }));
 
-    /** Puts a saved conversation's entry in the list, newest first, without reading the list again. */
+    /**
+     * Puts a saved conversation's entry in the list, newest first, without reading the list again. The newest
+     * entry, saved again within a minute with the same title and question (a streaming answer is saved twice a
+     * second), is left as it is: it sorts and reads the same, and a list of a thousand entries is not rendered
+     * again for each save.
+     */
     const listed = (summary: ConversationSummary): void =>
-      set((state) => ({
-        conversations: [...state.conversations.filter(({ id }) => id !== summary.id), summary].sort(
-          newestFirst,
-        ),
-      }));
+      set((state) => {
+        const [newest] = state.conversations;
+        if (
+          newest?.id === summary.id &&
+          newest.title === summary.title &&
+          newest.preview === summary.preview &&
+          summary.updatedAt >= newest.updatedAt &&
+          summary.updatedAt - newest.updatedAt < LIST_TIME_STEP_MS
+        )
+          return state;
+        return {
+          conversations: [...state.conversations.filter(({ id }) => id !== summary.id), summary].sort(
+            newestFirst,
+          ),
+        };
+      });
     const unlisted = (id: string): void =>
       set((state) => ({ conversations: state.conversations.filter((summary) => summary.id !== id) }));
 

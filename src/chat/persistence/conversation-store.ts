@@ -18,6 +18,7 @@ import {
   STALE_SEARCH_STORE,
   SUMMARIES_STORE,
   VERSIONS_STORE,
+  writeOnly,
   writeSearchText,
   writeWhole,
   type Database,
@@ -504,12 +505,12 @@ export function createConversationStore({
           }
           header = applyPatch(stored.value, changes.header);
         }
-        void transaction.objectStore(CONVERSATIONS_STORE).put(header);
-        const versions = transaction.objectStore(VERSIONS_STORE);
-        for (const record of changes.put) void versions.put(record);
-        for (const id of changes.removed) void versions.delete([next.id, id]);
+        writeOnly(transaction, CONVERSATIONS_STORE).put(header);
+        const versions = writeOnly(transaction, VERSIONS_STORE);
+        for (const record of changes.put) versions.put(record);
+        for (const id of changes.removed) versions.delete([next.id, id]);
         const summary = { ...summarize(next), title: header.title, updatedAt: header.updatedAt };
-        void transaction.objectStore(SUMMARIES_STORE).put(summary);
+        writeOnly(transaction, SUMMARIES_STORE).put(summary);
         // Written again from the stored records by the next search that reads the conversation whole: built
         // here, from this tab's copy, it could miss what another tab wrote, and a streaming answer would
         // write it anew every half second.
@@ -518,7 +519,7 @@ export function createConversationStore({
         if (changes.newText.length > 0) {
           const search = transaction.objectStore(SEARCH_STORE);
           filter = addToFilter(await search.get(next.id), changes.newText, next);
-          void search.put(filter);
+          writeOnly(transaction, SEARCH_STORE).put(filter);
         }
         await transaction.done;
         if (filter) filterCache?.set(next.id, filter);

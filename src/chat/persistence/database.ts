@@ -1,4 +1,4 @@
-import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { unwrap, wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { check } from '../../schema/issues';
 import type { Conversation } from '../conversation';
 import { legacyRecordSchema, type SummaryRecord, type UnreadableSummary } from './schemas';
@@ -97,12 +97,21 @@ export function writeSearchText(transaction: WriteTransaction, conversation: Con
 }
 
 /**
+ * The plain IndexedDB store, for writes whose results nothing waits for. idb's promise of a request wakes the
+ * page when it is answered (a task, and its microtasks): a save writes half a dozen records, twice a second
+ * while an answer streams. A plain request that fails still aborts its transaction, so `done` rejects.
+ */
+export function writeOnly(transaction: WriteTransaction, name: StoreName): IDBObjectStore {
+  return unwrap(transaction.objectStore(name));
+}
+
+/**
  * Deletes what search keeps of a conversation's text: any change to the conversation (a save, a delete, a
  * fold of what a closing page wrote) may have made it wrong, and the next search writes it again.
  */
 export function dropSearchText(transaction: WriteTransaction, id: string): void {
-  void transaction.objectStore(SEARCH_HEAD_STORE).delete(id);
-  void transaction.objectStore(SEARCH_TEXT_STORE).delete(id);
+  writeOnly(transaction, SEARCH_HEAD_STORE).delete(id);
+  writeOnly(transaction, SEARCH_TEXT_STORE).delete(id);
 }
 
 /** Writes a whole conversation into every store it has records in, what search keeps of its text included. */
