@@ -94,3 +94,31 @@ test('scrolling up during an answer stops following it and offers a jump to the 
     )
     .toBeLessThan(60);
 });
+
+test('an answer after a long question is followed to its end, however its Markdown takes shape', async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await chat.open({ tokenDelayMs: 5, contextWindow: 16384 });
+  // Tables and code arrive a block at a time, and a fence is held back until its third backtick: the answer
+  // grows by more than a line at once, and at times gets shorter. Neither is the reader scrolling away.
+  const section =
+    '## 설치\n\n문단에 **강조**와 `코드`가 있습니다.\n\n| 빌드 | 크기 |\n| --- | ---: |\n| q4f16_1 | 3.9 GB |\n' +
+    '| q4f32_1 | 4.1 GB |\n\n```ts\nconst engine = await load();\nconsole.log(engine);\n```\n\n- 하나\n- 둘\n\n> 참고\n\n';
+  await chat.ask(`/echo # 안내서\n\n${section.repeat(12)}${'끝으로 긴 문단입니다. '.repeat(100)}`);
+  const scroller = page.getByTestId('message-scroller');
+  const jump = page.getByRole('button', { name: '최신 메시지로 이동 ↓' });
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'streaming');
+  while ((await chat.lastAnswer().getAttribute('data-status')) === 'streaming') {
+    await expect(jump).toBeHidden();
+    await page.waitForTimeout(200);
+  }
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+  await expect
+    .poll(() =>
+      scroller.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight),
+    )
+    .toBeLessThan(60);
+  await expect(jump).toBeHidden();
+});

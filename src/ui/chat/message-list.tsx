@@ -33,7 +33,9 @@ export function MessageList() {
   const follow = useCallback((): void => {
     const element = scroller.current;
     if (!element || !following.current) return;
-    if (element.scrollTop + 1 < autoTop.current) {
+    // Text that got shorter (Markdown taking shape) pulls the end, and the view with it, up: no reader did.
+    const atBottom = element.scrollTop + element.clientHeight >= element.scrollHeight - 1;
+    if (element.scrollTop + 1 < autoTop.current && !atBottom) {
       following.current = false;
       setAwayFromLatest(true);
       return;
@@ -59,9 +61,15 @@ export function MessageList() {
     const observer = new ResizeObserver(follow);
     observer.observe(content);
     // Every update of a streaming answer scrolls, and so fires this: a plain passive listener, not one of
-    // React's, and a render only when the reader leaves the latest text or comes back to it.
+    // React's, and a render only when the reader leaves the latest text or comes back to it. The reader left
+    // it only by scrolling up: the event comes a frame after the scroll, and the answer may have grown by
+    // more than the threshold since (a table arriving at once), which is no reason to stop following it.
     const onScroll = (): void => {
-      following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD;
+      // The list's own scroll to the end, which nothing moved since: nothing to learn, nor to lay out.
+      if (following.current && element.scrollTop === autoTop.current) return;
+      const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD;
+      const scrolledUp = element.scrollTop + 1 < autoTop.current;
+      following.current = atEnd || (following.current && !scrolledUp);
       if (following.current) autoTop.current = element.scrollTop;
       setAwayFromLatest(!following.current);
     };
