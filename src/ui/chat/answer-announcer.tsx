@@ -1,5 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
-import { useChat } from '../chat-store-context';
+import { useEffect, useState } from 'react';
+import type { ChatState } from '../../chat/chat-store';
+import type { ChatMessage } from '../../chat/types';
+import { useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 
 /** How often new text of a streaming answer is handed to screen readers. */
@@ -17,38 +19,43 @@ const ANNOUNCE_AT_MOST = 1_000;
  */
 export function AnswerAnnouncer() {
   const { t } = useI18n();
-  const last = useChat((state) => state.messages.at(-1));
+  const store = useChatStore();
   const [announcement, setAnnouncement] = useState('');
-  const announced = useRef<{ id: string; length: number } | undefined>(undefined);
-  const lastAnnouncedAt = useRef(0);
 
-  const answer = last?.role === 'assistant' ? last : undefined;
-  const id = answer?.id;
-  const content = answer?.content ?? '';
-  const status = answer?.status;
-
+  // Read from the store as it changes, not through a render: the answer changes ten times a second.
   useEffect(() => {
-    if (id === undefined || status === undefined) return;
-    const done = status !== 'pending' && status !== 'streaming';
-    if (announced.current?.id !== id) {
-      // An answer first seen finished did not stream here (a conversation opened or reloaded): it is on the
-      // page to be read, not news to announce.
-      announced.current = { id, length: done ? content.length : 0 };
-      lastAnnouncedAt.current = performance.now();
-    }
-    const from = announced.current.length;
-    let until = content.length;
-    if (!done) {
-      if (performance.now() - lastAnnouncedAt.current < ANNOUNCE_EVERY_MS) return;
-      const sentenceEnd = Math.max(...['.', '!', '?', '。', '\n'].map((mark) => content.lastIndexOf(mark)));
-      until = sentenceEnd + 1;
-    }
-    if (until <= from) return;
-    announced.current = { id, length: until };
-    lastAnnouncedAt.current = performance.now();
-    const text = content.slice(from, Math.min(until, from + ANNOUNCE_AT_MOST)).trim();
-    setAnnouncement(until - from > ANNOUNCE_AT_MOST ? `${text}…` : text);
-  }, [id, content, status]);
+    let seen: ChatMessage | undefined;
+    let announced: { id: string; length: number } | undefined;
+    let lastAnnouncedAt = 0;
+    const check = ({ messages }: ChatState): void => {
+      const last = messages.at(-1);
+      if (last === seen) return;
+      seen = last;
+      if (last?.role !== 'assistant') return;
+      const { id, content, status } = last;
+      const done = status !== 'pending' && status !== 'streaming';
+      if (announced?.id !== id) {
+        // An answer first seen finished did not stream here (a conversation opened or reloaded): it is on the
+        // page to be read, not news to announce.
+        announced = { id, length: done ? content.length : 0 };
+        lastAnnouncedAt = performance.now();
+      }
+      const from = announced.length;
+      let until = content.length;
+      if (!done) {
+        if (performance.now() - lastAnnouncedAt < ANNOUNCE_EVERY_MS) return;
+        const sentenceEnd = Math.max(...['.', '!', '?', '。', '\n'].map((mark) => content.lastIndexOf(mark)));
+        until = sentenceEnd + 1;
+      }
+      if (until <= from) return;
+      announced = { id, length: until };
+      lastAnnouncedAt = performance.now();
+      const text = content.slice(from, Math.min(until, from + ANNOUNCE_AT_MOST)).trim();
+      setAnnouncement(until - from > ANNOUNCE_AT_MOST ? `${text}…` : text);
+    };
+    check(store.getState());
+    return store.subscribe(check);
+  }, [store]);
 
   return (
     <div aria-live="polite" aria-atomic="false" className="sr-only" data-testid="answer-announcer">

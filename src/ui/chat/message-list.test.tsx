@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { Profiler } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
@@ -258,5 +259,41 @@ describe('ConversationBoundary', () => {
     fireEvent.click(screen.getByRole('button', { name: '새 대화' }));
     expect(store.getState().current.id).not.toBe(before);
     expect(screen.getByText('다시 보입니다')).toBeTruthy();
+  });
+});
+
+describe('a streaming answer', () => {
+  it('reaches its Markdown view as it grows without rendering the list again, and renders when it ends', async () => {
+    const store = createChatStore({
+      engine: new ScriptedEngine(),
+      artifactsBaseUrl: 'http://localhost/models/',
+    });
+    const asked = question(0, '질문');
+    store.setState({ messages: [asked, answer(0, '첫 문단', { status: 'streaming' })] });
+    let commits = 0;
+    render(
+      withUi(
+        <Profiler id="list" onRender={() => (commits += 1)}>
+          <MessageList />
+        </Profiler>,
+        { store },
+      ),
+    );
+    const text = (): string =>
+      listItems()[1]?.querySelector('[data-testid="message-text"]')?.textContent ?? '';
+    await waitFor(() => expect(listItems()[1]?.querySelector('.md-block')?.textContent).toBe('첫 문단'));
+    await settle();
+    const before = commits;
+    for (const grown of ['첫 문단이 자랍니다', '첫 문단이 자랍니다.\n\n둘째 문단']) {
+      act(() => store.setState({ messages: [asked, answer(0, grown, { status: 'streaming' })] }));
+      await settle();
+    }
+    await waitFor(() => expect(text()).toBe('첫 문단이 자랍니다.둘째 문단'));
+    expect(commits).toBe(before);
+
+    act(() => store.setState({ messages: [asked, answer(0, '첫 문단이 자랍니다.\n\n둘째 문단 끝.')] }));
+    await waitFor(() => expect(text()).toBe('첫 문단이 자랍니다.둘째 문단 끝.'));
+    expect(commits).toBeGreaterThan(before);
+    expect(listItems()[1]?.getAttribute('data-status')).toBe('complete');
   });
 });

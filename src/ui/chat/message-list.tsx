@@ -1,9 +1,11 @@
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useChat } from '../chat-store-context';
+import type { ChatState, ChatStore } from '../../chat/chat-store';
+import type { ChatMessage } from '../../chat/types';
+import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';
-import { MessageView, preloadMarkdown } from './message-view';
+import { MessageView, onlyLiveTextGrew, preloadMarkdown, type LiveText } from './message-view';
 
 /** How close to the bottom (px) still counts as "following" the answer. */
 const FOLLOW_THRESHOLD = 48;
@@ -14,9 +16,53 @@ const FOLLOW_THRESHOLD = 48;
  * messages.
  */
 const StoredMessage = memo(function StoredMessage({ index }: { index: number }) {
-  const message = useChat((state) => state.messages[index]);
-  return message ? <MessageView message={message} /> : null;
+  const store = useChatStore();
+  const message = useShownMessage(store, index);
+  const id = message?.id;
+  const live = useMemo(() => (id === undefined ? undefined : liveText(store, index, id)), [store, index, id]);
+  return message ? <MessageView message={message} {...(live === undefined ? {} : { live })} /> : null;
 });
+
+/**
+ * The message at `index` as it is to be rendered: while only the text of a streaming answer grows, the message
+ * last rendered, since its view follows that text by itself (see `liveText`) and nothing else has changed.
+ */
+function useShownMessage(store: ChatStore, index: number): ChatMessage | undefined {
+  const source = useMemo(() => shownMessage(store, index), [store, index]);
+  return useSyncExternalStore(source.subscribe, source.read);
+}
+
+function shownMessage(store: ChatStore, index: number) {
+  let shown: ChatMessage | undefined;
+  return {
+    subscribe: (onChange: () => void) => store.subscribe(onChange),
+    read: (): ChatMessage | undefined => {
+      const next = store.getState().messages[index];
+      const grew = shown !== undefined && next?.id === shown.id && onlyLiveTextGrew(shown, next);
+      if (!grew) shown = next;
+      return shown;
+    },
+  };
+}
+
+/**
+ * The text of the message `id` at `index` while it streams, straight from the store: its view takes each
+ * update without a render of React (which would cost every update of the answer a render and a commit).
+ */
+function liveText(store: ChatStore, index: number, id: string): LiveText {
+  return (onText) => {
+    let given: string | undefined;
+    const give = (state: ChatState): void => {
+      const message = state.messages[index];
+      if (message?.id !== id || message.role !== 'assistant' || message.status !== 'streaming') return;
+      if (message.content === given) return;
+      given = message.content;
+      onText(message.content);
+    };
+    give(store.getState());
+    return store.subscribe(give);
+  };
+}
 
 export function MessageList() {
   const { t } = useI18n();

@@ -10,15 +10,33 @@ import { AnswerActions, QuestionActions, QuestionEditor } from './message-action
 
 const MESSAGE_TEXT = 'message-text';
 
-type AnswerProps = { readonly text: string; readonly streaming?: boolean; readonly testId?: string };
+/**
+ * The text of a streaming answer as it grows, given to its view without a render of the message: `onText` is
+ * called with the whole text now and at each change while the answer streams; the returned function stops it.
+ */
+export type LiveText = (onText: (text: string) => void) => () => void;
+
+type AnswerProps = {
+  readonly text: string;
+  readonly streaming?: boolean;
+  readonly testId?: string;
+  readonly live?: LiveText;
+};
 
 function PlainAnswer({ text, testId }: AnswerProps) {
   return <LongText text={text} {...(testId === undefined ? {} : { testId })} />;
 }
 
+/** The Markdown view is on the page: until then an answer shows its text as plain text, rendered by React. */
+let markdownLoaded = false;
+
 // DOMPurify and the Markdown worker's client would take the page past its 150 KB budget; they arrive with the
 // first answer, which shows as plain text until then (and stays so if the chunk cannot be loaded).
-const markdownModule = () => import('../markdown/markdown-view');
+const markdownModule = () =>
+  import('../markdown/markdown-view').then((module) => {
+    markdownLoaded = true;
+    return module;
+  });
 
 const MarkdownView = lazy((): Promise<{ default: ComponentType<AnswerProps> }> =>
   markdownModule().then(
@@ -35,7 +53,7 @@ export function preloadMarkdown(): void {
   );
 }
 
-function AnswerText({ message }: { message: AssistantMessage }) {
+function AnswerText({ message, live }: { message: AssistantMessage; live: LiveText | undefined }) {
   const { t, formatNumber } = useI18n();
   const { content } = message;
   if (content.length > MARKDOWN_BUDGET) {
@@ -53,7 +71,12 @@ function AnswerText({ message }: { message: AssistantMessage }) {
   }
   return (
     <Suspense fallback={<LongText text={content} testId={MESSAGE_TEXT} />}>
-      <MarkdownView text={content} streaming={message.status === 'streaming'} testId={MESSAGE_TEXT} />
+      <MarkdownView
+        text={content}
+        streaming={message.status === 'streaming'}
+        testId={MESSAGE_TEXT}
+        {...(live === undefined ? {} : { live })}
+      />
     </Suspense>
   );
 }
@@ -123,14 +146,37 @@ type MessageViewProps = {
   readonly message: ChatMessage;
   /** A conversation that is not the user's (a shared one): shown, with nothing that acts on it. */
   readonly readOnly?: boolean;
+  /** The answer's text as it streams, for its Markdown view to follow without a render per update. */
+  readonly live?: LiveText;
 };
+
+/**
+ * Only the text of a streaming answer grew, which its Markdown view, given the answer's `live` text, follows
+ * without a render: the message has nothing else to render. Its first text, and text past the Markdown budget
+ * (shown plain), are rendered as any other change.
+ */
+export function onlyLiveTextGrew(before: ChatMessage, after: ChatMessage): boolean {
+  return (
+    markdownLoaded &&
+    before.role === 'assistant' &&
+    after.role === 'assistant' &&
+    before.status === 'streaming' &&
+    before.content !== '' &&
+    after.content.length <= MARKDOWN_BUDGET &&
+    sameFields({ ...before, content: '' }, { ...after, content: '' })
+  );
+}
 
 /**
  * The chat store keeps a message that did not change the same object, but a shared conversation's messages
  * and a fallback's are derived anew: the fields, not the identity, say whether there is anything to render.
  */
 function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
-  return before.readOnly === after.readOnly && sameFields(before.message, after.message);
+  return (
+    before.readOnly === after.readOnly &&
+    before.live === after.live &&
+    sameFields(before.message, after.message)
+  );
 }
 
 function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: boolean }) {
@@ -153,14 +199,14 @@ function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: b
   );
 }
 
-const MessageContent = memo(function MessageContent({ message, readOnly = false }: MessageViewProps) {
+const MessageContent = memo(function MessageContent({ message, readOnly = false, live }: MessageViewProps) {
   const { t } = useI18n();
   if (message.role === 'user') return <QuestionView message={message} readOnly={readOnly} />;
   return (
     <li className="flex justify-start" data-role="assistant" data-status={message.status}>
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
-        {message.content !== '' && <AnswerText message={message} />}
+        {message.content !== '' && <AnswerText message={message} live={live} />}
         <AnswerFooter message={message} />
         {!readOnly && <AnswerActions message={message} />}
       </div>
@@ -199,10 +245,10 @@ function UnrenderableMessage({ message }: MessageViewProps) {
 }
 
 /** One message of the conversation; if it cannot be rendered, only it shows a fallback. */
-export const MessageView = memo(function MessageView({ message, readOnly = false }: MessageViewProps) {
+export const MessageView = memo(function MessageView({ message, readOnly = false, live }: MessageViewProps) {
   return (
     <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} />}>
-      <MessageContent message={message} readOnly={readOnly} />
+      <MessageContent message={message} readOnly={readOnly} {...(live === undefined ? {} : { live })} />
     </ErrorBoundary>
   );
 }, sameMessage);

@@ -38,6 +38,8 @@ const NaiveMarkdown =
  */
 const PARTIAL_FENCE = /(^|\n) {0,3}(?:`{1,2}|~{1,2})$/;
 
+const withoutPartialFence = (text: string): string => text.replace(PARTIAL_FENCE, '$1');
+
 type PlainResult = Extract<MarkdownResult, { kind: 'plain' }>;
 
 /** Waiting for the worker's first answer, showing blocks, or plain text and why. */
@@ -118,11 +120,17 @@ export const MarkdownView = memo(function MarkdownView({
   text,
   streaming = false,
   testId,
+  live,
 }: {
   text: string;
   streaming?: boolean;
   /** Put on the element that holds the answer's text. */
   testId?: string;
+  /**
+   * Later text of a streaming answer, given without a render: each is sent to the worker as it comes, and a
+   * render of the view (its answer finished, say) sends `text` again.
+   */
+  live?: (onText: (text: string) => void) => () => void;
 }) {
   const { t } = useI18n();
   const copyCode = t('markdown.copyCode');
@@ -131,7 +139,7 @@ export const MarkdownView = memo(function MarkdownView({
   const labels = useMemo<Labels>(() => ({ copyCode, copied, copyFailed }), [copyCode, copied, copyFailed]);
   const root = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
-  const source = streaming ? text.replace(PARTIAL_FENCE, '$1') : text;
+  const source = streaming ? withoutPartialFence(text) : text;
 
   const provided = useProvidedMarkdownClient();
   const client = NaiveMarkdown ? undefined : (provided ?? getAppClient());
@@ -166,6 +174,10 @@ export const MarkdownView = memo(function MarkdownView({
   useEffect(() => {
     session.current?.render(source, copyCode);
   }, [source, copyCode, client]);
+  useEffect(() => {
+    if (!streaming || !live) return;
+    return live((next) => session.current?.render(withoutPartialFence(next), copyCode));
+  }, [streaming, live, copyCode, client]);
 
   // One listener for every copy button, including those in blocks rendered later.
   useEffect(() => {
