@@ -111,6 +111,21 @@ describe('MarkdownView', () => {
     expect(once.container.querySelectorAll('.code-block')).toHaveLength(1);
   }, 20_000);
 
+  it('keeps blocks in chunks of eight, in order, and takes out what a shorter text no longer has', async () => {
+    const long = Array.from({ length: 19 }, (_, index) => `문단 ${index + 1}`).join('\n\n');
+    const view = render(withI18n(<MarkdownView text={long} />));
+    await settle();
+    const chunks = (): string[][] =>
+      [...view.container.querySelectorAll('.md-chunk')].map((chunk) =>
+        [...chunk.children].map((block) => block.textContent),
+      );
+    expect(chunks().map((chunk) => chunk.length)).toEqual([8, 8, 3]);
+    expect(chunks().flat()).toEqual(Array.from({ length: 19 }, (_, index) => `문단 ${index + 1}`));
+    view.rerender(withI18n(<MarkdownView text={'문단 1\n\n다른 문단'} />));
+    await settle();
+    expect(chunks()).toEqual([['문단 1', '다른 문단']]);
+  });
+
   it('shows an unterminated fence as a code block in progress, never as a paragraph of backticks', async () => {
     const source = '예시입니다:\n\n```js\nconst 인사 = "안녕";\nconsole.log(인사);\n';
     let text = '';

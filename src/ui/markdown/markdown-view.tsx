@@ -77,18 +77,32 @@ export function warmUpMarkdown(): void {
 type Block = RenderedBlock<DocumentFragment>;
 
 /**
- * Puts `blocks` into `host`, one `.md-block` each, touching only those that are not the very blocks `shown`
- * holds (the client keeps an unchanged block the same object): while an answer streams, that is the last one
- * or two. The DOM is written here rather than by React, so a block costs no render and no second parse.
+ * Blocks per `.md-chunk`, the unit laid out and painted only near the viewport (`content-visibility: auto`).
+ * Chromium decides whether such an element is near the viewport in the frame it first appears in, by laying
+ * the page out a second time: once per chunk, not once per paragraph, as an answer streams.
+ */
+const BLOCKS_PER_CHUNK = 8;
+
+/**
+ * Puts `blocks` into `host`, one `.md-block` each in chunks of {@link BLOCKS_PER_CHUNK}, touching only those
+ * that are not the very blocks `shown` holds (the client keeps an unchanged block the same object): while an
+ * answer streams, that is the last one or two. The DOM is written here rather than by React, so a block costs
+ * no render and no second parse.
  */
 function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[]): void {
   blocks.forEach((block, index) => {
     if (shown[index] === block) return;
-    let element = host.children[index];
+    let chunk = host.children[Math.floor(index / BLOCKS_PER_CHUNK)];
+    if (!(chunk instanceof HTMLElement)) {
+      chunk = document.createElement('div');
+      chunk.className = 'md-chunk';
+      host.append(chunk);
+    }
+    let element = chunk.children[index % BLOCKS_PER_CHUNK];
     if (!(element instanceof HTMLElement)) {
       element = document.createElement('div');
       element.className = 'md-block';
-      host.append(element);
+      chunk.append(element);
     }
     const { dataset } = element as HTMLElement;
     // Setting even the same value has the element styled again.
@@ -96,7 +110,11 @@ function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[])
     element.replaceChildren(block.content.cloneNode(true));
     shown[index] = block;
   });
-  while (host.children.length > blocks.length) host.lastElementChild?.remove();
+  const chunks = Math.ceil(blocks.length / BLOCKS_PER_CHUNK);
+  while (host.children.length > chunks) host.lastElementChild?.remove();
+  const last = host.lastElementChild;
+  const inLast = blocks.length - (chunks - 1) * BLOCKS_PER_CHUNK;
+  while (last && last.children.length > inLast) last.lastElementChild?.remove();
   shown.length = blocks.length;
 }
 
