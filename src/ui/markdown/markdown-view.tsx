@@ -157,7 +157,10 @@ export const MarkdownView = memo(function MarkdownView({
   const labels = useMemo<Labels>(() => ({ copyCode, copied, copyFailed }), [copyCode, copied, copyFailed]);
   const root = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
-  const source = streaming ? withoutPartialFence(text) : text;
+  // The naive baseline renders on the page, so the text it follows while streaming has to render it.
+  const [naiveText, setNaiveText] = useState<string | undefined>(undefined);
+  const followed = streaming && naiveText !== undefined ? naiveText : text;
+  const source = streaming ? withoutPartialFence(followed) : followed;
 
   const provided = useProvidedMarkdownClient();
   const client = NaiveMarkdown ? undefined : (provided ?? getAppClient());
@@ -194,7 +197,10 @@ export const MarkdownView = memo(function MarkdownView({
   }, [source, copyCode, client]);
   useEffect(() => {
     if (!streaming || !live) return;
-    return live((next) => session.current?.render(withoutPartialFence(next), copyCode));
+    return live((next) => {
+      if (NaiveMarkdown) setNaiveText(next);
+      else session.current?.render(withoutPartialFence(next), copyCode);
+    });
   }, [streaming, live, copyCode, client]);
 
   // One listener for every copy button, including those in blocks rendered later.
