@@ -392,6 +392,12 @@ export async function measure(
       };
     });
     // Update i's window runs from it to the next one: it handles the tokens shown at the next update.
+    // A page that showed the answer only at its end measured nothing (as when a view stopped following it).
+    if (updateTimes.length < 10) {
+      throw new Error(
+        `The ${variant} page showed the answer in ${updateTimes.length} updates: it did not stream.`,
+      );
+    }
     const tokensPerUpdate = tokensAtUpdate
       .slice(1)
       .map((count, index) => Math.round(count) - Math.round(tokensAtUpdate[index] ?? 0));
