@@ -5,7 +5,8 @@ import type { ChatMessage } from '../../chat/types';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';
-import { MessageView, onlyLiveTextGrew, preloadMarkdown, type LiveText } from './message-view';
+import type { LiveText } from '../markdown/markdown-view';
+import { MessageView, onlyLiveTextGrew, preloadMarkdown } from './message-view';
 
 /** How close to the bottom (px) still counts as "following" the answer. */
 const FOLLOW_THRESHOLD = 48;
@@ -38,7 +39,9 @@ function shownMessage(store: ChatStore, index: number) {
     subscribe: (onChange: () => void) => store.subscribe(onChange),
     read: (): ChatMessage | undefined => {
       const next = store.getState().messages[index];
-      const grew = shown !== undefined && next?.id === shown.id && onlyLiveTextGrew(shown, next);
+      // Most changes of the store (the draft, the status) leave the message the very same object.
+      const grew =
+        next === shown || (shown !== undefined && next?.id === shown.id && onlyLiveTextGrew(shown, next));
       if (!grew) shown = next;
       return shown;
     },

@@ -5,16 +5,11 @@ import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
 import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
+import type { LiveText } from '../markdown/markdown-view';
 import { LongText } from './long-text';
 import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
 
 const MESSAGE_TEXT = 'message-text';
-
-/**
- * The text of a streaming answer as it grows, given to its view without a render of the message: `onText` is
- * called with the whole text now and at each change while the answer streams; the returned function stops it.
- */
-export type LiveText = (onText: (text: string) => void) => () => void;
 
 type AnswerProps = {
   readonly text: string;

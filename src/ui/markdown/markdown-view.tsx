@@ -77,6 +77,12 @@ export function warmUpMarkdown(): void {
 type Block = RenderedBlock<DocumentFragment>;
 
 /**
+ * The text of a streaming answer as it grows, given to its view without a render of the message: `onText` is
+ * called with the whole text now and at each change while the answer streams; the returned function stops it.
+ */
+export type LiveText = (onText: (text: string) => void) => () => void;
+
+/**
  * Blocks per `.md-chunk`, the unit laid out and painted only near the viewport (`content-visibility: auto`).
  * Chromium decides whether such an element is near the viewport in the frame it first appears in, by laying
  * the page out a second time: once per chunk, not once per paragraph, as an answer streams.
@@ -148,7 +154,7 @@ export const MarkdownView = memo(function MarkdownView({
    * Later text of a streaming answer, given without a render: each is sent to the worker as it comes, and a
    * render of the view (its answer finished, say) sends `text` again.
    */
-  live?: (onText: (text: string) => void) => () => void;
+  live?: LiveText;
 }) {
   const { t } = useI18n();
   const copyCode = t('markdown.copyCode');
