@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { connectScriptedEngine } from '../test/connect-scripted';
-import { fakeBrowser } from '../test/fake-tabs';
+import { fakeBrowser, memoryStorage } from '../test/fake-tabs';
 import { answered, openStoredChat, waitForState } from '../test/stored-chat';
 import type { ChatStore } from './chat-store';
 import { activePath } from './conversation';
@@ -189,6 +189,46 @@ describe('a message the model cannot take', () => {
     await a.store.getState().flushSaves();
     expect(a.store.getState().messages).toEqual([]);
     expect((await read().list()).summaries).toEqual([]);
+  });
+
+  it('leaves none either when the page closes before the take-back reaches storage', async () => {
+    const factory = new IDBFactory();
+    const { exitStorage } = memoryStorage();
+    const connection = connectScriptedEngine({
+      tokenDelayMs: 5,
+      loadMs: 5,
+      generateError: { code: 'context-window-exceeded', afterPieces: 4 },
+    });
+    const repository = createConversationStore({ factory, exitStorage });
+    cleanups.push(() => {
+      connection.close();
+      repository.close();
+    });
+    // Chromium drops a closing page's transactions: the throttled delete never lands.
+    const closing: ConversationStore = { ...repository, delete: () => new Promise<void>(() => undefined) };
+    const store = await openStoredChat(
+      'a',
+      { clock: 1000, ids: 0 },
+      {
+        engine: connection.client,
+        artifactsBaseUrl,
+        repository: closing,
+      },
+    );
+    await store.getState().loadModel();
+    store.getState().send('/echo 넘치기 전까지 몇 글자가 보입니다');
+    await waitForState(store, (state) => {
+      const last = state.messages.at(-1);
+      return last?.role === 'assistant' && last.status === 'streaming';
+    });
+    await store.getState().flushSaves();
+    await waitForState(store, (state) => state.notice?.kind === 'too-long');
+    store.getState().saveAtExit();
+    repository.close();
+
+    const next = createConversationStore({ factory, exitStorage });
+    cleanups.push(() => next.close());
+    expect((await next.list()).summaries).toEqual([]);
   });
 
   it('is taken back from a conversation that goes on, which keeps its title', async () => {

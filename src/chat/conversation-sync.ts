@@ -33,7 +33,10 @@ export interface ConversationSync {
   flush(): Promise<void>;
   /** Forgets a conversation that is being deleted: nothing waiting for it is written. */
   discard(id: string): Promise<void>;
-  /** Starts writing `conversation` before returning: the page is being hidden or closed. */
+  /**
+   * Starts writing `conversation` before returning (or deleting it, if it has no exchange left): the page is
+   * being hidden or closed.
+   */
   saveAtExit(conversation: Conversation): void;
 }
 
@@ -101,8 +104,10 @@ export function createConversationSync({
     },
 
     saveAtExit(conversation) {
-      if (conversation.first === undefined) return;
-      repository.saveAtExit(conversation, stored.get(conversation.id));
+      const previous = stored.get(conversation.id);
+      if (conversation.first !== undefined) repository.saveAtExit(conversation, previous);
+      // Its last exchange was taken back, and the delete may not have landed: it must not come back.
+      else if (previous) repository.deleteAtExit(conversation.id, previous);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ChangeChannel } from '../chat/persistence/conversation-store';
+import type { ExitStorage } from '../chat/persistence/exit-writes';
 import type { TabPresence } from '../chat/persistence/interrupted';
 
 /** The tabs of one browser, at the platform edge: one BroadcastChannel between them, and which are open. */
@@ -32,4 +33,22 @@ export function fakeBrowser() {
       return { self, alive: () => Promise.resolve(new Set(open)) };
     },
   };
+}
+
+/** A browser's `localStorage`, where closing pages write: `storage` holds what was written, by key. */
+export function memoryStorage(): {
+  readonly storage: Map<string, string>;
+  readonly exitStorage: ExitStorage;
+} {
+  const storage = new Map<string, string>();
+  const exitStorage: ExitStorage = {
+    get length() {
+      return storage.size;
+    },
+    key: (index) => [...storage.keys()][index] ?? null,
+    getItem: (key) => storage.get(key) ?? null,
+    setItem: (key, value) => void storage.set(key, value),
+    removeItem: (key) => void storage.delete(key),
+  };
+  return { storage, exitStorage };
 }

@@ -36,7 +36,7 @@ import {
   type Migration,
 } from './database';
 import type { TabPresence } from './interrupted';
-import { fakeBrowser } from '../../test/fake-tabs';
+import { fakeBrowser, memoryStorage } from '../../test/fake-tabs';
 import { LEGACY_RECORD_SCHEMA, MAX_EXCHANGES, RECORD_SCHEMA } from './schemas';
 import { headOf, searchTextOf } from './search-index';
 import { summarize } from './summaries';
@@ -211,20 +211,6 @@ async function rejection(promise: Promise<unknown>): Promise<ConversationStoreEr
 }
 
 /** localStorage as the store uses it, over a Map the test can look into. */
-function memoryStorage() {
-  const storage = new Map<string, string>();
-  const exitStorage = {
-    get length() {
-      return storage.size;
-    },
-    key: (index: number) => [...storage.keys()][index] ?? null,
-    getItem: (key: string) => storage.get(key) ?? null,
-    setItem: (key: string, value: string) => void storage.set(key, value),
-    removeItem: (key: string) => void storage.delete(key),
-  };
-  return { storage, exitStorage };
-}
-
 describe('the conversation store', () => {
   it('gives back what it was given, every version and what followed each', async () => {
     const { store } = setup();
@@ -429,6 +415,65 @@ describe('saving changes', () => {
     expect(read && activePath(read).at(-1)?.version.answer.content).toBe('닫히기 직전까지 보인 글자들');
     expect(storage.size).toBe(0);
     expect((await later.search('직전까지')).hits.map(({ id }) => id)).toEqual(['trip']);
+  });
+
+  it('deletes, once a page opens, a conversation a closing page was deleting', async () => {
+    const factory = new IDBFactory();
+    const { storage, exitStorage } = memoryStorage();
+    const first = createConversationStore({ factory, exitStorage });
+    stores.push(first);
+    const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
+    await first.save(streaming, undefined);
+    // The closing page's own delete never lands (here: its connection was never opened).
+    createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+    expect(storage.size).toBe(1);
+    first.close();
+
+    const later = createConversationStore({ factory, exitStorage });
+    stores.push(later);
+    expect(await later.list()).toEqual({ summaries: [], unreadable: [] });
+    expect(await later.get('trip')).toBeUndefined();
+    expect((await later.search('넘칠')).hits).toEqual([]);
+    expect(storage.size).toBe(0);
+    for (const store of [CONVERSATIONS_STORE, VERSIONS_STORE, SUMMARIES_STORE] as const) {
+      expect(await all(factory, store)).toEqual([]);
+    }
+  });
+
+  it('keeps a conversation a closing page was deleting if it gained a version since', async () => {
+    const factory = new IDBFactory();
+    const { storage, exitStorage } = memoryStorage();
+    const first = createConversationStore({ factory, exitStorage });
+    stores.push(first);
+    const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
+    await first.save(streaming, undefined);
+    createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+    // The page came back from the back/forward cache, and the conversation went on.
+    const asked = ask(streaming, '다시 묻는 질문', 6000);
+    await first.save(asked, streaming);
+    first.close();
+
+    const later = createConversationStore({ factory, exitStorage });
+    stores.push(later);
+    const read = await later.get('trip');
+    expect(
+      read &&
+        activePath(read)
+          .map(({ version }) => version.question)
+          .slice(-2),
+    ).toEqual(['넘칠 질문', '다시 묻는 질문']);
+    expect(storage.size).toBe(0);
+  });
+
+  it('starts the delete at once as the page closes, and tells the other tabs', async () => {
+    const { a, b } = twoTabs();
+    const heard: ExternalChange[] = [];
+    b.onExternalChange((change) => heard.push(change));
+    const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
+    await a.save(streaming, undefined);
+    a.deleteAtExit('trip', streaming);
+    await vi.waitFor(() => expect(heard).toContainEqual({ kind: 'deleted', id: 'trip' }));
+    expect(await b.get('trip')).toBeUndefined();
   });
 
   it('tells the other tabs what changed', async () => {

@@ -6,10 +6,12 @@ import {
   BY_CONVERSATION_INDEX,
   CONVERSATIONS_STORE,
   ConversationStoreError,
-  EXIT_WRITES_STORE,
   conversationMigrations,
+  deleteWhole,
   describeError,
   dropSearchText,
+  EVERY_STORE,
+  EXIT_WRITES_STORE,
   openConversationDatabase,
   parseLegacyRecord,
   SEARCH_HEAD_STORE,
@@ -18,6 +20,7 @@ import {
   STALE_SEARCH_STORE,
   SUMMARIES_STORE,
   VERSIONS_STORE,
+  versionsOf,
   writeOnly,
   writeSearchText,
   writeWhole,
@@ -52,10 +55,17 @@ import {
   type SearchHead,
   type SearchHit,
 } from './search-index';
-import { EXIT_KEY, exitEntries, foldExitWrites, withExitWrites, type ExitStorage } from './exit-writes';
+import {
+  EXIT_KEY,
+  exitEntries,
+  foldExitWrites,
+  noteDeleteAtExit,
+  withExitWrites,
+  type ExitStorage,
+} from './exit-writes';
 import { readHeads, readTexts } from './search-reads';
 import { summarize } from './summaries';
-import { exchangesOf, fromRecords, headerOf } from './tree-codec';
+import { exchangesOf, fromRecords, headerOf, versionsWithPlaces } from './tree-codec';
 
 export { ConversationStoreError, type ConversationStoreErrorCode } from './database';
 export type { ConversationSummary, UnreadableSummary } from './schemas';
@@ -159,6 +169,12 @@ export interface ConversationStore {
   saveAtExit(next: Conversation, previous: Conversation | undefined): void;
   delete(id: string): Promise<void>;
   /**
+   * As `delete`, started before returning, for a page being hidden or closed; `previous` is the conversation as
+   * this tab last read or saved it. What the page has no time to finish, the next page to open the database
+   * does, unless the conversation has gained versions since.
+   */
+  deleteAtExit(id: string, previous: Conversation): void;
+  /**
    * The conversations, newest first, whose title or any question or answer of any version contains `text`,
    * ignoring case and runs of white space, up to `limit`. Blank text finds nothing.
    */
@@ -191,18 +207,6 @@ export interface ConversationStoreOptions {
   readonly exitStorage?: ExitStorage;
 }
 
-/** Every store a conversation has records in: deleting one, or importing, touches them all. */
-const EVERY_STORE: StoreName[] = [
-  CONVERSATIONS_STORE,
-  VERSIONS_STORE,
-  SUMMARIES_STORE,
-  SEARCH_STORE,
-  STALE_SEARCH_STORE,
-  EXIT_WRITES_STORE,
-  SEARCH_HEAD_STORE,
-  SEARCH_TEXT_STORE,
-];
-
 /** What a search's repair reads and writes: a conversation's records, and what search keeps of them. */
 const REPAIR_STORES: StoreName[] = [
   CONVERSATIONS_STORE,
@@ -231,11 +235,6 @@ function transactionError(error: unknown, mode: IDBTransactionMode): Conversatio
         ? 'read-failed'
         : 'write-failed';
   return new ConversationStoreError(code, describeError(error), { cause: error });
-}
-
-/** The range of keys of one conversation's version records. */
-function versionsOf(conversationId: string): IDBKeyRange {
-  return IDBKeyRange.bound([conversationId], [conversationId, []]);
 }
 
 type Read =
@@ -330,7 +329,9 @@ export function createConversationStore({
       async (db) => {
         opened = db;
         const folded = await foldExitWrites(db, exitStorage);
-        for (const [id, versions] of folded) tell({ kind: 'saved', id, versions, removed: [] });
+        for (const [id, versions] of folded.saved)
+          tell({ kind: 'saved', id, versions: [...versions], removed: [] });
+        for (const id of folded.deleted) deleted(id);
         return db;
       },
       (error: unknown) => {
@@ -422,6 +423,13 @@ export function createConversationStore({
   ): Promise<Conversation | undefined> {
     const [conversation] = await readMany([id], alive);
     return conversation;
+  }
+
+  /** Forgets what is kept in memory of a conversation that was deleted, and tells the other tabs. */
+  function deleted(id: string): void {
+    filterCache?.delete(id);
+    summaryCache?.delete(id);
+    tell({ kind: 'deleted', id });
   }
 
   /** The changed records, checked as they would be read back. */
@@ -572,18 +580,31 @@ export function createConversationStore({
     async delete(id) {
       await writing(async (db) => {
         const transaction = db.transaction(EVERY_STORE, 'readwrite');
-        void transaction.objectStore(CONVERSATIONS_STORE).delete(id);
-        void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(id));
-        void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(id));
-        void transaction.objectStore(SUMMARIES_STORE).delete(id);
-        void transaction.objectStore(SEARCH_STORE).delete(id);
-        void transaction.objectStore(STALE_SEARCH_STORE).delete(id);
-        dropSearchText(transaction, id);
+        deleteWhole(transaction, id);
         await transaction.done;
       });
-      filterCache?.delete(id);
-      summaryCache?.delete(id);
-      tell({ kind: 'deleted', id });
+      deleted(id);
+    },
+
+    deleteAtExit(id, previous) {
+      noteDeleteAtExit(
+        exitStorage,
+        id,
+        versionsWithPlaces(previous).map(({ version }) => version.id),
+      );
+      const db = opened;
+      if (!db) return;
+      try {
+        const transaction = db.transaction(EVERY_STORE, 'readwrite');
+        deleteWhole(transaction, id);
+        transaction.commit();
+        transaction.done.then(
+          () => deleted(id),
+          () => undefined,
+        );
+      } catch {
+        // The connection is closing with the page: the next page carries the delete out.
+      }
     },
 
     async search(query, limit = SEARCH_LIMIT) {

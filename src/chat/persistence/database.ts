@@ -114,6 +114,33 @@ export function dropSearchText(transaction: WriteTransaction, id: string): void 
   writeOnly(transaction, SEARCH_TEXT_STORE).delete(id);
 }
 
+/** Every store a conversation has records in: deleting one, or importing, touches them all. */
+export const EVERY_STORE: StoreName[] = [
+  CONVERSATIONS_STORE,
+  VERSIONS_STORE,
+  SUMMARIES_STORE,
+  SEARCH_STORE,
+  STALE_SEARCH_STORE,
+  EXIT_WRITES_STORE,
+  SEARCH_HEAD_STORE,
+  SEARCH_TEXT_STORE,
+];
+
+/** The range of keys of one conversation's version records (and of what closing pages wrote of them). */
+export function versionsOf(conversationId: string): IDBKeyRange {
+  return IDBKeyRange.bound([conversationId], [conversationId, []]);
+}
+
+/** Deletes a conversation's records from every store (a transaction over `EVERY_STORE`). */
+export function deleteWhole(transaction: WriteTransaction, id: string): void {
+  for (const name of [CONVERSATIONS_STORE, SUMMARIES_STORE, SEARCH_STORE, STALE_SEARCH_STORE] as const) {
+    writeOnly(transaction, name).delete(id);
+  }
+  writeOnly(transaction, VERSIONS_STORE).delete(versionsOf(id));
+  writeOnly(transaction, EXIT_WRITES_STORE).delete(versionsOf(id));
+  dropSearchText(transaction, id);
+}
+
 /** Writes a whole conversation into every store it has records in, what search keeps of its text included. */
 export function writeWhole(transaction: WriteTransaction, conversation: Conversation): void {
   writeWholeVersion2(transaction, conversation);

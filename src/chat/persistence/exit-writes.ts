@@ -1,11 +1,12 @@
 import * as v from 'valibot';
 import {
+  deleteWhole,
   dropSearchText,
+  EVERY_STORE,
   EXIT_WRITES_STORE,
-  SEARCH_HEAD_STORE,
-  SEARCH_TEXT_STORE,
   STALE_SEARCH_STORE,
   VERSIONS_STORE,
+  versionsOf,
   type Database,
 } from './database';
 import { isUnsettled } from './interrupted';
@@ -20,6 +21,16 @@ export type ExitStorage = Pick<Storage, 'length' | 'key' | 'getItem' | 'setItem'
 
 /** Where in `localStorage` each version written as a page closed goes, followed by its key as JSON. */
 export const EXIT_KEY = 'hangul-llama:exit:';
+
+/** Where a closing page notes a conversation it was taking out of storage, followed by its id as JSON. */
+export const EXIT_DELETE_KEY = 'hangul-llama:exit-delete:';
+
+/**
+ * A conversation a closing page was deleting (its last exchange had been taken back), with the versions that
+ * page knew were stored. The next page deletes it only if no other version has been stored since: the page may
+ * have come back from the back/forward cache and gone on with it, or another tab may have written to it.
+ */
+const exitDeleteSchema = v.object({ id: v.string(), known: v.array(v.string()) });
 
 /**
  * Whether a version written as a page closed is newer than the stored one: it is, unless the stored answer
@@ -36,15 +47,16 @@ function supersedes(exit: unknown, stored: unknown): boolean {
   );
 }
 
-/** The answers closing pages wrote into `storage`. */
+/** The answers closing pages wrote into `storage` (or, with `EXIT_DELETE_KEY`, the deletes they noted). */
 export function exitEntries(
   storage: ExitStorage | undefined,
+  prefix = EXIT_KEY,
 ): { readonly key: string; readonly record: unknown }[] {
   if (!storage) return [];
   const entries: { key: string; record: unknown }[] = [];
   for (let index = 0; index < storage.length; index += 1) {
     const key = storage.key(index);
-    if (!key?.startsWith(EXIT_KEY)) continue;
+    if (!key?.startsWith(prefix)) continue;
     try {
       entries.push({ key, record: JSON.parse(storage.getItem(key) ?? 'null') as unknown });
     } catch {
@@ -76,20 +88,39 @@ export function withExitWrites(
 }
 
 /**
- * Writes the versions written as pages closed over the stored ones, once a page opens the database; returns
- * the versions written, by conversation.
+ * Notes in `storage` that a page being hidden or closed is deleting a conversation, for the next page that
+ * opens the database to finish (`foldExitWrites`): Chromium often drops a closing page's transaction. `known`
+ * are the ids of the versions this page knew were stored.
  */
-export async function foldExitWrites(
-  db: Database,
+export function noteDeleteAtExit(
   storage: ExitStorage | undefined,
-): Promise<Map<string, string[]>> {
-  const folded = new Map<string, string[]>();
+  id: string,
+  known: readonly string[],
+): void {
+  try {
+    storage?.setItem(`${EXIT_DELETE_KEY}${JSON.stringify(id)}`, JSON.stringify({ id, known }));
+  } catch {
+    // localStorage is full or off: the delete the page starts is all there is.
+  }
+}
+
+/** What folding the exit writes did: the versions written, by conversation, and the conversations deleted. */
+export interface Folded {
+  readonly saved: ReadonlyMap<string, readonly string[]>;
+  readonly deleted: readonly string[];
+}
+
+/**
+ * Writes the versions written as pages closed over the stored ones, and carries out the deletes they noted,
+ * once a page opens the database.
+ */
+export async function foldExitWrites(db: Database, storage: ExitStorage | undefined): Promise<Folded> {
+  const saved = new Map<string, string[]>();
+  const deleted: string[] = [];
   try {
     const fromStorage = exitEntries(storage);
-    const transaction = db.transaction(
-      [EXIT_WRITES_STORE, VERSIONS_STORE, STALE_SEARCH_STORE, SEARCH_HEAD_STORE, SEARCH_TEXT_STORE],
-      'readwrite',
-    );
+    const deletes = exitEntries(storage, EXIT_DELETE_KEY);
+    const transaction = db.transaction(EVERY_STORE, 'readwrite');
     const exits = transaction.objectStore(EXIT_WRITES_STORE);
     const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
     for (const key of keys) void exits.delete(key);
@@ -109,13 +140,25 @@ export async function foldExitWrites(
         void versions.put(record);
         void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
         dropSearchText(transaction, conversationId);
-        folded.set(conversationId, [...(folded.get(conversationId) ?? []), id]);
+        saved.set(conversationId, [...(saved.get(conversationId) ?? []), id]);
       }),
     );
+    for (const { record } of deletes) {
+      const parsed = v.safeParse(exitDeleteSchema, record);
+      if (!parsed.success) continue;
+      const { id, known } = parsed.output;
+      const stored = await versions.getAllKeys(versionsOf(id));
+      const knew = new Set(known);
+      if (!stored.every(([, version]) => knew.has(version))) continue;
+      deleteWhole(transaction, id);
+      saved.delete(id);
+      deleted.push(id);
+    }
     await transaction.done;
-    for (const { key } of fromStorage) storage?.removeItem(key);
+    for (const { key } of [...fromStorage, ...deletes]) storage?.removeItem(key);
   } catch {
-    // Left for the next page that opens the database; reads fold them in meanwhile.
+    // Left for the next page that opens the database; reads fold the versions in meanwhile.
+    return { saved: new Map(), deleted: [] };
   }
-  return folded;
+  return { saved, deleted };
 }
