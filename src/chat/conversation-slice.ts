@@ -15,6 +15,7 @@ import {
   type BackupSettings,
 } from './persistence/backup';
 import type { ConversationStore, ImportReport } from './persistence/conversation-store';
+import { newestFirst } from './persistence/records';
 import type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 import type { SearchHit } from './persistence/search-index';
 import type { ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
@@ -160,10 +161,6 @@ export function keepUnchanged(
 
 /** How old the newest entry's time in the list may grow while its conversation is saved again and again. */
 const LIST_TIME_STEP_MS = 60_000;
-
-function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
-  return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 export function createConversationSlice({
   engine,
