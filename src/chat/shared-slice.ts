@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ChatState } from './chat-store';
 import type { Conversation } from './conversation';
-import { toMessages } from './conversation-slice';
+import { toMessages } from './messages';
 import {
   decodeSharedConversation,
   encodeSharedConversation,

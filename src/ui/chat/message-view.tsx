@@ -1,5 +1,5 @@
 import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
-import { sameFields } from '../../chat/conversation-slice';
+import { sameFields } from '../../chat/messages';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
 import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
