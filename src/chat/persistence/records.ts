@@ -26,6 +26,7 @@ export function newestFirst(a: { readonly id: string; readonly updatedAt: number
   return b.updatedAt - a.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** A conversation read from its records, or why it could not be. */
 export type Read =
   | { readonly ok: true; readonly conversation: Conversation }
   | { readonly ok: false; readonly reason: string };
@@ -144,6 +145,7 @@ export function createRecordReader(
   return { readMany, readRaw };
 }
 
+/** Why a summary cannot be listed, for the entry of those this version cannot read. */
 export function describeSummaryProblem(record: unknown): string {
   const schema = (record as { schema?: unknown } | undefined)?.schema;
   if (typeof schema === 'number' && schema > RECORD_SCHEMA) {
