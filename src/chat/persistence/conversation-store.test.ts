@@ -211,6 +211,21 @@ async function rejection(promise: Promise<unknown>): Promise<ConversationStoreEr
 }
 
 /** localStorage as the store uses it, over a Map the test can look into. */
+/**
+ * A conversation saved with an answer streaming, then deleted by a closing page whose own delete never landed
+ * (here: its connection was never opened), so only its note in localStorage is left.
+ */
+async function deletedAtExit() {
+  const factory = new IDBFactory();
+  const { storage, exitStorage } = memoryStorage();
+  const first = createConversationStore({ factory, exitStorage });
+  stores.push(first);
+  const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
+  await first.save(streaming, undefined);
+  createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+  return { factory, storage, exitStorage, first, streaming };
+}
+
 describe('the conversation store', () => {
   it('gives back what it was given, every version and what followed each', async () => {
     const { store } = setup();
@@ -418,14 +433,7 @@ describe('saving changes', () => {
   });
 
   it('deletes, once a page opens, a conversation a closing page was deleting', async () => {
-    const factory = new IDBFactory();
-    const { storage, exitStorage } = memoryStorage();
-    const first = createConversationStore({ factory, exitStorage });
-    stores.push(first);
-    const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
-    await first.save(streaming, undefined);
-    // The closing page's own delete never lands (here: its connection was never opened).
-    createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+    const { factory, storage, exitStorage, first } = await deletedAtExit();
     expect(storage.size).toBe(1);
     first.close();
 
@@ -441,13 +449,7 @@ describe('saving changes', () => {
   });
 
   it('keeps a conversation a closing page was deleting if it gained a version since', async () => {
-    const factory = new IDBFactory();
-    const { storage, exitStorage } = memoryStorage();
-    const first = createConversationStore({ factory, exitStorage });
-    stores.push(first);
-    const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
-    await first.save(streaming, undefined);
-    createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+    const { factory, storage, exitStorage, first, streaming } = await deletedAtExit();
     // The page came back from the back/forward cache, and the conversation went on.
     const asked = ask(streaming, '다시 묻는 질문', 6000);
     await first.save(asked, streaming);
