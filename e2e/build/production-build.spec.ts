@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SCRIPTED_ENGINE_MARKER } from '../../src/engine/scripted/scripted-engine';
+import { SCRIPTED_ENGINE_MARKER } from '../../src/engine/scripted/marker';
 import { pageScripts } from '../../scripts/build-output';
 
 const assets = (dist: string) =>

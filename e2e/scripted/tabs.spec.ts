@@ -252,7 +252,8 @@ test('a reload before the overflowing exchange is out of storage does not bring 
 
 test('a message refused for its length does not name the conversation', async ({ page }) => {
   const chat = new ChatPage(page);
-  await chat.open({ tokenDelayMs: 2, loadMs: 50, contextWindow: 1200 });
+  // Half the window is kept for the answer: 176 tokens are left for the prompt.
+  await chat.open({ tokenDelayMs: 2, loadMs: 50, contextWindow: 352 });
   // Short enough for the composer's cheap estimate to let it through; the engine counts it and refuses it.
   await chat.ask(`거절될 아주 긴 메시지 ${'가나다라 '.repeat(50)}`);
   await expect(page.getByRole('alert')).toBeVisible();

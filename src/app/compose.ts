@@ -27,6 +27,8 @@ export function composeApp(): ChatStore {
     ...('storage' in navigator ? { storage: navigator.storage } : {}),
     ...('locks' in navigator ? { tabLock: webTabLock(navigator.locks) } : {}),
     ...('indexedDB' in window ? { repository: conversationStore() } : {}),
+    fitStorage: localStorage,
+    browser: navigator.userAgent,
   });
   void store.getState().checkDevice();
   void store.getState().restore();

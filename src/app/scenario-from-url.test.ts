@@ -4,10 +4,13 @@ import { scenarioFromUrl } from './scenario-from-url';
 describe('scenarioFromUrl', () => {
   it('reads every setting', () => {
     expect(
-      scenarioFromUrl('?tokenDelayMs=40&loadMs=0&loadError=network&generateError=device-lost:5'),
+      scenarioFromUrl(
+        '?tokenDelayMs=40&loadMs=0&loadError=network&generateError=device-lost:5&gpuMemoryMB=6000',
+      ),
     ).toEqual({
       tokenDelayMs: 40,
       loadMs: 0,
+      gpuMemoryMB: 6000,
       loadError: 'network',
       generateError: { code: 'device-lost', afterPieces: 5 },
     });

@@ -208,8 +208,8 @@ describe('the ids sent back with each earlier answer', () => {
   it('when older turns were left out of the window: all of them, as a reloaded page sends them', async () => {
     const { tab } = browser();
     const question = (n: number) => `/echo ${n}번째 질문에 대한 이 답은 서른 글자쯤 되는 길이입니다`;
-    // Room for about two exchanges next to the 1,024 tokens kept for the answer.
-    const scenario: ScriptedScenario = { ...quick, contextWindow: 1024 + 220 };
+    // Room for about two exchanges next to the 220 tokens kept for the answer (half the window).
+    const scenario: ScriptedScenario = { ...quick, contextWindow: 2 * 220 };
     const a = await tab('a', scenario);
     for (const n of [1, 2, 3]) await answered(a.store, question(n));
     expect(a.engine.results.map(({ droppedTurns }) => droppedTurns)).toEqual([0, 0, 2]);

@@ -127,6 +127,7 @@ describe('chat store', () => {
       kind: 'ready',
       model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096, prefillChunkSize: 1024 },
       offline: true,
+      fit: { quantization: 'q4f16_1', gpuMemoryBytes: expect.any(Number) as number },
     });
     expect(seen[0]).toBe('loading');
     expect(progressUpdates).toBeGreaterThan(10);
@@ -407,7 +408,8 @@ describe('chat store: loading from a folder', () => {
 
 describe('chat store: the context window', () => {
   it('gives a message too long for the window back to the message box with a notice', async () => {
-    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 1200 });
+    // Half the window is kept for the answer: 176 tokens are left for the prompt.
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 352 });
     const long = '긴 글 '.repeat(100);
     store.getState().setDraft(long);
     expect(store.getState().send(long)).toBe('sent');
@@ -419,7 +421,8 @@ describe('chat store: the context window', () => {
   });
 
   it('marks an answer that left out earlier turns', async () => {
-    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 1200 });
+    // 300 tokens kept for the answer (half the window, less than its 900), 300 for the prompt.
+    const { store } = await loaded({ tokenDelayMs: 1, loadMs: 5, contextWindow: 600 });
     store.getState().setSampling({ maxNewTokens: 900 });
     store.getState().send(`/echo ${'앞선 이야기 '.repeat(30)}`);
     await waitFor(store, (state) => state.status === 'ready');

@@ -6,6 +6,7 @@ import {
   type ConversationSlice,
 } from './conversation-slice';
 import type { Schedule } from './frame-batch';
+import type { KeyValueStorage } from './gpu-fit-storage';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
 import { createSharedSlice, type SharedSlice } from './shared-slice';
 
@@ -31,6 +32,10 @@ export interface ChatStoreDependencies {
   readonly storage?: StorageAccess;
   readonly tabLock?: TabLock;
   readonly repository?: ConversationRepository;
+  /** Where the choice of build and window and what loads showed of each GPU are kept (`localStorage`). */
+  readonly fitStorage?: KeyValueStorage;
+  /** The browser and its version (`navigator.userAgent`). */
+  readonly browser?: string;
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;

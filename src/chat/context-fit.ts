@@ -1,14 +1,15 @@
 import { modelCatalog } from '../engine/model-records';
+import { answerReserve } from '../generation/context-budget';
 import { exceedsContext } from '../generation/token-estimate';
 import type { ChatState } from './chat-store';
 
-/** Before the device check has chosen a build, the smallest window of any build is the one to respect. */
-const SMALLEST_WINDOW = Math.min(...modelCatalog.models.map((model) => model.contextWindow));
+/** Before the device check has chosen a window, the smallest the app offers is the one to respect. */
+const SMALLEST_WINDOW = Math.min(...modelCatalog.contextWindows);
 
-/** The context window a message must fit: the loaded model's, else the build the device check chose. */
+/** The context window a message must fit: the loaded model's, else the first the device check plans. */
 export function contextWindowOf(state: ChatState): number {
   if (state.model.kind === 'ready') return state.model.model.contextWindow;
-  if (state.preflight.kind === 'ready') return state.preflight.model.contextWindow;
+  if (state.preflight.kind === 'ready') return state.preflight.plan[0];
   return SMALLEST_WINDOW;
 }
 
@@ -27,13 +28,22 @@ export type MessageFit =
       readonly tokens: number;
       readonly limit: number;
       readonly contextWindow: number;
-      readonly maxNewTokens: number;
+      /** The tokens kept for the answer (`answerReserve`). */
+      readonly answerTokens: number;
     };
 
 /** Whether a message can be answered at all, measured cheaply: certainly too long, or possibly fine. */
 export function messageFit(text: string, contextWindow: number, maxNewTokens: number): MessageFit {
   const { exceeds, tokens, limit } = exceedsContext(text, { contextWindow, maxNewTokens });
-  return exceeds ? { kind: 'too-long', tokens, limit, contextWindow, maxNewTokens } : { kind: 'fits' };
+  return exceeds
+    ? {
+        kind: 'too-long',
+        tokens,
+        limit,
+        contextWindow,
+        answerTokens: answerReserve({ contextWindow, maxNewTokens }),
+      }
+    : { kind: 'fits' };
 }
 
 /** A message no text box should hold: long, and too long to be sent anyway. */

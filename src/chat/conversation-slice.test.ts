@@ -165,7 +165,7 @@ describe('two tabs of one browser', () => {
 describe('a message the model cannot take', () => {
   it('gives no title to the conversation and leaves nothing stored', async () => {
     const { tab, read } = browser();
-    const a = await tab('a', { tokenDelayMs: 1, loadMs: 5, contextWindow: 1200 });
+    const a = await tab('a', { tokenDelayMs: 1, loadMs: 5, contextWindow: 352 });
     await a.store.getState().loadModel();
     const long = '긴 글 '.repeat(100);
     a.store.getState().send(long);

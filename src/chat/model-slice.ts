@@ -1,11 +1,14 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { toErrorInfo, type ChatEngine, type LoadOptions } from '../engine/chat-engine';
-import { chooseModelRecord } from '../engine/model-records';
-import type { FolderFile, ModelSelection } from '../engine/protocol';
+import { hasTrait } from '../engine/error-codes';
+import { chooseModelRecord, gpuMemoryOf } from '../engine/model-records';
+import type { FolderFile, GpuReport, LoadedModel, ModelSelection } from '../engine/protocol';
+import { adapterKey, recordFailure, recordLoaded, type ModelChoice } from './gpu-fit';
+import { GpuFitStorage, memoryStorage, type KeyValueStorage } from './gpu-fit-storage';
 import { LoadSpeedMeter } from './load-progress';
 import { decidePreflight, type StorageFacts } from './preflight';
 import type { ChatState } from './chat-store';
-import type { ModelStatus, PersistenceState, PreflightState } from './types';
+import type { LoadAttempt, ModelStatus, PersistenceState, PreflightState } from './types';
 
 /** The slice of `navigator.storage` the store uses. */
 export interface StorageAccess {
@@ -28,6 +31,10 @@ export interface ModelSliceDependencies {
   readonly storage?: StorageAccess;
   readonly tabLock?: TabLock;
   readonly now: () => number;
+  /** Where the choice of build and window and what loads showed of each GPU are kept (`localStorage`). */
+  readonly fitStorage?: KeyValueStorage;
+  /** The browser and its version (`navigator.userAgent`): a new version tries the largest window again. */
+  readonly browser?: string;
   /** Stops the answer being written (the conversation slice's): the model is going away. */
   readonly stopAnswer: () => void;
 }
@@ -48,6 +55,26 @@ export interface ModelSlice {
   readonly takeOver: () => Promise<void>;
   /** Removes the model's files from the browser's cache (unloading it first). */
   readonly deleteModelFiles: () => Promise<void>;
+  /** The user's choice of build and window (unset: chosen for the device); it applies at the next load. */
+  readonly modelChoice: ModelChoice;
+  readonly chooseModel: (choice: ModelChoice) => void;
+  /** Unloads the model and loads it again with the current choice. */
+  readonly reloadModel: () => Promise<void>;
+  /** Forgets what loads showed of this GPU's memory, so the next load tries the largest window again. */
+  readonly forgetGpuFit: () => void;
+}
+
+/**
+ * The window that ran out of GPU memory just above the one loaded, on this visit or an earlier one: the
+ * ready model says that memory made its window smaller. Not when the user chose the loaded window.
+ */
+function ranOutAbove(
+  preflight: Extract<PreflightState, { kind: 'ready' }>,
+  contextWindow: number,
+): number | undefined {
+  return preflight.windows
+    .filter((option) => option.status === 'failed' && option.contextWindow > contextWindow)
+    .at(-1)?.contextWindow;
 }
 
 async function readStorage(storage: StorageAccess | undefined): Promise<StorageFacts> {
@@ -70,12 +97,40 @@ export function createModelSlice({
   storage,
   tabLock,
   now,
+  fitStorage = memoryStorage(),
+  browser = '',
   stopAnswer,
 }: ModelSliceDependencies): StateCreator<ChatState, [], [], ModelSlice> {
   return (set, get) => {
     /** The load (or folder import) in progress; its outcome counts only while it is still this one. */
     let current: { readonly controller: AbortController; readonly ended: Promise<void> } | undefined;
     const selection = (modelId: string): ModelSelection => ({ modelId, artifactsBaseUrl });
+    const fit = new GpuFitStorage(fitStorage, now);
+    /** What the last device check found, from which the decision is made again when the fit changes. */
+    let facts: { gpu: GpuReport; storage: StorageFacts; cachedId: string | undefined } | undefined;
+
+    /** Decides again from the last device check, what loads showed of this GPU and the user's choice. */
+    function decide(): void {
+      if (!facts) return;
+      const { gpu, storage: storageFacts, cachedId } = facts;
+      const choice = fit.choice();
+      const outcomes = gpu.kind === 'adapter' ? fit.outcomes(adapterKey(gpu, browser)) : undefined;
+      set({
+        modelChoice: choice,
+        preflight: decidePreflight(gpu, storageFacts, (model) => model.id === cachedId, {
+          choice,
+          outcomes: outcomes ?? { failed: {}, loaded: {} },
+        }),
+      });
+    }
+
+    /** Whether the build the device check would choose is cached, read again from the engine. */
+    async function cachedBuild(gpu: GpuReport): Promise<string | undefined> {
+      if (gpu.kind !== 'adapter') return undefined;
+      const candidate = chooseModelRecord(gpu.features, fit.choice().quantization);
+      const cached = await engine.isCached(selection(candidate.id)).catch(() => false);
+      return cached ? candidate.id : undefined;
+    }
 
     /**
      * Stops the load in progress, leaving the state to the caller, and resolves once the engine has ended it:
@@ -113,7 +168,16 @@ export function createModelSlice({
         await task({
           signal: controller.signal,
           onProgress: (progress) => {
-            if (current === mine) set({ model: { kind: 'loading', progress: meter.update(progress) } });
+            if (current !== mine) return;
+            const { model } = get();
+            const attempt = model.kind === 'loading' ? model.attempt : undefined;
+            set({
+              model: {
+                kind: 'loading',
+                progress: meter.update(progress),
+                ...(attempt === undefined ? {} : { attempt }),
+              },
+            });
           },
         });
         if (current !== mine) return false;
@@ -142,7 +206,9 @@ export function createModelSlice({
         set({ model: { kind: 'elsewhere' } });
         return;
       }
-      const target = selection(preflight.model.id);
+      const record = preflight.model;
+      const adapter = adapterKey(preflight.gpu, browser);
+      const chosen = fit.choice().contextWindow;
       await withProgress(async (options) => {
         if (storage && get().persistence === 'unknown') {
           // Asked before the download, so the browser does not evict gigabytes of weights under pressure.
@@ -150,12 +216,60 @@ export function createModelSlice({
           set({ persistence: granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied' });
         }
         const cancelled = (): boolean => options.signal.aborted;
+        let ranOut: number | undefined;
+        for (const contextWindow of preflight.plan) {
+          if (cancelled()) return;
+          const attempt: LoadAttempt = { contextWindow, ...(ranOut === undefined ? {} : { ranOut }) };
+          set({ model: { kind: 'loading', progress: undefined, attempt } });
+          let loaded: LoadedModel;
+          try {
+            loaded = await engine.load({ ...selection(record.id), contextWindow }, options);
+          } catch (error) {
+            // A load lost for lack of memory has its files cached: the next window loads them again from
+            // the cache, with a smaller KV cache, and this GPU is remembered as too small for this one.
+            if (cancelled() || !hasTrait(toErrorInfo(error).code, 'memory')) throw error;
+            fit.setOutcomes(
+              adapter,
+              recordFailure(fit.outcomes(adapter), record.quantization, contextWindow),
+            );
+            // A window the user chose that does not fit is not tried first again: the next load plans anew.
+            const { contextWindow: chosen, ...rest } = fit.choice();
+            if (chosen === contextWindow) fit.setChoice(rest);
+            ranOut = contextWindow;
+            decide();
+            continue;
+          }
+          const offline = await engine.isCached(selection(record.id)).catch(() => false);
+          // Cancelled too late for the engine to notice: the model is loaded, and must not stay.
+          if (cancelled()) {
+            await engine.unload().catch(() => undefined);
+            return;
+          }
+          fit.setOutcomes(adapter, recordLoaded(fit.outcomes(adapter), record.quantization, contextWindow));
+          decide();
+          const reduced =
+            ranOut ?? (chosen === contextWindow ? undefined : ranOutAbove(preflight, contextWindow));
+          set({
+            model: {
+              kind: 'ready',
+              model: loaded,
+              offline,
+              fit: {
+                quantization: record.quantization,
+                gpuMemoryBytes: gpuMemoryOf(record, loaded.contextWindow).totalBytes,
+                ...(reduced === undefined ? {} : { reducedFrom: reduced }),
+              },
+            },
+          });
+          return;
+        }
         if (cancelled()) return;
-        const loaded = await engine.load(target, options);
-        const offline = await engine.isCached(target).catch(() => false);
-        // Cancelled too late for the engine to notice: the model is loaded, and must not stay.
-        if (cancelled()) await engine.unload().catch(() => undefined);
-        else set({ model: { kind: 'ready', model: loaded, offline } });
+        // Not even the smallest window fits: the device check says so, with the numbers, and the files
+        // the download put in the cache stay there.
+        tabLock?.release();
+        if (facts) facts = { ...facts, cachedId: await cachedBuild(facts.gpu) };
+        set({ model: { kind: 'idle' } });
+        decide();
       });
     }
 
@@ -163,17 +277,17 @@ export function createModelSlice({
       preflight: { kind: 'checking' },
       model: { kind: 'idle' },
       persistence: 'unknown',
+      modelChoice: {},
 
       async checkDevice() {
         set({ preflight: { kind: 'checking' } });
-        const [gpu, facts] = await Promise.all([
+        const [gpu, storageFacts] = await Promise.all([
           engine.inspectDevice().catch((): { kind: 'no-webgpu' } => ({ kind: 'no-webgpu' })),
           readStorage(storage),
         ]);
-        const candidate = gpu.kind === 'adapter' ? chooseModelRecord(gpu.features) : undefined;
-        const cached = candidate ? await engine.isCached(selection(candidate.id)).catch(() => false) : false;
-        if (facts.persisted === true) set({ persistence: 'granted' });
-        set({ preflight: decidePreflight(gpu, facts, (model) => cached && model.id === candidate?.id) });
+        facts = { gpu, storage: storageFacts, cachedId: await cachedBuild(gpu) };
+        if (storageFacts.persisted === true) set({ persistence: 'granted' });
+        decide();
       },
 
       loadModel: () => load(false),
@@ -198,15 +312,50 @@ export function createModelSlice({
 
       async deleteModelFiles() {
         const { preflight } = get();
-        if (preflight.kind !== 'ready') return;
+        // Also from a device that lacks the memory: the files it downloaded stay until deleted here.
+        const target = preflight.kind === 'checking' ? undefined : preflight.model;
+        if (!target) return;
         stopAnswer();
         await abandonLoad();
         await engine.unload().catch(() => undefined);
         tabLock?.release();
         set({ model: { kind: 'idle' } });
         // A step that fails leaves some files; the device check below shows what is still cached.
-        await engine.deleteCached(selection(preflight.model.id)).catch(() => undefined);
+        await engine.deleteCached(selection(target.id)).catch(() => undefined);
         await get().checkDevice();
+      },
+
+      chooseModel(choice) {
+        fit.setChoice(choice);
+        const { model } = get();
+        if (model.kind === 'loading') {
+          set({ modelChoice: fit.choice() });
+          return;
+        }
+        void (async () => {
+          // Another build may or may not be cached: ask the engine before deciding again.
+          if (facts && choice.quantization !== undefined)
+            facts = { ...facts, cachedId: await cachedBuild(facts.gpu) };
+          decide();
+        })();
+      },
+
+      async reloadModel() {
+        const { model } = get();
+        if (model.kind === 'loading') return;
+        if (model.kind === 'ready') {
+          stopAnswer();
+          await engine.unload().catch(() => undefined);
+          tabLock?.release();
+          set({ model: { kind: 'idle' } });
+        }
+        await load(false);
+      },
+
+      forgetGpuFit() {
+        if (facts?.gpu.kind !== 'adapter') return;
+        fit.forget(adapterKey(facts.gpu, browser));
+        decide();
       },
     };
   };

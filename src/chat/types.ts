@@ -1,3 +1,4 @@
+import type { Quantization } from '../engine/model-records';
 import type { EngineErrorInfo, GenerationUsage, LoadedModel } from '../engine/protocol';
 import type { LoadProgressView } from './load-progress';
 import type { Preflight } from './preflight';
@@ -47,11 +48,36 @@ export type ChatMessage = UserMessage | AssistantMessage;
 /** What the device check found: still asking, or its decision. */
 export type PreflightState = { readonly kind: 'checking' } | Preflight;
 
+/** The window a load is trying, and the larger one that just ran out of GPU memory, if one did. */
+export interface LoadAttempt {
+  readonly contextWindow: number;
+  readonly ranOut?: number;
+}
+
+/** How the loaded model fits this device. */
+export interface LoadedFit {
+  readonly quantization: Quantization;
+  /** The estimate of GPU memory at the loaded window. */
+  readonly gpuMemoryBytes: number;
+  /** The window just above, when it ran out of GPU memory (in this load or an earlier one) and this one loaded. */
+  readonly reducedFrom?: number;
+}
+
 export type ModelStatus =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'loading'; readonly progress: LoadProgressView | undefined }
+  /** `attempt`: absent while a folder is copied, or before the first window is tried. */
+  | {
+      readonly kind: 'loading';
+      readonly progress: LoadProgressView | undefined;
+      readonly attempt?: LoadAttempt;
+    }
   /** `offline`: every file is cached, so the model loads again without the network. */
-  | { readonly kind: 'ready'; readonly model: LoadedModel; readonly offline: boolean }
+  | {
+      readonly kind: 'ready';
+      readonly model: LoadedModel;
+      readonly offline: boolean;
+      readonly fit: LoadedFit;
+    }
   | { readonly kind: 'failed'; readonly error: EngineErrorInfo }
   /** Another tab of this browser holds the model. */
   | { readonly kind: 'elsewhere' }

@@ -7,6 +7,7 @@ import type {
   GpuReport,
   LoadedModel,
   LoadProgress,
+  LoadTarget,
   ModelSelection,
   SamplingParams,
 } from './protocol';
@@ -46,7 +47,8 @@ export interface ChatEngine {
   deleteCached(model: ModelSelection): Promise<void>;
   /** Copies a model folder from disk into the browser's cache, so the next load needs no host. */
   importFolder(model: ModelSelection, files: readonly FolderFile[], options?: LoadOptions): Promise<void>;
-  load(model: ModelSelection, options?: LoadOptions): Promise<LoadedModel>;
+  /** Loads a model with its KV cache made for `model.contextWindow` tokens. */
+  load(model: LoadTarget, options?: LoadOptions): Promise<LoadedModel>;
   generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult>;
   unload(): Promise<void>;
 }

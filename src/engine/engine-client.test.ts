@@ -7,7 +7,11 @@ import type { EngineEvent, LoadProgress } from './protocol';
 import { serveEngine } from './engine-host';
 import { ScriptedEngine, scriptedAnswer } from './scripted/scripted-engine';
 
-const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+const model = {
+  modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC',
+  artifactsBaseUrl: 'http://localhost/models/',
+  contextWindow: 4096,
+};
 const ask = (content: string) => ({
   turns: [{ role: 'user' as const, content }],
   params: MODEL_CARD_SAMPLING,

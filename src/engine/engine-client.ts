@@ -13,6 +13,7 @@ import type {
   GenerationResult,
   GpuReport,
   LoadedModel,
+  LoadTarget,
   ModelSelection,
   ScriptedScenario,
 } from './protocol';
@@ -75,7 +76,7 @@ export class EngineClient implements ChatEngine {
     this.post({ type: 'scenario', scenario });
   }
 
-  load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
+  load(model: LoadTarget, options: LoadOptions = {}): Promise<LoadedModel> {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new EngineError('load-cancelled', 'The load was cancelled.'));

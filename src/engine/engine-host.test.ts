@@ -5,7 +5,11 @@ import { EngineClient } from './engine-client';
 import { serveEngine } from './engine-host';
 import type { GenerationResult, LoadedModel } from './protocol';
 
-const model = { modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC', artifactsBaseUrl: 'http://localhost/models/' };
+const model = {
+  modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC',
+  artifactsBaseUrl: 'http://localhost/models/',
+  contextWindow: 4096,
+};
 const loaded: LoadedModel = {
   modelId: model.modelId,
   engine: 'scripted',

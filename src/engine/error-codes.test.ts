@@ -37,5 +37,6 @@ describe('engine error codes', () => {
       'model-files-corrupt',
       'model-lib-mismatch',
     ]);
+    expect(withTrait('memory')).toEqual(['device-lost', 'out-of-memory']);
   });
 });

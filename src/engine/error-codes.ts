@@ -5,9 +5,12 @@
  * - `host-file`: a load failing with it may really be a file missing or broken on the host (a 404 reaches
  *   web-llm as a failed Cache.add, as JSON that does not parse, or as a library that does not compile), so
  *   the host is worth asking which file;
- * - `folder-helps`: loading the model from a folder on disk gets around it.
+ * - `folder-helps`: loading the model from a folder on disk gets around it;
+ * - `memory`: during a load, it most likely means the device ran out of GPU memory (web-llm's own
+ *   `DeviceLostError` says so: TVM destroys the device when a buffer cannot be created), so a smaller
+ *   context window may fit.
  */
-export type ErrorTrait = 'model-gone' | 'load-again' | 'host-file' | 'folder-helps';
+export type ErrorTrait = 'model-gone' | 'load-again' | 'host-file' | 'folder-helps' | 'memory';
 
 /**
  * Every way an engine call can fail, with its traits: the one list that the protocol's `EngineErrorCode`, its
@@ -17,8 +20,8 @@ export type ErrorTrait = 'model-gone' | 'load-again' | 'host-file' | 'folder-hel
 export const ENGINE_ERRORS = [
   { code: 'webgpu-unavailable', traits: [] },
   { code: 'shader-f16-unsupported', traits: [] },
-  { code: 'device-lost', traits: ['model-gone', 'load-again'] },
-  { code: 'out-of-memory', traits: [] },
+  { code: 'device-lost', traits: ['model-gone', 'load-again', 'memory'] },
+  { code: 'out-of-memory', traits: ['memory'] },
   { code: 'quota-exceeded', traits: [] },
   { code: 'network', traits: ['host-file', 'folder-helps'] },
   { code: 'model-files-missing', traits: ['host-file', 'folder-helps'] },
@@ -57,6 +60,7 @@ const traitCodes: { readonly [Trait in ErrorTrait]: ReadonlySet<EngineErrorCode>
   'load-again': codesWith('load-again'),
   'host-file': codesWith('host-file'),
   'folder-helps': codesWith('folder-helps'),
+  memory: codesWith('memory'),
 };
 
 /** Whether a failure with `code` has `trait` (see {@link ErrorTrait}). */

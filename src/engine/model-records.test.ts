@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import catalogJson from '../../model-config/models.json';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
-import { chooseModelRecord, modelCatalog, parseModelCatalog, resolveArtifactsBase } from './model-records';
+import { quantizedWeightBytes } from './gpu-memory';
+import {
+  chooseModelRecord,
+  gpuMemoryOf,
+  modelCatalog,
+  modelShape,
+  parseModelCatalog,
+  resolveArtifactsBase,
+  windowsOf,
+} from './model-records';
 
 describe('model-config/models.json', () => {
   it('holds a q4f16_1 build that needs shader-f16 and a q4f32_1 build that needs nothing', () => {
@@ -13,8 +22,10 @@ describe('model-config/models.json', () => {
   });
 
   it('gives every build the 4,096-token window, the model card defaults and EOS 2', () => {
+    expect(modelCatalog.contextWindows).toEqual([4096, 2048, 1024]);
     for (const model of modelCatalog.models) {
       expect(model.contextWindow).toBe(4096);
+      expect(windowsOf(model)).toEqual([4096, 2048, 1024]);
       expect(model.generation).toEqual({ ...MODEL_CARD_SAMPLING, eosTokenId: 2 });
       expect(model.modelLib).toMatch(
         new RegExp(`^${model.id.replace('-MLC', '')}-webgpu-webllm-0\\.2\\.86\\.wasm$`),
@@ -23,7 +34,18 @@ describe('model-config/models.json', () => {
   });
 
   it.each([
-    ['an empty list', { defaultModelId: 'x', models: [] }, /models must be a non-empty list/],
+    ['an empty list', { ...catalogJson, defaultModelId: 'x', models: [] }, /models must be a non-empty list/],
+    [
+      'windows out of order',
+      { ...catalogJson, contextWindows: [1024, 4096] },
+      /contextWindows must go from the largest window to the smallest/,
+    ],
+    ['a missing shape', { ...catalogJson, architecture: { layers: 32 } }, /architecture\.attentionHeads/],
+    [
+      'a fractional window',
+      { ...catalogJson, models: [{ ...catalogJson.models[0], contextWindow: 4096.5 }] },
+      /contextWindow must be a whole number of tokens/,
+    ],
     [
       'an unknown quantization',
       { ...catalogJson, models: [{ ...catalogJson.models[0], quantization: 'q8' }] },
@@ -59,10 +81,38 @@ describe('model-config/models.json', () => {
   });
 });
 
+describe('the memory figures of models.json', () => {
+  it('weigh what the quantization gives the shape of Llama-2-ko 7B (46,336 tokens), within 1 %', () => {
+    expect(modelShape.vocabSize).toBe(46_336);
+    for (const model of modelCatalog.models) {
+      const expected = quantizedWeightBytes(modelShape, model.quantization);
+      expect(Math.abs(model.weightBytes - expected) / expected).toBeLessThan(0.01);
+      // The download is the weights, the tokenizer and the library: a little more than the weights.
+      expect(model.downloadBytes).toBeGreaterThan(model.weightBytes);
+      expect(model.downloadBytes).toBeLessThan(model.weightBytes * 1.02);
+    }
+  });
+
+  it('come from the estimate, per build and window (MiB)', () => {
+    const figures = Object.fromEntries(
+      modelCatalog.models.map((model) => [
+        model.quantization,
+        windowsOf(model).map((window) => Math.round(gpuMemoryOf(model, window).totalBytes / 2 ** 20)),
+      ]),
+    );
+    expect(figures).toEqual({ q4f16_1: [6407, 5127, 4487], q4f32_1: [8985, 6681, 5529] });
+  });
+});
+
 describe('chooseModelRecord', () => {
   it('prefers q4f16_1 and falls back to q4f32_1 without shader-f16', () => {
     expect(chooseModelRecord(['shader-f16', 'timestamp-query']).quantization).toBe('q4f16_1');
     expect(chooseModelRecord(['timestamp-query']).quantization).toBe('q4f32_1');
+  });
+
+  it('takes the build the user chose when the device runs it', () => {
+    expect(chooseModelRecord(['shader-f16'], 'q4f32_1').quantization).toBe('q4f32_1');
+    expect(chooseModelRecord([], 'q4f16_1').quantization).toBe('q4f32_1');
   });
 });
 

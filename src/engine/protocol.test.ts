@@ -4,7 +4,11 @@ import { isEngineErrorCode, parseEngineRequest, type EngineRequest } from './pro
 
 const valid: EngineRequest[] = [
   { type: 'scenario', scenario: { tokenDelayMs: 5 } },
-  { type: 'load', requestId: 1, model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/' } },
+  {
+    type: 'load',
+    requestId: 1,
+    model: { modelId: 'm', artifactsBaseUrl: 'http://localhost/models/', contextWindow: 2048 },
+  },
   { type: 'cancel-load', requestId: 1 },
   {
     type: 'generate',

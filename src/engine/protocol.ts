@@ -116,17 +116,35 @@ export type ChatTurn = v.InferOutput<typeof turnSchema>;
 /** Which side of a conversation a turn belongs to. */
 export type TurnRole = ChatTurn['role'];
 
-const modelSelectionSchema = v.pipe(
+const modelSelectionEntries = {
+  modelId: text,
+  /** Absolute URL under which each model's files live as `<modelId>/resolve/main/…`. */
+  artifactsBaseUrl: text,
+};
+
+const modelSelectionSchema = v.pipe(object(modelSelectionEntries), v.readonly());
+
+/** What the page asks the engine about: one model's files. */
+export type ModelSelection = v.InferOutput<typeof modelSelectionSchema>;
+
+const loadTargetSchema = v.pipe(
   object({
-    modelId: text,
-    /** Absolute URL under which each model's files live as `<modelId>/resolve/main/…`. */
-    artifactsBaseUrl: text,
+    ...modelSelectionEntries,
+    /**
+     * Tokens the KV cache is made for, prompt and answer together: one of the windows the build offers. The
+     * same library and weights serve every window; only the KV cache, and so the GPU memory, changes.
+     */
+    contextWindow: v.pipe(
+      v.number('expected a context window'),
+      v.safeInteger('expected a whole number of tokens'),
+      v.minValue(1, 'expected a context window of at least one token'),
+    ),
   }),
   v.readonly(),
 );
 
-/** What the page asks the engine to load. */
-export type ModelSelection = v.InferOutput<typeof modelSelectionSchema>;
+/** What the page asks the engine to load: a model, and the context window to load it with. */
+export type LoadTarget = v.InferOutput<typeof loadTargetSchema>;
 
 /** What the worker found of WebGPU, before anything is downloaded. */
 export type GpuReport =
@@ -163,7 +181,7 @@ export interface LoadedModel {
   readonly modelId: string;
   /** Which engine answered: the real one or the scripted one of end-to-end builds. */
   readonly engine: EngineKind;
-  /** Tokens the model attends to, prompt and answer together: `context_window_size` of the loaded config. */
+  /** Tokens the model attends to, prompt and answer together: the window it was loaded with. */
   readonly contextWindow: number;
   /** The most prompt tokens fed in one forward pass: `prefill_chunk_size` of the loaded config. */
   readonly prefillChunkSize: number;
@@ -218,6 +236,11 @@ const scenarioSchema = v.pipe(
     generateError: v.exactOptional(v.pipe(object({ code: errorCode, afterPieces: finite }), v.readonly())),
     /** The context window the scripted engine budgets with, counting a token per code point (default 4,096). */
     contextWindow: v.exactOptional(finite),
+    /**
+     * The GPU memory of the scripted device, in MiB: a load whose estimate (`gpu-memory.ts`) is larger fails
+     * after its download, as web-llm's does when the device is lost for lack of memory (default: enough).
+     */
+    gpuMemoryMB: v.exactOptional(finite),
     /** The device the scripted worker reports (default: a GPU with shader-f16). */
     gpu: v.exactOptional(v.picklist(['none', 'no-adapter', 'no-f16', 'f16'], 'expected a kind of device')),
   }),
@@ -247,7 +270,7 @@ const engineRequestSchema = v.variant(
   'type',
   [
     v.pipe(object({ type: v.literal('scenario'), scenario: scenarioSchema }), v.readonly()),
-    aboutModel('load'),
+    v.pipe(object({ type: v.literal('load'), requestId, model: loadTargetSchema }), v.readonly()),
     bare('cancel-load'),
     v.pipe(
       object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitExchanges, fitToContext } from './context-budget';
+import { answerReserve, fitExchanges, fitToContext } from './context-budget';
 import { formatKullmPrompt, type KullmTurn } from './kullm';
 
 const count = (turns: readonly KullmTurn[]) => Array.from(formatKullmPrompt(turns)).length + 1;
@@ -40,6 +40,18 @@ describe('fitToContext', () => {
     const all = turns('x'.repeat(100));
     expect(fitToContext(all, count, { contextWindow: 200, maxNewTokens: 50 }).kind).toBe('too-long');
     expect(fitToContext(all, count, { contextWindow: 300, maxNewTokens: 50 }).kind).toBe('fits');
+  });
+});
+
+describe('answerReserve', () => {
+  it('keeps the answer’s length limit free, but never more than half the window', () => {
+    expect(answerReserve({ contextWindow: 4096, maxNewTokens: 1024 })).toBe(1024);
+    expect(answerReserve({ contextWindow: 2048, maxNewTokens: 1024 })).toBe(1024);
+    expect(answerReserve({ contextWindow: 1024, maxNewTokens: 1024 })).toBe(512);
+    expect(answerReserve({ contextWindow: 1024, maxNewTokens: 300 })).toBe(300);
+    const all = turns('x'.repeat(400));
+    // With the model card's 1,024-token answers, a 1,024-token window still takes a question.
+    expect(fitToContext(all, count, { contextWindow: 1024, maxNewTokens: 1024 }).kind).toBe('fits');
   });
 });
 

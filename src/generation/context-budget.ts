@@ -5,6 +5,15 @@ export interface ContextLimits {
   readonly maxNewTokens: number;
 }
 
+/**
+ * Tokens kept free for the answer: its length limit, but never more than half the window, so that a small
+ * window (1,024 tokens, with the model card's answers of up to 1,024) still holds a question. An answer may
+ * then run on until the window is full.
+ */
+export function answerReserve({ contextWindow, maxNewTokens }: ContextLimits): number {
+  return Math.min(maxNewTokens, Math.floor(contextWindow / 2));
+}
+
 export type ContextFit =
   | {
       readonly kind: 'fits';
@@ -16,15 +25,16 @@ export type ContextFit =
   | { readonly kind: 'too-long'; readonly promptTokens: number; readonly limit: number };
 
 /**
- * Keeps prompt tokens plus `maxNewTokens` within the context window by leaving out the oldest exchanges first,
- * never the current message. A current message that does not fit alone is `too-long`.
+ * Keeps prompt tokens plus the answer's reserve ({@link answerReserve}) within the context window by leaving
+ * out the oldest exchanges first, never the current message. A current message that does not fit alone is
+ * `too-long`.
  */
 export function fitToContext(
   turns: readonly KullmTurn[],
   countPromptTokens: (turns: readonly KullmTurn[]) => number,
-  { contextWindow, maxNewTokens }: ContextLimits,
+  limits: ContextLimits,
 ): ContextFit {
-  const limit = contextWindow - maxNewTokens;
+  const limit = limits.contextWindow - answerReserve(limits);
   for (let start = 0; start < turns.length; start += 2) {
     const kept = turns.slice(start);
     const promptTokens = countPromptTokens(kept);
@@ -54,9 +64,9 @@ export type ExchangeFit =
 export function fitExchanges(
   exchanges: number,
   tokens: (exchange: number, opens: boolean) => number,
-  { contextWindow, maxNewTokens }: ContextLimits,
+  limits: ContextLimits,
 ): ExchangeFit {
-  const limit = contextWindow - maxNewTokens;
+  const limit = limits.contextWindow - answerReserve(limits);
   const last = exchanges - 1;
   let fit: ExchangeFit = { kind: 'too-long', promptTokens: 0, limit };
   let following = 0;

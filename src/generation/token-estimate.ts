@@ -1,3 +1,4 @@
+import { answerReserve, type ContextLimits } from './context-budget';
 import { formatKullmPrompt } from './kullm';
 
 /**
@@ -27,13 +28,13 @@ export const PROMPT_TOKENS = minimumTokens(formatKullmPrompt([{ role: 'user', co
 
 /**
  * Whether a message certainly cannot be answered: even alone (earlier turns give way first), its prompt
- * leaves no room for `maxNewTokens` in a `contextWindow` of tokens. `limit` is what a message may take.
+ * leaves no room for the answer's reserve in a `contextWindow` of tokens. `limit` is what a message may take.
  */
 export function exceedsContext(
   text: string,
-  { contextWindow, maxNewTokens }: { readonly contextWindow: number; readonly maxNewTokens: number },
+  limits: ContextLimits,
 ): { readonly exceeds: boolean; readonly tokens: number; readonly limit: number } {
   const tokens = minimumTokens(text);
-  const limit = contextWindow - maxNewTokens - PROMPT_TOKENS;
+  const limit = limits.contextWindow - answerReserve(limits) - PROMPT_TOKENS;
   return { exceeds: tokens > limit, tokens, limit };
 }

@@ -111,6 +111,13 @@ export interface FakeGpu {
   compile?(): Promise<void>;
   /** Awaited inside each forward pass, so a test can act while the GPU works. */
   forwardPass?(): Promise<void>;
+  /**
+   * The device's memory, when a test limits it: each load's device holds the weights (each shard's bytes,
+   * put on the GPU as it is read from the cache) and a KV cache of `kvBytesPerToken` per token of the
+   * merged config's `context_window_size`. A buffer past the limit is lost with its device.
+   */
+  memoryBytes?: number;
+  kvBytesPerToken?: number;
 }
 
 /** One engine of the test file, for the test to reach: the one `WebLlmEngine` created last. */
@@ -125,11 +132,35 @@ function named(name: string, message: string): Error {
   return error;
 }
 
+/**
+ * The GPU device of one load ("const gpuDetectOutput = yield libExports$2.detectGPUDevice();": a new device
+ * per reload), as tvmjs allocates on it: `deviceAllocDataSpace` → `tryCreateBuffer`, which pushes the
+ * "out-of-memory" error scope and, when an error comes back, "device.destroy();". The device's `lost`
+ * promise then settles: a microtask later, not inside the allocation.
+ */
+class FakeDevice {
+  allocated = 0;
+  lost = false;
+
+  constructor(private readonly onLost: () => void) {}
+
+  allocate(bytes: number): void {
+    this.allocated += bytes;
+    const limit = fakeWebLlm.gpu.memoryBytes;
+    if (this.lost || limit === undefined || this.allocated <= limit) return;
+    this.lost = true;
+    // "if (captured.length > 0) { device.destroy(); …}" → "gpuDetectOutput.device.lost.then((info) => …)"
+    queueMicrotask(this.onLost);
+  }
+}
+
 class FakePipeline {
   readonly kv: number[] = [];
 
   constructor(
     readonly prefillChunkSize: number,
+    /** "this.contextWindowSize = config.context_window_size;", the KV cache's "max_total_sequence_length". */
+    readonly contextWindowSize: number,
     private readonly logitProcessor: LogitProcessor | undefined,
   ) {}
 
@@ -168,7 +199,11 @@ export class FakeMLCEngine {
   libraryFrom: string | undefined;
   /** The ids of each `forwardTokensAndSample` call, in order. */
   readonly forwards: number[][] = [];
+  /** The merged config's `context_window_size` of each reload, in order. */
+  readonly reloadedWindows: (number | undefined)[] = [];
   private deviceLost: (() => void) | undefined;
+  /** The device of the last reload, and what it holds. */
+  device: FakeDevice | undefined;
 
   constructor() {
     fakeWebLlm.engine = this;
@@ -186,13 +221,13 @@ export class FakeMLCEngine {
     this.logitProcessorRegistry = registry;
   }
 
-  async reload(modelId: string): Promise<void> {
+  async reload(modelId: string, chatOpts?: object): Promise<void> {
     // "// 0. Unload all loaded models" "yield this.unload();"
     await this.unload();
     // "this.reloadController = new AbortController();"
     this.reloadController = new AbortController();
     try {
-      await this.reloadInternal(modelId);
+      await this.reloadInternal(modelId, chatOpts);
     } catch (error) {
       // "if (error instanceof DOMException && error.name === "AbortError") {
       //     log.warn("Reload() is aborted.", error.message); return; }"
@@ -203,7 +238,7 @@ export class FakeMLCEngine {
     }
   }
 
-  private async reloadInternal(modelId: string): Promise<void> {
+  private async reloadInternal(modelId: string, chatOpts: object | undefined): Promise<void> {
     const signal = this.reloadController?.signal;
     // "const logitProcessor = this.logitProcessorRegistry?.get(modelId);"
     const logitProcessor = this.logitProcessorRegistry?.get(modelId);
@@ -216,13 +251,17 @@ export class FakeMLCEngine {
       new URL('mlc-chat-config.json', base).href,
       signal,
     );
-    // "const curModelConfig = {...JSON.parse(configData), ...modelRecord.overrides, ...chatOpts};"
+    // "const curModelConfig = Object.assign(Object.assign(Object.assign({}, JSON.parse(new TextDecoder()
+    //     .decode(configData))), modelRecord.overrides), chatOpts);"
     const config = {
       ...(JSON.parse(new TextDecoder().decode(configData)) as object),
       ...record.overrides,
+      ...chatOpts,
     } as {
       prefill_chunk_size?: number;
+      context_window_size?: number;
     };
+    this.reloadedWindows.push(config.context_window_size);
     // "if (wasmUrl.includes("localhost")) { return (yield fetch(wasmUrl)).arrayBuffer(); }"
     const wasmUrl = record.model_lib;
     if (wasmUrl.startsWith('blob:')) this.libraryFrom = wasmUrl;
@@ -237,6 +276,8 @@ export class FakeMLCEngine {
         lost.deviceLostInReload = true;
       }
     };
+    const device = new FakeDevice(() => this.deviceLost?.());
+    this.device = device;
     // asyncLoadTokenizer: "const model = yield modelCache.fetchWithCache(url, "arraybuffer");" (no signal)
     await fetchWithCache('webllm/model', new URL('tokenizer.json', base).href, undefined);
     // "yield tvm.fetchTensorCache(…, { …, signal: this.reloadController?.signal });": shards not yet in the
@@ -245,10 +286,17 @@ export class FakeMLCEngine {
     const manifest = JSON.parse(
       new TextDecoder().decode(await fetchWithCache('webllm/model', manifestUrl, signal)),
     ) as { records: { dataPath: string; nbytes: number }[] };
-    await this.fetchTensorCacheInternal(base, manifest.records, signal);
+    await this.fetchTensorCacheInternal(base, manifest.records, signal, device);
     await fakeWebLlm.gpu.compile?.();
     // "this.prefillChunkSize = metadata.prefill_chunk_size;" from the library; compile read it from this config.
-    this.pipeline = new FakePipeline(config.prefill_chunk_size ?? 1024, logitProcessor);
+    // "newPipeline = new LLMChatPipeline(tvm, tokenizer, curModelConfig, logitProcessor, …)" makes the KV cache:
+    // "createKVCache(… this.tvm.makeShapeTuple([maxTotalSeqLen]) …)", maxTotalSeqLen being the context window.
+    const contextWindowSize = config.context_window_size ?? -1;
+    device.allocate(Math.max(contextWindowSize, 0) * (fakeWebLlm.gpu.kvBytesPerToken ?? 0));
+    // The device-lost handler runs as the allocation's error scopes settle, before the shaders are ready.
+    await Promise.resolve();
+    // "this.loadedModelIdToPipeline.set(modelId, newPipeline);": set even when the handler unloaded first.
+    this.pipeline = new FakePipeline(config.prefill_chunk_size ?? 1024, contextWindowSize, logitProcessor);
     // "this.initProgressCallback({ progress: 1, timeElapsed: …, text: "Finish loading on " + gpuLabel });"
     this.initProgressCallback?.({ progress: 1, timeElapsed: 1, text: 'Finish loading on WebGPU - fake' });
     // "if (deviceLostInReload) { throw new DeviceLostError(); }"
@@ -266,6 +314,7 @@ export class FakeMLCEngine {
     base: string,
     list: readonly { dataPath: string; nbytes: number }[],
     signal: AbortSignal | undefined,
+    device: FakeDevice,
   ): Promise<void> {
     // "for (let i = 0; i < list.length; ++i) { totalBytes += list[i].nbytes; }"
     const totalBytes = list.reduce((sum, shard) => sum + shard.nbytes, 0);
@@ -299,6 +348,8 @@ export class FakeMLCEngine {
     for (const [index, shard] of list.entries()) {
       // "buffer = yield artifactCache.fetchWithCache(dataUrl, "arraybuffer");" (no signal)
       await fetchWithCache('webllm/model', urls[index] ?? '', undefined);
+      // "gpu_arr = … this.empty(rec.shape, rec.dtype, device) …": each record's buffer on the GPU.
+      device.allocate(shard.nbytes);
       fetchedBytes += shard.nbytes;
       report(index + 1, true);
     }

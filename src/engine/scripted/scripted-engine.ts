@@ -8,18 +8,20 @@ import {
   type GenerateRequest,
   type LoadOptions,
 } from '../chat-engine';
+import { findModelRecord, gpuMemoryOf } from '../model-records';
 import type {
   FolderFile,
   GenerationResult,
   GpuReport,
   LoadedModel,
   LoadPhase,
+  LoadTarget,
   ModelSelection,
   ScriptedScenario,
 } from '../protocol';
+import { SCRIPTED_ENGINE_MARKER } from './marker';
 
-/** A string that only the scripted engine's code contains; the build test looks for it. */
-export const SCRIPTED_ENGINE_MARKER = '스크립트 엔진의 답변';
+export { SCRIPTED_ENGINE_MARKER };
 
 /** Prefix of the end-to-end contract: `/echo X` is answered with X, verbatim, in small pieces. */
 export const ECHO_PREFIX = '/echo ';
@@ -31,9 +33,12 @@ const defaults = {
   tokenDelayMs: 25,
   loadMs: 400,
   /** What this project's mlc-chat-config.json gives the real engine. */
-  contextWindow: 4096,
   prefillChunkSize: 1024,
 } as const;
+
+/** web-llm's `DeviceLostError`, which ends a load that ran out of GPU memory (`lib/index.js`). */
+const DEVICE_LOST_IN_LOAD =
+  'DeviceLostError: The WebGPU device was lost while loading the model. This issue often occurs due to running out of memory (OOM). To resolve this, try reloading with a model that has fewer parameters or uses a smaller context length.';
 
 /** Phases of a load and their share of its time; a cached model skips the download, as web-llm does. */
 const loadPlan: readonly { readonly phase: LoadPhase; readonly share: number; readonly bytes: boolean }[] = [
@@ -158,11 +163,24 @@ export class ScriptedEngine implements ChatEngine {
     this.cached.add(model.modelId);
   }
 
-  async load(model: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
+  /**
+   * Loads in staged steps; a cached model skips the download. With `gpuMemoryMB`, a load whose estimate is
+   * larger is lost with its device once the weights are on their way to the GPU, after the download, as
+   * web-llm's is: the files stay cached.
+   */
+  async load(model: LoadTarget, options: LoadOptions = {}): Promise<LoadedModel> {
     const loadMs = this.scenario.loadMs ?? defaults.loadMs;
     const skipDownload = this.cached.has(model.modelId);
+    const record = findModelRecord(model.modelId);
+    const memory = this.scenario.gpuMemoryMB;
+    const tooLarge =
+      record !== undefined &&
+      memory !== undefined &&
+      gpuMemoryOf(record, model.contextWindow).totalBytes > memory * 2 ** 20;
     for (const { phase, share, bytes } of loadPlan) {
       if (phase === 'download' && skipDownload) continue;
+      // The download is done: the files stay cached whatever the rest of the load does.
+      if (phase === 'cache') this.cached.add(model.modelId);
       for (let step = 1; step <= LOAD_STEPS; step += 1) {
         await sleep((loadMs * share) / LOAD_STEPS, options.signal);
         if (options.signal?.aborted) throw new EngineError('load-cancelled', 'The load was cancelled.');
@@ -178,13 +196,16 @@ export class ScriptedEngine implements ChatEngine {
         if (phase === 'download' && step >= LOAD_STEPS / 2 && this.scenario.loadError) {
           throw new EngineError(this.scenario.loadError, `Scripted load failure: ${this.scenario.loadError}`);
         }
+        if (phase === 'cache' && step >= LOAD_STEPS / 2 && tooLarge) {
+          throw new EngineError('device-lost', DEVICE_LOST_IN_LOAD);
+        }
       }
     }
     this.cached.add(model.modelId);
     this.loaded = {
       modelId: model.modelId,
       engine: 'scripted',
-      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
+      contextWindow: this.scenario.contextWindow ?? model.contextWindow,
       prefillChunkSize: defaults.prefillChunkSize,
     };
     return this.loaded;
@@ -192,7 +213,7 @@ export class ScriptedEngine implements ChatEngine {
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
-    return this.stream(request, options);
+    return this.stream(request, options, this.loaded.contextWindow);
   }
 
   async unload(): Promise<void> {
@@ -200,11 +221,15 @@ export class ScriptedEngine implements ChatEngine {
     return Promise.resolve();
   }
 
-  private async stream(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
+  private async stream(
+    request: GenerateRequest,
+    options: GenerateOptions,
+    contextWindow: number,
+  ): Promise<GenerationResult> {
     const started = performance.now();
     // The real engine's budget, with a token per code point standing in for the tokenizer.
     const fit = fitToContext(request.turns, (turns) => Array.from(formatKullmPrompt(turns)).length + 1, {
-      contextWindow: this.scenario.contextWindow ?? defaults.contextWindow,
+      contextWindow,
       maxNewTokens: request.params.maxNewTokens,
     });
     if (fit.kind === 'too-long') {
@@ -214,7 +239,8 @@ export class ScriptedEngine implements ChatEngine {
       );
     }
     const pieces = splitIntoPieces(scriptedAnswer(fit.turns));
-    const limit = Math.min(pieces.length, request.params.maxNewTokens);
+    // As the real engine: the answer's length limit, and never past the window.
+    const limit = Math.min(pieces.length, request.params.maxNewTokens, contextWindow - fit.promptTokens);
     const failure = this.scenario.generateError;
     const promptTokens = fit.promptTokens;
     // The ids the real engine would report, a code point each: the whole prompt when the question opens it.

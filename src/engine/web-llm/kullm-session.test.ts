@@ -59,6 +59,20 @@ describe('KullmSession', () => {
     expect(calls.slice(1).every((call) => !call.prefill && call.ids.length === 1)).toBe(true);
   });
 
+  it('ends an answer where the window is full, however long its length limit', async () => {
+    const { model, calls } = fakeModel(['가'.repeat(200)]);
+    const turns: KullmTurn[] = [{ role: 'user', content: '길게' }];
+    const promptLength = promptTokenIds(byteTokenizer, formatKullmPrompt(turns)).length;
+    // A small window with the model card's 1,024-token answers: half of it is kept for the answer.
+    const window = { contextWindow: 2 * promptLength + 100, prefillChunkSize: 1024 };
+    const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window);
+    const { result } = await run(session, turns);
+    expect(result.finishReason).toBe('length');
+    expect(result.usage.completionTokens).toBe(window.contextWindow - promptLength);
+    // What the KV cache was fed never exceeds the window.
+    expect(calls.flatMap((call) => call.ids).length).toBeLessThan(window.contextWindow);
+  });
+
   it('continues a conversation from the KV cache, feeding only the new ids, the same ids a rebuild feeds', async () => {
     const { model, calls, resets } = fakeModel([' 첫 답', ' 둘째 답']);
     const session = new KullmSession(model, byteTokenizer, new ModelCardSampler(), window4k);

@@ -107,7 +107,8 @@ export class KullmSession {
         const delta = decoder.push(next);
         if (delta) options.onDelta(delta);
         if (decoder.stopped) break;
-        if (drawn.length >= params.maxNewTokens) {
+        // The answer's length limit, and the window: the prompt leaves the answer at least its reserve.
+        if (drawn.length >= params.maxNewTokens || ids.length + drawn.length >= this.window.contextWindow) {
           finishReason = 'length';
           break;
         }

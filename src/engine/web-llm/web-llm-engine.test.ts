@@ -4,6 +4,8 @@ import { encodeContinuation } from '../../generation/prompt-ids';
 import { seededRandom } from '../../generation/random';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
 import { EOS_ID } from '../../generation/tokens';
+import { createChatStore } from '../../chat/chat-store';
+import { memoryStorage } from '../../chat/gpu-fit-storage';
 import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
 import tensorCache from '../../test/fixtures/tensor-cache.json';
 import { loadMiniTokenizer, MINI_VOCAB, miniTokenId, miniTokenizerJson } from '../../test/mini-tokenizer';
@@ -86,7 +88,15 @@ function setup({
   fakeWebLlm.gpu = { logits: logitsFor };
   const engine = new WebLlmEngine();
   const mlc = fakeWebLlm.engine as FakeMLCEngine;
-  return { engine, mlc, host, storage, urls, shard, selection: { modelId: record.id, artifactsBaseUrl } };
+  return {
+    engine,
+    mlc,
+    host,
+    storage,
+    urls,
+    shard,
+    selection: { modelId: record.id, artifactsBaseUrl, contextWindow: 4096 },
+  };
 }
 
 const ask = (content: string, params: Partial<SamplingParams> = {}) => ({
@@ -183,23 +193,30 @@ describe('WebLlmEngine: a lost device', () => {
   });
 });
 
-describe('WebLlmEngine: the model’s own window', () => {
-  it('reports and budgets with the context window and prefill chunk of the loaded mlc-chat-config.json', async () => {
-    const { engine, mlc, selection } = setup({
-      config: { context_window_size: 300, prefill_chunk_size: 64 },
-    });
-    await expect(engine.load(selection)).resolves.toEqual({
+describe('WebLlmEngine: the window', () => {
+  it('loads with the window asked for, as an override of context_window_size, and budgets with it', async () => {
+    const { engine, mlc, selection } = setup({ config: { prefill_chunk_size: 64 } });
+    await expect(engine.load({ ...selection, contextWindow: 300 })).resolves.toEqual({
       modelId: record.id,
       engine: 'web-llm',
       contextWindow: 300,
       prefillChunkSize: 64,
     });
-    // web-llm sizes its KV cache from the file too: no override of the window.
-    expect(mlc.appConfig?.model_list[0]?.overrides).not.toHaveProperty('context_window_size');
+    // web-llm sizes its KV cache by the merged config: the file's 4,096 gives way to the override.
+    expect(mlc.appConfig?.model_list[0]?.overrides).toMatchObject({ context_window_size: 300 });
+    expect(mlc.reloadedWindows).toEqual([300]);
+    expect(mlc.pipeline?.contextWindowSize).toBe(300);
     const long = '가나다라마바사아자차카타파하'.repeat(8);
     await expect(
       engine.generate(ask(long, { maxNewTokens: 100 }), { onDelta: () => undefined }),
     ).rejects.toMatchObject({ code: 'context-window-exceeded' });
+  });
+
+  it('never budgets past the window the build was made for', async () => {
+    const { engine, selection } = setup({ config: { context_window_size: 2048 } });
+    await expect(engine.load({ ...selection, contextWindow: 4096 })).resolves.toMatchObject({
+      contextWindow: 2048,
+    });
   });
 
   it('refuses a config without a usable window as corrupt model files, and unloads', async () => {
@@ -415,5 +432,71 @@ describe('WebLlmEngine served by the worker host', () => {
       channel.port1.close();
       channel.port2.close();
     }
+  });
+});
+
+describe('the store over WebLlmEngine on a GPU with too little memory', () => {
+  const shardBytes = tensorCache.records.reduce((sum, { nbytes }) => sum + nbytes, 0);
+
+  /** A device without shader-f16 (so the q4f32_1 build of `record`), as `navigator.gpu` shows it. */
+  function gpuWithMemory(memoryBytes: number) {
+    const adapter = {
+      features: new Set<string>(),
+      limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 },
+      info: { vendor: 'fake', architecture: 'test', description: 'Fake GPU', isFallbackAdapter: false },
+    };
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: () => Promise.resolve(adapter) } });
+    // Weights as tensor-cache.json lists them, and a KV cache of a byte a token.
+    fakeWebLlm.gpu.memoryBytes = memoryBytes;
+    fakeWebLlm.gpu.kvBytesPerToken = 1;
+  }
+
+  async function loadThroughStore(memoryBytes: number) {
+    const context = setup();
+    gpuWithMemory(memoryBytes);
+    const store = createChatStore({
+      engine: context.engine,
+      artifactsBaseUrl: HOST,
+      fitStorage: memoryStorage(),
+      browser: 'test',
+    });
+    await store.getState().checkDevice();
+    expect(store.getState().preflight).toMatchObject({ kind: 'ready', model: { id: record.id } });
+    await store.getState().loadModel();
+    const shardRequests = context.host.requested.filter((url) => url.includes('params_shard'));
+    return { ...context, store, shardRequests };
+  }
+
+  it('retries at the next window from the cache after DeviceLostError, and loads there', async () => {
+    // Room for the weights and 3,000 tokens: 4,096 is lost with its device, 2,048 fits.
+    const { store, mlc, shardRequests, engine, selection } = await loadThroughStore(shardBytes + 3000);
+    expect(mlc.reloadedWindows).toEqual([4096, 2048]);
+    expect(store.getState().model).toMatchObject({
+      kind: 'ready',
+      model: { contextWindow: 2048 },
+      fit: { reducedFrom: 4096 },
+    });
+    expect(mlc.pipeline?.contextWindowSize).toBe(2048);
+    // Downloaded once: the second load read every shard from the cache.
+    expect(shardRequests).toHaveLength(tensorCache.records.length);
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).resolves.toMatchObject({
+      finishReason: 'length',
+    });
+    await expect(engine.isCached(selection)).resolves.toBe(true);
+  });
+
+  it('says the device lacks the memory when even 1,024 tokens are lost with the device, and keeps the files', async () => {
+    const { store, mlc, shardRequests, engine, selection } = await loadThroughStore(shardBytes + 500);
+    expect(mlc.reloadedWindows).toEqual([4096, 2048, 1024]);
+    expect(store.getState().model).toEqual({ kind: 'idle' });
+    expect(store.getState().preflight).toMatchObject({
+      kind: 'blocked',
+      cached: true,
+      problems: [{ code: 'gpu-memory', contextWindow: 1024 }],
+    });
+    // Each failed load was unloaded: nothing of it stays on the GPU.
+    expect(mlc.pipeline).toBeUndefined();
+    expect(shardRequests).toHaveLength(tensorCache.records.length);
+    await expect(engine.isCached(selection)).resolves.toBe(true);
   });
 });

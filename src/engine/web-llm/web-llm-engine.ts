@@ -9,8 +9,15 @@ import {
 } from '../chat-engine';
 import { hasTrait } from '../error-codes';
 import { probeGpu, type GpuLike } from '../gpu-probe';
-import { findModelRecord, type ModelRecord } from '../model-records';
-import type { FolderFile, GenerationResult, GpuReport, LoadedModel, ModelSelection } from '../protocol';
+import { findModelRecord, gpuMemoryOf, largestBufferOf, type ModelRecord } from '../model-records';
+import type {
+  FolderFile,
+  GenerationResult,
+  GpuReport,
+  LoadedModel,
+  LoadTarget,
+  ModelSelection,
+} from '../protocol';
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
@@ -59,11 +66,12 @@ async function readModelFile(cacheName: string, url: string, name: string): Prom
 }
 
 /**
- * The window the loaded model works within, from its `mlc-chat-config.json`: web-llm sizes the KV cache by
- * `context_window_size` (no override is set for it), and the library was compiled with the
- * `prefill_chunk_size` of this same file, the largest input of one forward pass.
+ * The window the loaded model works within: the one asked for, which web-llm sized the KV cache by (the
+ * override of `context_window_size`), but never more than the build's own `context_window_size` in its
+ * `mlc-chat-config.json` (the positions it was built for); and the `prefill_chunk_size` of the same file,
+ * which the library was compiled with, the largest input of one forward pass.
  */
-function readModelWindow(json: ArrayBuffer): ModelWindow {
+function readModelWindow(json: ArrayBuffer, asked: number): ModelWindow {
   let config: unknown;
   try {
     config = JSON.parse(new TextDecoder().decode(json));
@@ -80,7 +88,10 @@ function readModelWindow(json: ArrayBuffer): ModelWindow {
     }
     return value;
   };
-  return { contextWindow: field('context_window_size'), prefillChunkSize: field('prefill_chunk_size') };
+  return {
+    contextWindow: Math.min(asked, field('context_window_size')),
+    prefillChunkSize: field('prefill_chunk_size'),
+  };
 }
 
 function recordFor(selection: ModelSelection): ModelRecord {
@@ -91,9 +102,12 @@ function recordFor(selection: ModelSelection): ModelRecord {
 
 /**
  * The web-llm app config for one model: everything is resolved to absolute URLs under the artifacts base.
- * Only the sampling is overridden; the context window is the built config's.
+ * The sampling is overridden, and the context window when one is asked for: web-llm merges the overrides
+ * over the built config ("Object.assign({}, JSON.parse(...), modelRecord.overrides, chatOpts)") and makes the
+ * KV cache for `context_window_size` tokens, so one build loads at every window.
  */
-function appConfigFor(record: ModelRecord, urls: ModelFileUrls): AppConfig {
+function appConfigFor(record: ModelRecord, urls: ModelFileUrls, contextWindow?: number): AppConfig {
+  const window = contextWindow ?? record.contextWindow;
   return {
     model_list: [
       {
@@ -101,9 +115,12 @@ function appConfigFor(record: ModelRecord, urls: ModelFileUrls): AppConfig {
         model_id: record.id,
         model_lib: urls.library,
         required_features: [...record.requiredFeatures],
-        vram_required_MB: record.gpuMemoryBytes / 2 ** 20,
-        buffer_size_required_bytes: record.maxBufferBytes,
-        overrides: { ...NEUTRAL_WEB_LLM_SAMPLING },
+        vram_required_MB: gpuMemoryOf(record, window).totalBytes / 2 ** 20,
+        buffer_size_required_bytes: largestBufferOf(record, window),
+        overrides: {
+          ...NEUTRAL_WEB_LLM_SAMPLING,
+          ...(contextWindow === undefined ? {} : { context_window_size: contextWindow }),
+        },
       },
     ],
   };
@@ -194,12 +211,12 @@ export class WebLlmEngine implements ChatEngine {
     );
   }
 
-  async load(selection: ModelSelection, options: LoadOptions = {}): Promise<LoadedModel> {
-    const record = recordFor(selection);
+  async load(target: LoadTarget, options: LoadOptions = {}): Promise<LoadedModel> {
+    const record = recordFor(target);
     const { signal } = options;
     this.forget();
-    const urls = modelFileUrls(record, selection.artifactsBaseUrl);
-    const appConfig = appConfigFor(record, urls);
+    const urls = modelFileUrls(record, target.artifactsBaseUrl);
+    const appConfig = appConfigFor(record, urls, target.contextWindow);
     // Unloading aborts web-llm's downloads at once; the rest of a load is stopped by the checks below.
     const cancel = (): void => void this.engine.unload();
     signal?.addEventListener('abort', cancel, { once: true });
@@ -209,6 +226,7 @@ export class WebLlmEngine implements ChatEngine {
       if (signal?.aborted) throw cancelled();
       const window = readModelWindow(
         await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+        target.contextWindow,
       );
       const json = await readModelFile(WEB_LLM_CACHES.model, urls.tokenizer, 'tokenizer.json');
       if (signal?.aborted) throw cancelled();

@@ -30,7 +30,7 @@ export function MessageFitWarning({ fit, id }: { fit: MessageFit; id: string }) 
           tokens: formatNumber(fit.tokens),
           limit: formatNumber(fit.limit),
           window: formatNumber(fit.contextWindow),
-          answer: formatNumber(fit.maxNewTokens),
+          answer: formatNumber(fit.answerTokens),
         })}
     </div>
   );

@@ -132,6 +132,39 @@ const ko = {
   'preflight.note.storage-not-persisted':
     '저장소 보호가 꺼져 있습니다. 공간이 부족하면 브라우저가 저장된 모델을 지울 수 있습니다.',
   'preflight.deleteFiles': '저장된 모델 파일 지우기',
+  'preflight.problem.gpu-memory':
+    '이 기기의 GPU 메모리가 부족합니다. 가장 짧은 대화 길이({window} 토큰)에도 약 {needed} GB가 필요한데, 이 기기에서는 불러오지 못했습니다. 내려받은 모델 파일은 이 브라우저에 그대로 있습니다. GPU 메모리가 더 큰 기기에서 열거나, GPU를 쓰는 다른 앱과 탭을 닫은 뒤 설정에서 대화 길이를 골라 다시 시도할 수 있습니다.',
+  'preflight.window': '대화 길이',
+  'preflight.window.auto': '{tokens} 토큰 (이 기기에 맞춰 고름)',
+  'preflight.window.chosen': '{tokens} 토큰 (설정에서 고름)',
+  'preflight.memoryAt': '약 {size} GB ({tokens} 토큰일 때)',
+  'model.loading.window': '대화 길이 {tokens} 토큰으로 불러오는 중',
+  'model.loading.ranOut':
+    'GPU 메모리가 부족해 {from} 토큰으로는 불러오지 못했습니다. {to} 토큰으로 다시 불러옵니다. 파일은 다시 내려받지 않습니다.',
+  'model.ready.summary': '대화 길이 {tokens} 토큰 · GPU 메모리 약 {size} GB · {quantization}',
+  'model.ready.reduced':
+    '이 기기의 GPU 메모리에 맞춰 대화 길이를 {tokens} 토큰으로 줄였습니다. ({from} 토큰은 메모리가 부족했습니다.)',
+  'model.ready.pending': '설정에서 고른 빌드나 대화 길이는 모델을 다시 불러오면 적용됩니다.',
+  'model.ready.reloadNow': '지금 다시 불러오기',
+  'settings.model': '모델',
+  'settings.model.intro':
+    '대화 길이(문맥 창)가 길수록 더 오래된 대화까지 기억하지만 GPU 메모리를 더 씁니다. 바꾼 값은 다음에 모델을 불러올 때 적용됩니다.',
+  'settings.model.unknown': '기기 확인이 끝나면 고를 수 있습니다.',
+  'settings.build': '모델 빌드',
+  'settings.build.auto': '자동 ({quantization})',
+  'settings.build.option': '{quantization} · 내려받기 {size} GB',
+  'settings.window': '대화 길이',
+  'settings.window.auto': '자동: 이 기기에 맞는 가장 긴 길이 ({tokens} 토큰)',
+  'settings.window.option': '{tokens} 토큰 · GPU 메모리 약 {size} GB',
+  'settings.window.status.loaded': '이 기기에서 불러옴',
+  'settings.window.status.failed': '이 기기에서 메모리 부족',
+  'settings.window.status.over-limits': '이 GPU의 버퍼 한도를 넘어 쓸 수 없음',
+  'settings.window.failedHelp':
+    '이 길이는 이 기기에서 GPU 메모리가 부족했습니다. GPU를 쓰는 다른 앱이나 탭을 닫았다면 다시 시도할 수 있습니다. 또 부족하면 더 짧은 길이로 불러옵니다.',
+  'settings.window.overLimitsHelp':
+    '버퍼 한도를 넘는 길이는 이 GPU에서 불러올 수 없어 고를 수 없습니다 (한 버퍼가 {needed} MB, 한도 {available} MB).',
+  'settings.forget': '이 GPU의 메모리 기록 지우기',
+  'settings.forget.help': '다음에 불러올 때 가장 긴 대화 길이부터 다시 시도합니다.',
   'persistence.granted': '저장소 보호 켜짐: 브라우저가 모델을 임의로 지우지 않습니다.',
   'persistence.denied':
     '저장소 보호 꺼짐: 공간이 부족하면 브라우저가 모델을 지울 수 있습니다. 앱을 설치하면 켜질 수 있어요.',
@@ -416,6 +449,40 @@ const en: Record<MessageKey, string> = {
   'preflight.note.storage-not-persisted':
     'Storage protection is off: under storage pressure the browser may delete the stored model.',
   'preflight.deleteFiles': 'Delete stored model files',
+  'preflight.problem.gpu-memory':
+    'This device does not have enough GPU memory. Even the shortest context ({window} tokens) needs about {needed} GB, and loading it failed here. The downloaded model files stay in this browser. Open the app on a device with more GPU memory, or close other apps and tabs that use the GPU and try again by choosing a context length in Settings.',
+  'preflight.window': 'Context length',
+  'preflight.window.auto': '{tokens} tokens (chosen for this device)',
+  'preflight.window.chosen': '{tokens} tokens (chosen in Settings)',
+  'preflight.memoryAt': 'about {size} GB (at {tokens} tokens)',
+  'model.loading.window': 'Loading with a context of {tokens} tokens',
+  'model.loading.ranOut':
+    'Not enough GPU memory for {from} tokens. Loading again with {to} tokens; nothing is downloaded again.',
+  'model.ready.summary': 'Context {tokens} tokens · about {size} GB of GPU memory · {quantization}',
+  'model.ready.reduced':
+    'Reduced the context to {tokens} tokens to fit this device’s GPU memory. ({from} tokens did not fit.)',
+  'model.ready.pending':
+    'The build or context length chosen in Settings applies when the model is loaded again.',
+  'model.ready.reloadNow': 'Reload now',
+  'settings.model': 'Model',
+  'settings.model.intro':
+    'A longer context (context window) remembers more of the conversation but uses more GPU memory. A change applies the next time the model is loaded.',
+  'settings.model.unknown': 'You can choose once the device check has finished.',
+  'settings.build': 'Model build',
+  'settings.build.auto': 'Automatic ({quantization})',
+  'settings.build.option': '{quantization} · {size} GB download',
+  'settings.window': 'Context length',
+  'settings.window.auto': 'Automatic: the longest that fits this device ({tokens} tokens)',
+  'settings.window.option': '{tokens} tokens · about {size} GB of GPU memory',
+  'settings.window.status.loaded': 'loaded on this device',
+  'settings.window.status.failed': 'ran out of memory on this device',
+  'settings.window.status.over-limits': 'over this GPU’s buffer limits, cannot be used',
+  'settings.window.failedHelp':
+    'This length ran out of GPU memory on this device. If you closed other apps or tabs that use the GPU, you can try it again; if it still does not fit, a shorter length is loaded.',
+  'settings.window.overLimitsHelp':
+    'Lengths over the buffer limits cannot load on this GPU and cannot be chosen (one buffer takes {needed} MB, the limit is {available} MB).',
+  'settings.forget': 'Forget this GPU’s memory results',
+  'settings.forget.help': 'The next load tries the longest context length again.',
   'persistence.granted': 'Storage protection on: the browser will not delete the model on its own.',
   'persistence.denied':
     'Storage protection off: the browser may delete the model when space runs low. Installing the app may turn it on.',

@@ -1,8 +1,10 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import type { LoadProgressView } from '../../chat/load-progress';
 import type { Preflight } from '../../chat/preflight';
+import type { ModelStatus } from '../../chat/types';
 import { hasTrait } from '../../engine/error-codes';
 import { useChat } from '../chat-store-context';
+import { smallOutlinedButton } from '../primitives/control-classes';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
 import { filesFromDrop, filesFromInput } from './folder-files';
@@ -61,7 +63,10 @@ function Panel({
 
 function DeviceFacts({ preflight }: { preflight: Extract<Preflight, { kind: 'ready' }> }) {
   const { t, formatNumber } = useI18n();
+  const chosenWindow = useChat((state) => state.modelChoice.contextWindow);
   const { gpu, model } = preflight;
+  const [window] = preflight.plan;
+  const memory = preflight.windows.find((option) => option.contextWindow === window)?.gpuMemoryBytes ?? 0;
   const gpuName = [gpu.description, gpu.vendor, gpu.architecture].filter(Boolean).join(' · ') || 'WebGPU';
   const rows: [string, string][] = [
     [t('preflight.gpu'), gpuName],
@@ -77,7 +82,13 @@ function DeviceFacts({ preflight }: { preflight: Extract<Preflight, { kind: 'rea
         ? t('preflight.cached')
         : t('preflight.downloadSize', { size: formatNumber(model.downloadBytes / GB, 1) }),
     ],
-    [t('preflight.memory'), t('preflight.memorySize', { size: formatNumber(model.gpuMemoryBytes / GB, 1) })],
+    [
+      t('preflight.window'),
+      t(window === chosenWindow ? 'preflight.window.chosen' : 'preflight.window.auto', {
+        tokens: formatNumber(window),
+      }),
+    ],
+    [t('preflight.memory'), t('preflight.memorySize', { size: formatNumber(memory / GB, 1) })],
   ];
   if (preflight.freeBytes !== undefined) {
     rows.push([t('preflight.free'), `${formatNumber(preflight.freeBytes / GB, 1)} GB`]);
@@ -200,6 +211,83 @@ function PersistenceNote() {
   return <p className="mt-2 text-xs text-stone-600 dark:text-stone-400">{t(`persistence.${persistence}`)}</p>;
 }
 
+type FormatNumber = ReturnType<typeof useI18n>['formatNumber'];
+
+/** The numbers a problem's explanation names, in the units it names them. */
+function problemValues(
+  problem: Extract<Preflight, { kind: 'blocked' }>['problems'][number],
+  formatNumber: FormatNumber,
+): Record<string, string> {
+  switch (problem.code) {
+    case 'webgpu-unavailable':
+    case 'no-adapter':
+      return {};
+    case 'buffer-too-small':
+      return {
+        needed: formatNumber(problem.neededBytes / MB, 1),
+        available: formatNumber(problem.availableBytes / MB, 1),
+      };
+    case 'storage-insufficient':
+      return {
+        needed: formatNumber(problem.neededBytes / GB, 1),
+        available: formatNumber(problem.availableBytes / GB, 1),
+      };
+    case 'gpu-memory':
+      return {
+        window: formatNumber(problem.contextWindow),
+        needed: formatNumber(problem.neededBytes / GB, 1),
+      };
+    default:
+      return problem satisfies never;
+  }
+}
+
+/** The loaded model in one line: its window, its memory and build, and why the window is smaller if it is. */
+function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' }> }) {
+  const { t, formatNumber } = useI18n();
+  const preflight = useChat((state) => state.preflight);
+  const reloadModel = useChat((state) => state.reloadModel);
+  const { contextWindow } = model.model;
+  const { fit } = model;
+  const pending =
+    preflight.kind === 'ready' &&
+    (preflight.model.quantization !== fit.quantization || preflight.plan[0] !== contextWindow);
+  return (
+    <section
+      aria-label={t('settings.model')}
+      className="mx-auto mt-2 w-[calc(100%-2rem)] max-w-3xl text-xs text-stone-600 dark:text-stone-400"
+      data-testid="model-summary"
+    >
+      <p className="tabular-nums">
+        {t('model.ready.summary', {
+          tokens: formatNumber(contextWindow),
+          size: formatNumber(fit.gpuMemoryBytes / GB, 1),
+          quantization: fit.quantization,
+        })}
+      </p>
+      {fit.reducedFrom !== undefined && (
+        <p
+          role="status"
+          className="mt-1 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          {t('model.ready.reduced', {
+            tokens: formatNumber(contextWindow),
+            from: formatNumber(fit.reducedFrom),
+          })}
+        </p>
+      )}
+      {pending && (
+        <p className="mt-1 flex flex-wrap items-center gap-2">
+          <span>{t('model.ready.pending')}</span>
+          <button type="button" onClick={() => void reloadModel()} className={smallOutlinedButton}>
+            {t('model.ready.reloadNow')}
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
+
 /** Everything about the model until it is ready: the device check, loading, and what went wrong. */
 export function ModelPanel() {
   const { t, formatNumber } = useI18n();
@@ -215,7 +303,7 @@ export function ModelPanel() {
     void filesFromDrop(data).then((files) => (files.length > 0 ? importFolder(files) : undefined));
   };
 
-  if (model.kind === 'ready') return null;
+  if (model.kind === 'ready') return <LoadedSummary model={model} />;
   if (preflight.kind === 'checking') {
     return (
       <Panel title={t('preflight.checking')}>
@@ -228,25 +316,18 @@ export function ModelPanel() {
       <Panel title={t('preflight.blocked.title')} tone="alert">
         <ul className="mt-2 space-y-2 text-sm">
           {preflight.problems.map((problem) => (
-            <li key={problem.code}>
-              {t(
-                problemKey(problem.code),
-                'neededBytes' in problem
-                  ? {
-                      needed: formatNumber(
-                        problem.neededBytes / (problem.code === 'buffer-too-small' ? MB : GB),
-                        1,
-                      ),
-                      available: formatNumber(
-                        problem.availableBytes / (problem.code === 'buffer-too-small' ? MB : GB),
-                        1,
-                      ),
-                    }
-                  : {},
-              )}
-            </li>
+            <li key={problem.code}>{t(problemKey(problem.code), problemValues(problem, formatNumber))}</li>
           ))}
         </ul>
+        {preflight.cached && (
+          <button
+            type="button"
+            onClick={() => void deleteModelFiles()}
+            className={`${secondaryButton} mt-4 mr-2`}
+          >
+            {t('preflight.deleteFiles')}
+          </button>
+        )}
         <button type="button" onClick={() => void checkDevice()} className={`${secondaryButton} mt-4`}>
           {t('preflight.recheck')}
         </button>
@@ -278,6 +359,22 @@ export function ModelPanel() {
     case 'loading':
       return (
         <Panel title={t('model.loading.title')}>
+          {model.attempt && (
+            <p className="mt-1 text-sm text-stone-700 dark:text-stone-300" data-testid="load-window">
+              {t('model.loading.window', { tokens: formatNumber(model.attempt.contextWindow) })}
+            </p>
+          )}
+          {model.attempt?.ranOut !== undefined && (
+            <p
+              role="status"
+              className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+            >
+              {t('model.loading.ranOut', {
+                from: formatNumber(model.attempt.ranOut),
+                to: formatNumber(model.attempt.contextWindow),
+              })}
+            </p>
+          )}
           <LoadingProgress progress={model.progress} />
           <PersistenceNote />
           <button type="button" onClick={cancelLoad} className={`${secondaryButton} mt-3`}>

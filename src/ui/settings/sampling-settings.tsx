@@ -3,6 +3,8 @@ import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { useSettings } from '../settings-context';
+import { settingsSelect } from '../primitives/control-classes';
+import { ModelSettings } from './model-settings';
 import { parseFieldValue, parseSeed, samplingFields, type SamplingField } from './sampling-fields';
 
 const inputClass =
@@ -98,8 +100,6 @@ function AppSettings() {
   const setTheme = useSettings((state) => state.setTheme);
   const languageId = useId();
   const themeId = useId();
-  const selectClass =
-    'rounded-lg border border-stone-300 bg-white px-2 py-1 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900';
   return (
     <section aria-labelledby={`${languageId}-title`} className="mt-3">
       <h3 id={`${languageId}-title`} className="text-sm font-semibold text-stone-700 dark:text-stone-300">
@@ -113,7 +113,7 @@ function AppSettings() {
           id={languageId}
           value={locale}
           onChange={(event) => setLocale(event.target.value === 'en' ? 'en' : 'ko')}
-          className={selectClass}
+          className={settingsSelect}
         >
           <option value="ko" lang="ko">
             한국어
@@ -132,7 +132,7 @@ function AppSettings() {
             const value = event.target.value;
             setTheme(value === 'light' || value === 'dark' ? value : 'system');
           }}
-          className={selectClass}
+          className={settingsSelect}
         >
           <option value="system">{t('settings.theme.system')}</option>
           <option value="light">{t('settings.theme.light')}</option>
@@ -168,6 +168,7 @@ export function SamplingSettings() {
           {t('settings.title')}
         </h2>
         <AppSettings />
+        <ModelSettings />
         <h3 className="mt-3 text-sm font-semibold text-stone-700 dark:text-stone-300">
           {t('settings.sampling')}
         </h3>
