@@ -38,8 +38,9 @@ export type Preflight =
       readonly kind: 'blocked';
       readonly problems: readonly PreflightProblem[];
       readonly gpu: GpuReport;
-      /** The build that was considered, when the device has an adapter. */
+      /** The build that was considered, when the device has an adapter, and the builds it can run. */
       readonly model?: ModelRecord;
+      readonly builds?: readonly ModelRecord[];
       readonly windows?: readonly WindowOption[];
       /** Every file of that build is in the browser's cache (it stays there when memory is what is missing). */
       readonly cached: boolean;
@@ -128,8 +129,9 @@ export function decidePreflight(
     });
   }
   const [first, ...rest] = plan;
+  const builds = usableModels(gpu.features);
   if (problems.length > 0 || first === undefined)
-    return { kind: 'blocked', problems, gpu, model, windows, cached };
+    return { kind: 'blocked', problems, gpu, model, builds, windows, cached };
 
   const notes: PreflightNote[] = [];
   if (gpu.isFallback) notes.push('software-adapter');
@@ -140,7 +142,7 @@ export function decidePreflight(
     kind: 'ready',
     model,
     gpu,
-    builds: usableModels(gpu.features),
+    builds,
     windows,
     plan: [first, ...rest],
     cached,

@@ -133,25 +133,56 @@ function named(name: string, message: string): Error {
 }
 
 /**
- * The GPU device of one load ("const gpuDetectOutput = yield libExports$2.detectGPUDevice();": a new device
- * per reload), as tvmjs allocates on it: `deviceAllocDataSpace` → `tryCreateBuffer`, which pushes the
- * "out-of-memory" error scope and, when an error comes back, "device.destroy();". The device's `lost`
- * promise then settles: a microtask later, not inside the allocation.
+ * A GPUDevice, the platform edge: what tvmjs allocates on it (`deviceAllocDataSpace` → `tryCreateBuffer`,
+ * which pushes the "out-of-memory" error scope and, when an error comes back,
+ * "if (captured.length > 0) { device.destroy(); …}"), and its `lost` promise, which settles a microtask
+ * after the loss as a browser's does: with reason "destroyed" after `destroy()`, "unknown" for a GPU that
+ * went away (a driver reset, about:gpucrash).
  */
-class FakeDevice {
+export class FakeGpuDevice {
   allocated = 0;
-  lost = false;
+  readonly lost: Promise<{ reason: string; message: string }>;
+  private settle: ((info: { reason: string; message: string }) => void) | undefined;
 
-  constructor(private readonly onLost: () => void) {}
+  constructor() {
+    this.lost = new Promise((resolve) => (this.settle = resolve));
+  }
 
   allocate(bytes: number): void {
     this.allocated += bytes;
     const limit = fakeWebLlm.gpu.memoryBytes;
-    if (this.lost || limit === undefined || this.allocated <= limit) return;
-    this.lost = true;
-    // "if (captured.length > 0) { device.destroy(); …}" → "gpuDetectOutput.device.lost.then((info) => …)"
-    queueMicrotask(this.onLost);
+    if (limit !== undefined && this.allocated > limit) this.destroy();
   }
+
+  destroy(): void {
+    this.settle?.({ reason: 'destroyed', message: 'Device was destroyed.' });
+    this.settle = undefined;
+  }
+
+  /** The GPU process or driver went away. */
+  loseUnexpectedly(): void {
+    this.settle?.({ reason: 'unknown', message: 'Device is lost' });
+    this.settle = undefined;
+  }
+}
+
+/**
+ * `navigator.gpu` with one adapter (the platform edge), for `vi.stubGlobal('navigator', { gpu: … })`. Each
+ * `requestDevice` makes a new device; `devices` keeps them in order.
+ */
+export function fakeNavigatorGpu(features: readonly string[] = []) {
+  const devices: FakeGpuDevice[] = [];
+  const adapter = {
+    features: new Set(features),
+    limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 },
+    info: { vendor: 'fake', architecture: 'test', description: 'Fake GPU', isFallbackAdapter: false },
+    requestDevice: () => {
+      const device = new FakeGpuDevice();
+      devices.push(device);
+      return Promise.resolve(device);
+    },
+  };
+  return { gpu: { requestAdapter: () => Promise.resolve(adapter) }, devices };
 }
 
 class FakePipeline {
@@ -201,9 +232,8 @@ export class FakeMLCEngine {
   readonly forwards: number[][] = [];
   /** The merged config's `context_window_size` of each reload, in order. */
   readonly reloadedWindows: (number | undefined)[] = [];
-  private deviceLost: (() => void) | undefined;
   /** The device of the last reload, and what it holds. */
-  device: FakeDevice | undefined;
+  device: FakeGpuDevice | undefined;
 
   constructor() {
     fakeWebLlm.engine = this;
@@ -267,17 +297,26 @@ export class FakeMLCEngine {
     if (wasmUrl.startsWith('blob:')) this.libraryFrom = wasmUrl;
     else if (wasmUrl.includes('localhost')) await (await fetch(wasmUrl)).arrayBuffer();
     else await fetchWithCache('webllm/wasm', wasmUrl, signal);
+    // "const gpuDetectOutput = yield libExports$2.detectGPUDevice();": "navigator.gpu.requestAdapter({ powerPreference })"
+    // then "adapter.requestDevice({ requiredLimits: …, requiredFeatures })", a new device on every reload.
+    const adapter = await (typeof navigator === 'undefined' ? undefined : navigator.gpu)?.requestAdapter({
+      powerPreference: 'high-performance',
+    });
+    // "if (gpuDetectOutput == undefined) { throw new WebGPUNotAvailableError(); }"
+    if (!adapter)
+      throw named('WebGPUNotAvailableError', 'WebGPU is not supported in your current environment.');
+    // The tests give the worker `fakeNavigatorGpu()`, whose devices are fakes.
+    const device = (await adapter.requestDevice()) as unknown as FakeGpuDevice;
+    this.device = device;
     // "gpuDetectOutput.device.lost.then((info) => { if (this.deviceLostIsError) { …
     //     this.unload(); deviceLostInReload = true; } });"
     const lost = { deviceLostInReload: false };
-    this.deviceLost = () => {
+    void device.lost.then(() => {
       if (this.deviceLostIsError) {
         void this.unload();
         lost.deviceLostInReload = true;
       }
-    };
-    const device = new FakeDevice(() => this.deviceLost?.());
-    this.device = device;
+    });
     // asyncLoadTokenizer: "const model = yield modelCache.fetchWithCache(url, "arraybuffer");" (no signal)
     await fetchWithCache('webllm/model', new URL('tokenizer.json', base).href, undefined);
     // "yield tvm.fetchTensorCache(…, { …, signal: this.reloadController?.signal });": shards not yet in the
@@ -314,7 +353,7 @@ export class FakeMLCEngine {
     base: string,
     list: readonly { dataPath: string; nbytes: number }[],
     signal: AbortSignal | undefined,
-    device: FakeDevice,
+    device: FakeGpuDevice,
   ): Promise<void> {
     // "for (let i = 0; i < list.length; ++i) { totalBytes += list[i].nbytes; }"
     const totalBytes = list.reduce((sum, shard) => sum + shard.nbytes, 0);
@@ -355,22 +394,29 @@ export class FakeMLCEngine {
     }
   }
 
-  /** What the device-lost handler installed by `reloadInternal` does when the GPU goes away. */
+  /** The GPU goes away under the device of the last reload. */
   loseDevice(): void {
-    this.deviceLost?.();
+    this.device?.loseUnexpectedly();
   }
 
-  unload(): Promise<void> {
+  async unload(): Promise<void> {
     this.unloads += 1;
-    // "this.deviceLostIsError = false;" … "pipeline.dispose();" … "this.loadedModelIdToPipeline.clear();"
-    this.pipeline = undefined;
+    // "this.deviceLostIsError = false; // so that unload() does not trigger device.lost error"
+    this.deviceLostIsError = false;
+    if (this.pipeline) {
+      // "pipeline.dispose();" disposes its TVM instance, whose WebGPU context ends in "this.device.destroy();",
+      // and "yield pipeline.sync();" waits "until device is actually destroyed".
+      this.pipeline = undefined;
+      this.device?.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    // "this.loadedModelIdToPipeline.clear();" … "this.deviceLostIsError = true;"
     this.deviceLostIsError = true;
     // "if (this.reloadController) { this.reloadController.abort("Engine.unload() is called."); … }"
     if (this.reloadController) {
       this.reloadController.abort('Engine.unload() is called.');
       this.reloadController = undefined;
     }
-    return Promise.resolve();
   }
 
   /** "const [, selectedPipeline] = this.getLLMStates(…);" throws ModelNotLoadedError with nothing loaded. */

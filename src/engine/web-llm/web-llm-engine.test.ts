@@ -6,7 +6,13 @@ import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampl
 import { EOS_ID } from '../../generation/tokens';
 import { createChatStore } from '../../chat/chat-store';
 import { memoryStorage } from '../../chat/gpu-fit-storage';
-import { FakeCacheStorage, FakeHost, fakeWebLlm, type FakeMLCEngine } from '../../test/fake-web-llm';
+import {
+  FakeCacheStorage,
+  FakeHost,
+  fakeNavigatorGpu,
+  fakeWebLlm,
+  type FakeMLCEngine,
+} from '../../test/fake-web-llm';
 import tensorCache from '../../test/fixtures/tensor-cache.json';
 import { loadMiniTokenizer, MINI_VOCAB, miniTokenId, miniTokenizerJson } from '../../test/mini-tokenizer';
 import { EngineClient } from '../engine-client';
@@ -85,12 +91,16 @@ function setup({
   const storage = new FakeCacheStorage();
   vi.stubGlobal('caches', storage);
   vi.stubGlobal('fetch', host.fetch);
+  // A GPU without shader-f16, so the q4f32_1 build of `record`; the engine watches the devices it makes.
+  const navigatorGpu = fakeNavigatorGpu();
+  vi.stubGlobal('navigator', { gpu: navigatorGpu.gpu });
   fakeWebLlm.gpu = { logits: logitsFor };
   const engine = new WebLlmEngine();
   const mlc = fakeWebLlm.engine as FakeMLCEngine;
   return {
     engine,
     mlc,
+    devices: navigatorGpu.devices,
     host,
     storage,
     urls,
@@ -171,6 +181,40 @@ describe('WebLlmEngine: a lost device', () => {
     await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).rejects.toMatchObject({
       code: 'device-lost',
     });
+  });
+
+  it('calls a load that fails in any way after its device was lost a lost device, with the loss in the message', async () => {
+    const { engine, mlc, devices, selection } = setup();
+    // The weights overflow the device: tvmjs destroys it, and TVM disposes its instance ("Device lost,
+    // calling Instance.dispose()"), so the next step fails with whatever a disposed instance throws.
+    fakeWebLlm.gpu.memoryBytes = 100;
+    fakeWebLlm.gpu.compile = () => {
+      if (mlc.device?.allocated !== undefined && mlc.device.allocated > 100)
+        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'ctx')"));
+      return Promise.resolve();
+    };
+    await expect(engine.load(selection)).rejects.toMatchObject({
+      code: 'device-lost',
+      message: expect.stringMatching(
+        /^The GPU device was lost while loading the model \(destroyed: Device was destroyed\.\)/,
+      ) as string,
+    });
+    expect(devices).toHaveLength(1);
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('does not call a load whose device it destroyed itself, by a cancel, a lost device', async () => {
+    const { engine, selection } = setup();
+    await engine.load(selection);
+    const compile = gate();
+    fakeWebLlm.gpu.compile = compile.wait;
+    const controller = new AbortController();
+    // The second load unloads the first model (destroying its device) and is then cancelled.
+    const loading = engine.load(selection, { signal: controller.signal });
+    await compile.entered;
+    controller.abort();
+    compile.open();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
   });
 
   it('calls "Engine.unload() is called." during a download, not cancelled, a lost device', async () => {
@@ -438,15 +482,8 @@ describe('WebLlmEngine served by the worker host', () => {
 describe('the store over WebLlmEngine on a GPU with too little memory', () => {
   const shardBytes = tensorCache.records.reduce((sum, { nbytes }) => sum + nbytes, 0);
 
-  /** A device without shader-f16 (so the q4f32_1 build of `record`), as `navigator.gpu` shows it. */
+  /** Room on the GPU for the weights as tensor-cache.json lists them, and a KV cache of a byte a token. */
   function gpuWithMemory(memoryBytes: number) {
-    const adapter = {
-      features: new Set<string>(),
-      limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 },
-      info: { vendor: 'fake', architecture: 'test', description: 'Fake GPU', isFallbackAdapter: false },
-    };
-    vi.stubGlobal('navigator', { gpu: { requestAdapter: () => Promise.resolve(adapter) } });
-    // Weights as tensor-cache.json lists them, and a KV cache of a byte a token.
     fakeWebLlm.gpu.memoryBytes = memoryBytes;
     fakeWebLlm.gpu.kvBytesPerToken = 1;
   }

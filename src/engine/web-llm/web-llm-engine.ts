@@ -18,6 +18,7 @@ import type {
   LoadTarget,
   ModelSelection,
 } from '../protocol';
+import { DeviceWatch, type DeviceLoss, type WatchableGpu } from './device-watch';
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
@@ -128,6 +129,20 @@ function appConfigFor(record: ModelRecord, urls: ModelFileUrls, contextWindow?: 
 
 const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load was cancelled.');
 
+/** A load that failed after its GPU device was lost, whatever error the rest of the load met. */
+function lostInLoad(loss: DeviceLoss, error: unknown): EngineError {
+  const mapped = toEngineError(error);
+  return new EngineError(
+    'device-lost',
+    `The GPU device was lost while loading the model (${loss.reason}: ${loss.message}), most likely for lack of GPU memory. ${mapped.message}`,
+  );
+}
+
+/** `navigator.gpu` in the worker, when there is one. */
+function workerGpu(): (WatchableGpu & GpuLike) | undefined {
+  return typeof navigator === 'undefined' ? undefined : (navigator as { gpu?: WatchableGpu & GpuLike }).gpu;
+}
+
 /**
  * The real engine: web-llm's `MLCEngine`, run inside the worker. Only this module (and the worker that
  * loads it on demand) imports web-llm at run time.
@@ -145,9 +160,10 @@ export class WebLlmEngine implements ChatEngine {
   private session: KullmSession | undefined;
   private tokenizer: HfTokenizer | undefined;
   private readonly logitProcessor = drawnTokenProcessor(this.sampler);
+  private readonly devices = new DeviceWatch(workerGpu());
 
   inspectDevice(): Promise<GpuReport> {
-    return probeGpu((navigator as { gpu?: GpuLike }).gpu);
+    return probeGpu(workerGpu());
   }
 
   /**
@@ -220,6 +236,7 @@ export class WebLlmEngine implements ChatEngine {
     // Unloading aborts web-llm's downloads at once; the rest of a load is stopped by the checks below.
     const cancel = (): void => void this.engine.unload();
     signal?.addEventListener('abort', cancel, { once: true });
+    const device = this.devices.track();
     try {
       if (signal?.aborted) throw cancelled();
       await this.reload(record, urls, appConfig, options);
@@ -247,10 +264,13 @@ export class WebLlmEngine implements ChatEngine {
       this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
       return this.loaded;
     } catch (error) {
+      // Read before the unload below, which destroys the device itself.
+      const loss = signal?.aborted ? undefined : device.lost();
       // Whatever ended the load, nothing of it may stay on the GPU: 6-9 GB, and the tab would keep the lock.
       await this.engine.unload().catch(() => undefined);
-      throw error;
+      throw loss ? lostInLoad(loss, error) : error;
     } finally {
+      device.stop();
       signal?.removeEventListener('abort', cancel);
     }
   }

@@ -23,12 +23,7 @@ export function ModelSettings() {
   const titleId = useId();
 
   const windows = preflight.kind === 'checking' ? undefined : preflight.windows;
-  const builds =
-    preflight.kind === 'ready'
-      ? preflight.builds
-      : preflight.kind === 'blocked' && preflight.model
-        ? [preflight.model]
-        : [];
+  const builds = preflight.kind === 'checking' ? [] : (preflight.builds ?? []);
   if (preflight.kind === 'checking' || !windows || builds.length === 0) {
     return (
       <section aria-labelledby={titleId} className="mt-3">
