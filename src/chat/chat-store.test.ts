@@ -127,7 +127,7 @@ describe('chat store', () => {
       kind: 'ready',
       model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096, prefillChunkSize: 1024 },
       offline: true,
-      fit: { quantization: 'q4f16_1', gpuMemoryBytes: expect.any(Number) as number },
+      fit: { quantization: 'q4f16_1', contextWindow: 4096, gpuMemoryBytes: expect.any(Number) as number },
     });
     expect(seen[0]).toBe('loading');
     expect(progressUpdates).toBeGreaterThan(10);

@@ -23,7 +23,7 @@ describe('contextWindowOf', () => {
         kind: 'ready',
         offline: false,
         model: { modelId: 'x', engine: 'scripted', contextWindow: 512, prefillChunkSize: 512 },
-        fit: { quantization: 'q4f16_1', gpuMemoryBytes: 4e9 },
+        fit: { quantization: 'q4f16_1', contextWindow: 4096, gpuMemoryBytes: 4e9 },
       },
     });
     expect(contextWindowOf(store.getState())).toBe(512);

@@ -233,8 +233,8 @@ export function createModelSlice({
               recordFailure(fit.outcomes(adapter), record.quantization, contextWindow),
             );
             // A window the user chose that does not fit is not tried first again: the next load plans anew.
-            const { contextWindow: chosen, ...rest } = fit.choice();
-            if (chosen === contextWindow) fit.setChoice(rest);
+            const { contextWindow: choice, ...rest } = fit.choice();
+            if (choice === contextWindow) fit.setChoice(rest);
             ranOut = contextWindow;
             decide();
             continue;
@@ -256,6 +256,7 @@ export function createModelSlice({
               offline,
               fit: {
                 quantization: record.quantization,
+                contextWindow,
                 gpuMemoryBytes: gpuMemoryOf(record, loaded.contextWindow).totalBytes,
                 ...(reduced === undefined ? {} : { reducedFrom: reduced }),
               },

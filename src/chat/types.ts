@@ -57,6 +57,8 @@ export interface LoadAttempt {
 /** How the loaded model fits this device. */
 export interface LoadedFit {
   readonly quantization: Quantization;
+  /** The window the load asked for (the model's own may be smaller, when its build was made for less). */
+  readonly contextWindow: number;
   /** The estimate of GPU memory at the loaded window. */
   readonly gpuMemoryBytes: number;
   /** The window just above, when it ran out of GPU memory (in this load or an earlier one) and this one loaded. */

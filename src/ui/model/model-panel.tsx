@@ -251,7 +251,7 @@ function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' 
   const { fit } = model;
   const pending =
     preflight.kind === 'ready' &&
-    (preflight.model.quantization !== fit.quantization || preflight.plan[0] !== contextWindow);
+    (preflight.model.quantization !== fit.quantization || preflight.plan[0] !== fit.contextWindow);
   return (
     <section
       aria-label={t('settings.model')}
