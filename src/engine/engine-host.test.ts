@@ -118,6 +118,49 @@ describe('the worker host and the running generation', () => {
   });
 });
 
+describe('the worker host and the loads', () => {
+  /** An engine whose loads end only when the test says, and which counts the loads running at once. */
+  function heldLoads() {
+    const finish: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const engine: ChatEngine = {
+      ...loggingEngine().engine,
+      // Like web-llm's load from the cache, it ignores the cancel and runs to its end.
+      load: () =>
+        new Promise((resolve) => {
+          running += 1;
+          most = Math.max(most, running);
+          finish.push(() => {
+            running -= 1;
+            resolve(loaded);
+          });
+        }),
+    };
+    return { engine, finish, most: () => most };
+  }
+
+  it('starts a load only once every earlier one has ended, cancelled or not', async () => {
+    const { engine, finish, most } = heldLoads();
+    const { client } = connect(engine);
+    const controller = new AbortController();
+    const first = client.load(model, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    // A take-over, or Load pressed again at once after Cancel.
+    const second = client.load(model);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(finish).toHaveLength(1);
+    finish[0]?.();
+    await Promise.allSettled([first]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(finish).toHaveLength(2);
+    finish[1]?.();
+    await expect(second).resolves.toEqual(loaded);
+    expect(most()).toBe(1);
+  });
+});
+
 /** An engine that streams `pieces` one every millisecond, and stops between two when asked. */
 function streamingEngine(pieces: readonly string[], emitted: string[] = []): ChatEngine {
   return {

@@ -97,8 +97,13 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
       signal: controller.signal,
       onProgress: (progress: LoadProgress) => send({ type: 'progress', requestId, progress }),
     };
+    // The page has left every earlier load by now (it runs one at a time): a load from the cache runs on
+    // after its cancel, and a second one started beside it would put a second model on the GPU.
+    const earlier = [...loads.values()];
     const running = run(controller, async () => {
       try {
+        for (const { controller: previous } of earlier) previous.abort();
+        await Promise.all(earlier.map(({ ended }) => ended));
         if (request.type === 'load') {
           await settle({ loads: false });
           const model = await engine.load(request.model, loadOptions);
