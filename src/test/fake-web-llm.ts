@@ -109,6 +109,14 @@ export interface FakeGpu {
    * looks at the reload controller's signal.
    */
   compile?(): Promise<void>;
+  /**
+   * What a forward pass in flight fails with when its device is lost under it (by default Chrome's text,
+   * "Device is lost", as the GPU work it waits on is rejected); a test may give another, as TVM disposes its
+   * instance and web-llm its pipeline while the pass still runs.
+   */
+  lostPassError?: Error;
+  /** Instantiating the model library (compiling its WebAssembly), before the GPU is asked for. */
+  instantiate?(): Promise<void>;
   /** Awaited inside each forward pass, so a test can act while the GPU works. */
   forwardPass?(): Promise<void>;
   /**
@@ -141,6 +149,7 @@ function named(name: string, message: string): Error {
  */
 export class FakeGpuDevice {
   allocated = 0;
+  isLost = false;
   readonly lost: Promise<{ reason: string; message: string }>;
   private settle: ((info: { reason: string; message: string }) => void) | undefined;
 
@@ -155,12 +164,14 @@ export class FakeGpuDevice {
   }
 
   destroy(): void {
+    this.isLost = true;
     this.settle?.({ reason: 'destroyed', message: 'Device was destroyed.' });
     this.settle = undefined;
   }
 
   /** The GPU process or driver went away. */
   loseUnexpectedly(): void {
+    this.isLost = true;
     this.settle?.({ reason: 'unknown', message: 'Device is lost' });
     this.settle = undefined;
   }
@@ -193,10 +204,14 @@ class FakePipeline {
     /** "this.contextWindowSize = config.context_window_size;", the KV cache's "max_total_sequence_length". */
     readonly contextWindowSize: number,
     private readonly logitProcessor: LogitProcessor | undefined,
+    private readonly device: FakeGpuDevice,
   ) {}
 
   async forwardTokensAndSample(inputIds: readonly number[]): Promise<number> {
     await fakeWebLlm.gpu.forwardPass?.();
+    // "yield this.device.sync();" before the logits are read: the GPU work it waits on fails on a lost device.
+    if (this.device.isLost)
+      throw fakeWebLlm.gpu.lostPassError ?? new DOMException('Device is lost', 'OperationError');
     // "const retGetChunks = getChunkedPrefillInputData(inputData, this.prefillChunkSize, () => 0);"
     // The chunks are fed one after the other, and only the last one's logits are sampled.
     this.kv.push(...inputIds);
@@ -269,7 +284,9 @@ export class FakeMLCEngine {
   }
 
   private async reloadInternal(modelId: string, chatOpts: object | undefined): Promise<void> {
-    const signal = this.reloadController?.signal;
+    // Each step reads "(_c = this.reloadController) === null || _c === void 0 ? void 0 : _c.signal" afresh, as
+    // web-llm does: once unload() has aborted and cleared the controller, the steps after get no signal.
+    const signal = (): AbortSignal | undefined => this.reloadController?.signal;
     // "const logitProcessor = this.logitProcessorRegistry?.get(modelId);"
     const logitProcessor = this.logitProcessorRegistry?.get(modelId);
     const record = this.appConfig?.model_list.find((model) => model.model_id === modelId);
@@ -279,7 +296,7 @@ export class FakeMLCEngine {
     const configData = await fetchWithCache(
       'webllm/config',
       new URL('mlc-chat-config.json', base).href,
-      signal,
+      signal(),
     );
     // "const curModelConfig = Object.assign(Object.assign(Object.assign({}, JSON.parse(new TextDecoder()
     //     .decode(configData))), modelRecord.overrides), chatOpts);"
@@ -296,7 +313,9 @@ export class FakeMLCEngine {
     const wasmUrl = record.model_lib;
     if (wasmUrl.startsWith('blob:')) this.libraryFrom = wasmUrl;
     else if (wasmUrl.includes('localhost')) await (await fetch(wasmUrl)).arrayBuffer();
-    else await fetchWithCache('webllm/wasm', wasmUrl, signal);
+    else await fetchWithCache('webllm/wasm', wasmUrl, signal());
+    // "const tvm = yield libExports$2.instantiate(wasm.buffer, libExports$2.createPolyfillWASI(), this.logger);"
+    await fakeWebLlm.gpu.instantiate?.();
     // "const gpuDetectOutput = yield libExports$2.detectGPUDevice();": "navigator.gpu.requestAdapter({ powerPreference })"
     // then "adapter.requestDevice({ requiredLimits: …, requiredFeatures })", a new device on every reload.
     const adapter = await (typeof navigator === 'undefined' ? undefined : navigator.gpu)?.requestAdapter({
@@ -321,11 +340,12 @@ export class FakeMLCEngine {
     await fetchWithCache('webllm/model', new URL('tokenizer.json', base).href, undefined);
     // "yield tvm.fetchTensorCache(…, { …, signal: this.reloadController?.signal });": shards not yet in the
     // cache are downloaded with the signal; loading them from the cache and compiling ignore it.
+    const tensorSignal = signal();
     const manifestUrl = new URL('tensor-cache.json', base).href;
     const manifest = JSON.parse(
-      new TextDecoder().decode(await fetchWithCache('webllm/model', manifestUrl, signal)),
+      new TextDecoder().decode(await fetchWithCache('webllm/model', manifestUrl, tensorSignal)),
     ) as { records: { dataPath: string; nbytes: number }[] };
-    await this.fetchTensorCacheInternal(base, manifest.records, signal, device);
+    await this.fetchTensorCacheInternal(base, manifest.records, tensorSignal, device);
     await fakeWebLlm.gpu.compile?.();
     // "this.prefillChunkSize = metadata.prefill_chunk_size;" from the library; compile read it from this config.
     // "newPipeline = new LLMChatPipeline(tvm, tokenizer, curModelConfig, logitProcessor, …)" makes the KV cache:
@@ -335,7 +355,12 @@ export class FakeMLCEngine {
     // The device-lost handler runs as the allocation's error scopes settle, before the shaders are ready.
     await Promise.resolve();
     // "this.loadedModelIdToPipeline.set(modelId, newPipeline);": set even when the handler unloaded first.
-    this.pipeline = new FakePipeline(config.prefill_chunk_size ?? 1024, contextWindowSize, logitProcessor);
+    this.pipeline = new FakePipeline(
+      config.prefill_chunk_size ?? 1024,
+      contextWindowSize,
+      logitProcessor,
+      device,
+    );
     // "this.initProgressCallback({ progress: 1, timeElapsed: …, text: "Finish loading on " + gpuLabel });"
     this.initProgressCallback?.({ progress: 1, timeElapsed: 1, text: 'Finish loading on WebGPU - fake' });
     // "if (deviceLostInReload) { throw new DeviceLostError(); }"

@@ -162,6 +162,61 @@ describe('WebLlmEngine: cancelling a load', () => {
     expect(mlc.pipeline).toBeUndefined();
   });
 
+  it.each([
+    [
+      'while tokenizer.json downloads (web-llm fetches it with no signal)',
+      (context: ReturnType<typeof setup>) => {
+        const tokenizer = new URL('tokenizer.json', context.urls.base).href;
+        context.host.slow.add(tokenizer);
+        return {
+          reached: () => vi.waitFor(() => expect(context.host.waiting(tokenizer)).toBe(true)),
+          go: () => context.host.release(tokenizer),
+        };
+      },
+    ],
+    [
+      'while the model library compiles, before the GPU is asked for',
+      () => {
+        const instantiate = gate();
+        fakeWebLlm.gpu.instantiate = instantiate.wait;
+        return { reached: () => instantiate.entered, go: instantiate.open };
+      },
+    ],
+  ])('fetches no weights after a cancel %s', async (_, hold) => {
+    const context = setup();
+    const { engine, host, mlc, selection } = context;
+    const step = hold(context);
+    const controller = new AbortController();
+    const loading = engine.load(selection, { signal: controller.signal });
+    await step.reached();
+    // The cancel unloads, which aborts web-llm's controller and clears it: the weight download that comes
+    // next would get no signal.
+    controller.abort();
+    const requestedAtCancel = host.requested.length;
+    step.go();
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+    expect(host.requested.slice(requestedAtCancel).filter((url) => url.includes('params_shard'))).toEqual([]);
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
+  it('lets a load from the cache run to its end after a cancel, then unloads it', async () => {
+    const { engine, mlc, selection } = setup();
+    await engine.load(selection);
+    await engine.unload();
+    const controller = new AbortController();
+    // Cancelled as the first shard is read from the cache: stopping there would leave its buffers behind.
+    const loading = engine.load(selection, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.phase === 'cache') controller.abort();
+      },
+    });
+    await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
+    const shardBytes = tensorCache.records.reduce((sum, { nbytes }) => sum + nbytes, 0);
+    expect(mlc.device?.allocated).toBe(shardBytes);
+    expect(mlc.pipeline).toBeUndefined();
+  });
+
   it('ends a download cancelled by the user as load-cancelled, not as a lost device', async () => {
     const { engine, host, shard, selection } = setup();
     host.slow.add(shard);
@@ -216,6 +271,34 @@ describe('WebLlmEngine: a lost device', () => {
     compile.open();
     await expect(loading).rejects.toMatchObject({ code: 'load-cancelled' });
   });
+
+  it.each([
+    ['Chrome’s “Device is lost”', undefined],
+    [
+      'the error of a pipeline disposed under it',
+      new TypeError("Cannot read properties of undefined (reading 'view')"),
+    ],
+  ])(
+    'calls an answer that fails with %s when the GPU goes a lost device, and the model gone',
+    async (_, lostPassError) => {
+      const { engine, mlc, selection } = setup();
+      await engine.load(selection);
+      if (lostPassError) fakeWebLlm.gpu.lostPassError = lostPassError;
+      const pass = gate();
+      let passes = 0;
+      fakeWebLlm.gpu.forwardPass = () => (++passes === 3 ? pass.wait() : Promise.resolve());
+      const pieces: string[] = [];
+      const answer = engine.generate(ask('안녕하세요'), { onDelta: (text) => pieces.push(text) });
+      await pass.entered;
+      mlc.loseDevice();
+      pass.open();
+      await expect(answer).rejects.toMatchObject({ code: 'device-lost' });
+      // The model is gone: the next Send says so too, rather than calling a disposed pipeline.
+      await expect(engine.generate(ask('또'), { onDelta: () => undefined })).rejects.toMatchObject({
+        code: 'not-loaded',
+      });
+    },
+  );
 
   it('calls "Engine.unload() is called." during a download, not cancelled, a lost device', async () => {
     const { engine, mlc, host, shard, selection } = setup();

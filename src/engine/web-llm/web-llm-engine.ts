@@ -18,7 +18,7 @@ import type {
   LoadTarget,
   ModelSelection,
 } from '../protocol';
-import { DeviceWatch, type DeviceLoss, type WatchableGpu } from './device-watch';
+import { DeviceWatch, type DeviceLoss, type DeviceTracking, type WatchableGpu } from './device-watch';
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
@@ -129,6 +129,14 @@ function appConfigFor(record: ModelRecord, urls: ModelFileUrls, contextWindow?: 
 
 const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load was cancelled.');
 
+/**
+ * web-llm's reports from inside the weight download (tvmjs's fetchTensorCacheInternal): "Start to fetch
+ * params" before the first shard is fetched, "Fetching param cache[i/N]" after each.
+ */
+function startsOrContinuesDownload(text: string): boolean {
+  return text === 'Start to fetch params' || text.startsWith('Fetching param cache');
+}
+
 /** A load that failed after its GPU device was lost, whatever error the rest of the load met. */
 function lostInLoad(loss: DeviceLoss, error: unknown): EngineError {
   const mapped = toEngineError(error);
@@ -161,6 +169,8 @@ export class WebLlmEngine implements ChatEngine {
   private tokenizer: HfTokenizer | undefined;
   private readonly logitProcessor = drawnTokenProcessor(this.sampler);
   private readonly devices = new DeviceWatch(workerGpu());
+  /** The loss of the loaded model's device, watched from its load until the model is let go. */
+  private loadedDevice: DeviceTracking | undefined;
 
   inspectDevice(): Promise<GpuReport> {
     return probeGpu(workerGpu());
@@ -262,6 +272,7 @@ export class WebLlmEngine implements ChatEngine {
       };
       this.session = new KullmSession(model, tokenizer, this.sampler, window);
       this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
+      this.loadedDevice = device;
       return this.loaded;
     } catch (error) {
       // Read before the unload below, which destroys the device itself.
@@ -270,7 +281,7 @@ export class WebLlmEngine implements ChatEngine {
       await this.engine.unload().catch(() => undefined);
       throw loss ? lostInLoad(loss, error) : error;
     } finally {
-      device.stop();
+      if (this.loadedDevice !== device) device.stop();
       signal?.removeEventListener('abort', cancel);
     }
   }
@@ -291,7 +302,15 @@ export class WebLlmEngine implements ChatEngine {
       () => readDownloadTotal(urls, cachedLibrary),
       (report) => onProgress?.(report),
     );
-    this.engine.setInitProgressCallback((report) => progress.report(report));
+    this.engine.setInitProgressCallback((report) => {
+      // A cancel that came before web-llm's weight download began left it without a signal (unload() clears
+      // the controller that the download reads afresh), so the download would run on. web-llm calls this
+      // synchronously inside the download, before the first shard and after each: throwing here ends it.
+      // Never while shards are read from the cache onto the GPU: their buffers would stay behind.
+      if (signal?.aborted && startsOrContinuesDownload(report.text)) throw cancelled();
+      progress.report(report);
+    });
+    if (signal?.aborted) throw cancelled();
     try {
       await this.engine.reload(record.id);
     } catch (error) {
@@ -330,15 +349,32 @@ export class WebLlmEngine implements ChatEngine {
       return await this.session.generate(request, options);
     } catch (error) {
       const mapped = toEngineError(error);
-      if (mapped.code !== 'not-loaded' && mapped.code !== 'device-lost') throw mapped;
-      // Only web-llm's device-lost handler unloads a model that this engine loaded and did not unload.
+      const loss = this.loadedDevice?.lost();
+      // A lost device ends an answer with whatever the GPU's work or the disposed pipeline throws: Chrome's
+      // "Device is lost", or any error of a pipeline that web-llm's device-lost handler disposed under it.
+      // The device's own loss says so, and a model web-llm no longer has (its handler unloads it).
+      if (
+        !loss &&
+        mapped.code !== 'not-loaded' &&
+        mapped.code !== 'device-lost' &&
+        (await this.stillLoaded())
+      )
+        throw mapped;
       this.forget();
-      throw mapped.code === 'device-lost'
-        ? mapped
-        : new EngineError(
-            'device-lost',
-            `The GPU device was lost; web-llm unloaded the model. ${mapped.message}`,
-          );
+      throw new EngineError(
+        'device-lost',
+        `The GPU device was lost during the answer${loss ? ` (${loss.reason}: ${loss.message})` : ''}; web-llm unloads the model. ${mapped.message}`,
+      );
+    }
+  }
+
+  /** Whether web-llm still has the model: after its device-lost handler unloaded it, it throws ModelNotLoadedError. */
+  private async stillLoaded(): Promise<boolean> {
+    try {
+      await this.engine.getMessage();
+      return true;
+    } catch (error) {
+      return toEngineError(error).code !== 'not-loaded';
     }
   }
 
@@ -349,6 +385,9 @@ export class WebLlmEngine implements ChatEngine {
 
   /** Drops this engine's side of a loaded model: the session and the tokenizer's wasm memory. */
   private forget(): void {
+    // Before any unload of ours destroys the device: that loss is not the model's.
+    this.loadedDevice?.stop();
+    this.loadedDevice = undefined;
     this.loaded = undefined;
     this.session = undefined;
     this.tokenizer?.dispose();

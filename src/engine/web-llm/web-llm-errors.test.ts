@@ -19,6 +19,7 @@ describe('toEngineError', () => {
       'shader-f16-unsupported',
     ],
     ['DeviceLostError: The WebGPU device was lost while loading the model.', 'device-lost'],
+    ['OperationError: Device is lost', 'device-lost'],
     [named('QuotaExceededError', 'The quota has been exceeded.'), 'quota-exceeded'],
     [named('TypeError', 'Failed to fetch'), 'network'],
     [named('CompileError', 'WebAssembly.instantiate(): expected magic word'), 'model-files-corrupt'],

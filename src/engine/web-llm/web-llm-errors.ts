@@ -8,7 +8,8 @@ import type { EngineErrorCode } from '../protocol';
 const patterns: readonly (readonly [pattern: RegExp, code: EngineErrorCode])[] = [
   [/WebGPUNotAvailableError|WebGPU is not supported|navigator\.gpu/i, 'webgpu-unavailable'],
   [/ShaderF16SupportError|shader-f16/i, 'shader-f16-unsupported'],
-  [/DeviceLostError|device (was )?lost/i, 'device-lost'],
+  // Chrome's own text for GPU work on a lost device is "Device is lost".
+  [/DeviceLostError|device (is |was )?lost/i, 'device-lost'],
   // The reason web-llm's unload() aborts a load's fetches with. The engine tells a cancel apart before it
   // maps anything, so here the unload came from web-llm's device-lost handler.
   [/Engine\.unload\(\) is called/, 'device-lost'],
