@@ -39,3 +39,15 @@ test('an error in the middle of an answer keeps the text so far and says what ha
   await expect(chat.lastAnswer().getByRole('alert')).toContainText('GPU 연결이 끊어졌습니다');
   await expect(chat.send).toBeVisible();
 });
+
+test('numbers the GPU gets wrong end the answer with their own explanation, and leave the model loaded', async ({
+  page,
+}) => {
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 10, generateError: 'invalid-numbers:3' });
+  await chat.ask('/echo 가나다라마바사아자차카타파하');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'failed');
+  await expect(chat.lastAnswerText()).toHaveText('가나다라마바사아자');
+  await expect(chat.lastAnswer().getByRole('alert')).toContainText('q4f32_1을 골라 다시 불러오세요');
+  await expect(page.getByTestId('model-status')).toContainText('준비됨');
+});

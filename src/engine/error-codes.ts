@@ -28,6 +28,7 @@ export const ENGINE_ERRORS = [
   { code: 'model-files-corrupt', traits: ['host-file', 'folder-helps'] },
   { code: 'model-lib-mismatch', traits: ['folder-helps'] },
   { code: 'context-window-exceeded', traits: [] },
+  { code: 'invalid-numbers', traits: [] },
   { code: 'not-loaded', traits: ['model-gone', 'load-again'] },
   { code: 'busy', traits: [] },
   { code: 'load-cancelled', traits: [] },

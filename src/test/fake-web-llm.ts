@@ -198,6 +198,8 @@ export function fakeNavigatorGpu(features: readonly string[] = []) {
 
 class FakePipeline {
   readonly kv: number[] = [];
+  /** TVM memory scopes opened and not closed: each holds the GPU tensors of its call until it closes. */
+  openScopes = 0;
 
   constructor(
     readonly prefillChunkSize: number,
@@ -208,6 +210,9 @@ class FakePipeline {
   ) {}
 
   async forwardTokensAndSample(inputIds: readonly number[]): Promise<number> {
+    // "this.tvm.beginScope();" … "this.tvm.endScope();" with no try/finally around what comes between: a
+    // throw in between (the logit processor's, say) leaves the scope, and the call's tensors, behind.
+    this.openScopes += 1;
     await fakeWebLlm.gpu.forwardPass?.();
     // "yield this.device.sync();" before the logits are read: the GPU work it waits on fails on a lost device.
     if (this.device.isLost)
@@ -227,6 +232,7 @@ class FakePipeline {
     });
     // "this.commitSamplerState(nextToken);" → "this.logitProcessor?.processSampledToken(sampledToken)"
     this.logitProcessor?.processSampledToken(next);
+    this.openScopes -= 1;
     return next;
   }
 }

@@ -58,6 +58,23 @@ describe('drawnTokenProcessor', () => {
     expect(draws).toHaveLength(1);
   });
 
+  it('hands web-llm a finite one-hot for logits that are not numbers, and tells them once', () => {
+    const sampler = new ModelCardSampler();
+    sampler.begin([1, 40, 41], MODEL_CARD_SAMPLING, seededRandom(3));
+    const processor = drawnTokenProcessor(sampler);
+    const logits = Float32Array.from({ length: 300 }, (_, id) => id / 100);
+    logits[7] = Number.NaN;
+    logits[9] = Number.NEGATIVE_INFINITY;
+    const handed = processor.processLogits(logits);
+    expect(handed.every(Number.isFinite)).toBe(true);
+    expect(handed.filter((score) => score === 1)).toHaveLength(1);
+    expect(processor.takeInvalid()).toEqual({ count: 2, firstId: 7, firstValue: Number.NaN });
+    expect(processor.takeInvalid()).toBeUndefined();
+    logits[7] = logits[9] = 0;
+    processor.processLogits(logits);
+    expect(processor.takeInvalid()).toBeUndefined();
+  });
+
   it('turns web-llm’s own sampling into a greedy pick with no penalties and no top-p', () => {
     expect(NEUTRAL_WEB_LLM_SAMPLING).toEqual({
       temperature: 0,

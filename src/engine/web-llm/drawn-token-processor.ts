@@ -7,7 +7,16 @@ export interface LogitProcessorLike {
   resetState(): void;
 }
 
+/** Logits that were not finite numbers: how many, and the first of them. */
+export interface InvalidLogits {
+  readonly count: number;
+  readonly firstId: number;
+  readonly firstValue: number;
+}
+
 export interface DrawnTokenProcessor extends LogitProcessorLike {
+  /** The non-finite logits of the last draw, if there were any; each is told once. */
+  takeInvalid(): InvalidLogits | undefined;
   /**
    * Runs `feed` (a forward pass whose sampled token is not used) without drawing: web-llm samples after every
    * `forwardTokensAndSample`, so a slice of the prompt that is not its last would otherwise use up a draw of
@@ -37,16 +46,29 @@ export const NEUTRAL_WEB_LLM_SAMPLING = {
 export function drawnTokenProcessor(sampler: ModelCardSampler): DrawnTokenProcessor {
   let oneHot = new Float32Array(0);
   let drawing = true;
+  let invalid: InvalidLogits | undefined;
+  const pick = (logits: Float32Array, id: number): Float32Array => {
+    // Reused between steps: web-llm copies it to the GPU before the next call.
+    if (oneHot.length !== logits.length) oneHot = new Float32Array(logits.length);
+    oneHot.fill(0);
+    oneHot[id] = 1;
+    return oneHot;
+  };
   return {
     processLogits(logits) {
       // Not drawing: the token web-llm picks from these is thrown away, so they go back as they came.
       if (!drawing) return logits;
-      const id = sampler.draw(logits);
-      // Reused between steps: web-llm copies it to the GPU before the next call.
-      if (oneHot.length !== logits.length) oneHot = new Float32Array(logits.length);
-      oneHot.fill(0);
-      oneHot[id] = 1;
-      return oneHot;
+      invalid = nonFinite(logits);
+      // Broken numbers (NaN or infinite: q4f16 on some drivers) leave the sampler nothing to draw from. A
+      // throw here would leave web-llm's call without its endScope() and the call's GPU tensors behind, so
+      // web-llm gets a harmless token to finish with, and the engine reads `takeInvalid` and ends the answer.
+      if (invalid) return pick(logits, 0);
+      return pick(logits, sampler.draw(logits));
+    },
+    takeInvalid() {
+      const found = invalid;
+      invalid = undefined;
+      return found;
     },
     // The session adds each token it feeds to the sampler's sequence itself.
     processSampledToken: () => undefined,
@@ -60,4 +82,16 @@ export function drawnTokenProcessor(sampler: ModelCardSampler): DrawnTokenProces
       }
     },
   };
+}
+
+/** The logits that are not finite numbers, counted in one pass; undefined when all are. */
+function nonFinite(logits: Float32Array): InvalidLogits | undefined {
+  let count = 0;
+  let firstId = -1;
+  for (let id = 0; id < logits.length; id += 1) {
+    if (Number.isFinite(logits[id])) continue;
+    count += 1;
+    if (firstId < 0) firstId = id;
+  }
+  return count === 0 ? undefined : { count, firstId, firstValue: logits[firstId] ?? Number.NaN };
 }

@@ -320,6 +320,38 @@ describe('WebLlmEngine: a lost device', () => {
   });
 });
 
+describe('WebLlmEngine: numbers the GPU gets wrong', () => {
+  it.each([
+    ['NaN', Number.NaN],
+    ['infinite', Number.POSITIVE_INFINITY],
+  ])(
+    'ends an answer whose logits come back %s with its own error, leaks no GPU scope, and answers next time',
+    async (_, bad) => {
+      const { engine, mlc, selection } = setup();
+      await engine.load(selection);
+      let passes = 0;
+      // q4f16 on some drivers: the third forward pass gives broken numbers.
+      fakeWebLlm.gpu.logits = (kv) => {
+        const logits = logitsFor(kv);
+        if (++passes === 3) logits[5] = bad;
+        return logits;
+      };
+      const pieces: string[] = [];
+      await expect(
+        engine.generate(ask('안녕'), { onDelta: (text) => pieces.push(text) }),
+      ).rejects.toMatchObject({
+        code: 'invalid-numbers',
+        message: expect.stringContaining('q4f32_1') as string,
+      });
+      expect(mlc.pipeline?.openScopes).toBe(0);
+      await expect(engine.generate(ask('다시'), { onDelta: () => undefined })).resolves.toMatchObject({
+        finishReason: 'length',
+      });
+      expect(mlc.pipeline?.openScopes).toBe(0);
+    },
+  );
+});
+
 describe('WebLlmEngine: the window', () => {
   it('loads with the window asked for, as an override of context_window_size, and budgets with it', async () => {
     const { engine, mlc, selection } = setup({ config: { prefill_chunk_size: 64 } });

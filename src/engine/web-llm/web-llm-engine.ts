@@ -19,7 +19,7 @@ import type {
   ModelSelection,
 } from '../protocol';
 import { DeviceWatch, type DeviceLoss, type DeviceTracking, type WatchableGpu } from './device-watch';
-import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING } from './drawn-token-processor';
+import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING, type InvalidLogits } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
@@ -135,6 +135,14 @@ const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load
  */
 function startsOrContinuesDownload(text: string): boolean {
   return text === 'Start to fetch params' || text.startsWith('Fetching param cache');
+}
+
+/** An answer the GPU's numbers broke: say what came back and what usually helps. */
+function invalidNumbers(invalid: InvalidLogits, quantization: string): EngineError {
+  return new EngineError(
+    'invalid-numbers',
+    `The model produced invalid numbers on this GPU (${quantization}): ${invalid.count} logits that are NaN or infinite, the first ${invalid.firstValue} at token ${invalid.firstId}. q4f16_1 gives them on some drivers; the q4f32_1 build usually does not.`,
+  );
 }
 
 /** A load that failed after its GPU device was lost, whatever error the rest of the load met. */
@@ -264,7 +272,13 @@ export class WebLlmEngine implements ChatEngine {
       }
       this.tokenizer = tokenizer;
       const model: TokenModel = {
-        forwardTokensAndSample: (ids, isPrefill) => this.engine.forwardTokensAndSample(ids, isPrefill),
+        forwardTokensAndSample: async (ids, isPrefill) => {
+          const next = await this.engine.forwardTokensAndSample(ids, isPrefill);
+          // Read after web-llm's call has closed its memory scope: the answer ends, the engine stays usable.
+          const invalid = this.logitProcessor.takeInvalid();
+          if (invalid) throw invalidNumbers(invalid, record.quantization);
+          return next;
+        },
         forwardTokens: async (ids) => {
           await this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample(ids, true));
         },

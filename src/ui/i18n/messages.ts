@@ -300,6 +300,8 @@ const ko = {
   'error.invalid-request': '요청을 처리할 수 없습니다. 페이지를 새로 고쳐 보세요.',
   'error.worker-failed': '모델 작업자(Web Worker)가 멈췄습니다. 페이지를 새로 고쳐 보세요.',
   'error.unknown': '알 수 없는 오류가 발생했습니다.',
+  'error.invalid-numbers':
+    '이 GPU에서 모델의 계산 결과가 올바른 숫자가 아니었습니다(NaN 또는 무한대). 답변을 멈췄고 모델은 그대로 쓸 수 있습니다. q4f16_1 빌드라면 설정 › 모델 빌드에서 q4f32_1을 골라 다시 불러오세요. 그래도 같으면 그래픽 드라이버를 업데이트해 보세요.',
   'text.more': '더 보기 ({count}자 더)',
   'text.less': '접기',
   'markdown.plain.tooLong':
@@ -616,6 +618,8 @@ const en: Record<MessageKey, string> = {
   'error.invalid-request': 'The request could not be handled. Try reloading the page.',
   'error.worker-failed': 'The model worker stopped. Try reloading the page.',
   'error.unknown': 'An unknown error occurred.',
+  'error.invalid-numbers':
+    'The model’s numbers on this GPU came out invalid (NaN or infinite). The answer was stopped; the model can still be used. With the q4f16_1 build, choose q4f32_1 in Settings › Model build and load the model again. If it still happens, update the graphics driver.',
   'text.more': 'Show more ({count} more characters)',
   'text.less': 'Show less',
   'markdown.plain.tooLong':
