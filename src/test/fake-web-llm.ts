@@ -129,7 +129,15 @@ export interface FakeGpu {
 }
 
 /** One engine of the test file, for the test to reach: the one `WebLlmEngine` created last. */
-export const fakeWebLlm: { engine: FakeMLCEngine | undefined; gpu: FakeGpu } = {
+export const fakeWebLlm: {
+  engine: FakeMLCEngine | undefined;
+  gpu: FakeGpu;
+  /**
+   * The model library's own `prefill_chunk_size` (its metadata, which the compile took from the config it
+   * was given); by default the served mlc-chat-config.json's.
+   */
+  libraryPrefillChunkSize?: number;
+} = {
   engine: undefined,
   gpu: { logits: () => new Float32Array(3) },
 };
@@ -243,12 +251,18 @@ export class FakeMLCEngine {
   logitProcessorRegistry: Map<string, LogitProcessor> | undefined;
   initProgressCallback:
     ((report: { progress: number; timeElapsed: number; text: string }) => void) | undefined;
-  pipeline: FakePipeline | undefined;
+  /** "this.loadedModelIdToPipeline = new Map();", as web-llm keeps its pipelines. */
+  readonly loadedModelIdToPipeline = new Map<string, FakePipeline>();
   reloadController: AbortController | undefined;
   deviceLostIsError = true;
   unloads = 0;
   /** The blob URL the library was read from, when the app handed one over. */
   libraryFrom: string | undefined;
+  /** The one pipeline loaded, if any. */
+  get pipeline(): FakePipeline | undefined {
+    return [...this.loadedModelIdToPipeline.values()][0];
+  }
+
   /** The ids of each `forwardTokensAndSample` call, in order. */
   readonly forwards: number[][] = [];
   /** The merged config's `context_window_size` of each reload, in order. */
@@ -353,7 +367,6 @@ export class FakeMLCEngine {
     ) as { records: { dataPath: string; nbytes: number }[] };
     await this.fetchTensorCacheInternal(base, manifest.records, tensorSignal, device);
     await fakeWebLlm.gpu.compile?.();
-    // "this.prefillChunkSize = metadata.prefill_chunk_size;" from the library; compile read it from this config.
     // "newPipeline = new LLMChatPipeline(tvm, tokenizer, curModelConfig, logitProcessor, …)" makes the KV cache:
     // "createKVCache(… this.tvm.makeShapeTuple([maxTotalSeqLen]) …)", maxTotalSeqLen being the context window.
     const contextWindowSize = config.context_window_size ?? -1;
@@ -361,11 +374,15 @@ export class FakeMLCEngine {
     // The device-lost handler runs as the allocation's error scopes settle, before the shaders are ready.
     await Promise.resolve();
     // "this.loadedModelIdToPipeline.set(modelId, newPipeline);": set even when the handler unloaded first.
-    this.pipeline = new FakePipeline(
-      config.prefill_chunk_size ?? 1024,
-      contextWindowSize,
-      logitProcessor,
-      device,
+    this.loadedModelIdToPipeline.set(
+      modelId,
+      new FakePipeline(
+        // "this.prefillChunkSize = metadata.prefill_chunk_size;": the library's, not the config's.
+        fakeWebLlm.libraryPrefillChunkSize ?? config.prefill_chunk_size ?? 1024,
+        contextWindowSize,
+        logitProcessor,
+        device,
+      ),
     );
     // "this.initProgressCallback({ progress: 1, timeElapsed: …, text: "Finish loading on " + gpuLabel });"
     this.initProgressCallback?.({ progress: 1, timeElapsed: 1, text: 'Finish loading on WebGPU - fake' });
@@ -437,7 +454,7 @@ export class FakeMLCEngine {
     if (this.pipeline) {
       // "pipeline.dispose();" disposes its TVM instance, whose WebGPU context ends in "this.device.destroy();",
       // and "yield pipeline.sync();" waits "until device is actually destroyed".
-      this.pipeline = undefined;
+      this.loadedModelIdToPipeline.clear();
       this.device?.destroy();
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -95,6 +95,7 @@ function setup({
   const navigatorGpu = fakeNavigatorGpu();
   vi.stubGlobal('navigator', { gpu: navigatorGpu.gpu });
   fakeWebLlm.gpu = { logits: logitsFor };
+  delete fakeWebLlm.libraryPrefillChunkSize;
   const engine = new WebLlmEngine();
   const mlc = fakeWebLlm.engine as FakeMLCEngine;
   return {
@@ -128,10 +129,13 @@ function gate() {
 
 beforeEach(() => {
   tokenizerLoads.onLoad = undefined;
+  // Each load logs its prefill chunks; a test that reads the line spies on it itself.
+  vi.spyOn(console, 'info').mockImplementation(() => undefined);
 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe('WebLlmEngine: cancelling a load', () => {
@@ -369,6 +373,19 @@ describe('WebLlmEngine: the window', () => {
     await expect(
       engine.generate(ask(long, { maxNewTokens: 100 }), { onDelta: () => undefined }),
     ).rejects.toMatchObject({ code: 'context-window-exceeded' });
+  });
+
+  it('slices prompts by the library’s prefill chunk, which web-llm uses, not the config’s, and logs both', async () => {
+    const { engine, mlc, selection } = setup({ config: { prefill_chunk_size: 1024 } });
+    fakeWebLlm.libraryPrefillChunkSize = 16;
+    await expect(engine.load(selection)).resolves.toMatchObject({ prefillChunkSize: 16 });
+    expect(console.info).toHaveBeenCalledWith(
+      expect.stringMatching(/library 16.*mlc-chat-config\.json 1024/),
+    );
+    await engine.generate(ask('한국어 hello world 안녕하세요 '.repeat(12)), { onDelta: () => undefined });
+    const prefill = mlc.forwards.filter((ids) => ids.length > 1);
+    expect(prefill.length).toBeGreaterThan(2);
+    expect(prefill.every((ids) => ids.length <= 16)).toBe(true);
   });
 
   it('never budgets past the window the build was made for', async () => {

@@ -259,9 +259,12 @@ export class WebLlmEngine implements ChatEngine {
       if (signal?.aborted) throw cancelled();
       await this.reload(record, urls, appConfig, options);
       if (signal?.aborted) throw cancelled();
-      const window = readModelWindow(
-        await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
-        target.contextWindow,
+      const window = this.withLibraryChunk(
+        record.id,
+        readModelWindow(
+          await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+          target.contextWindow,
+        ),
       );
       const json = await readModelFile(WEB_LLM_CACHES.model, urls.tokenizer, 'tokenizer.json');
       if (signal?.aborted) throw cancelled();
@@ -380,6 +383,26 @@ export class WebLlmEngine implements ChatEngine {
         `The GPU device was lost during the answer${loss ? ` (${loss.reason}: ${loss.message})` : ''}; web-llm unloads the model. ${mapped.message}`,
       );
     }
+  }
+
+  /**
+   * The window with the prefill chunk web-llm itself slices by: the library's ("this.prefillChunkSize =
+   * metadata.prefill_chunk_size;" in LLMChatPipeline, logged as "Using prefillChunkSize"), which a library
+   * compiled with another config makes different from mlc-chat-config.json's. The app slices prompts by
+   * the same value, so that Stop acts between the passes web-llm makes and a seed gives the same answer
+   * however the prompt is sliced. web-llm keeps it on its pipeline; the config's stands in when it cannot
+   * be read there.
+   */
+  private withLibraryChunk(modelId: string, window: ModelWindow): ModelWindow {
+    const pipelines = (this.engine as unknown as { loadedModelIdToPipeline?: unknown })
+      .loadedModelIdToPipeline;
+    const pipeline = pipelines instanceof Map ? (pipelines.get(modelId) as unknown) : undefined;
+    const library = (pipeline as { prefillChunkSize?: unknown } | undefined)?.prefillChunkSize;
+    const usable = typeof library === 'number' && Number.isSafeInteger(library) && library > 0;
+    console.info(
+      `prefill_chunk_size: library ${usable ? library : 'unknown'}, mlc-chat-config.json ${window.prefillChunkSize}`,
+    );
+    return usable ? { ...window, prefillChunkSize: library } : window;
   }
 
   /** Whether web-llm still has the model: after its device-lost handler unloaded it, it throws ModelNotLoadedError. */
