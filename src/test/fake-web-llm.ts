@@ -304,7 +304,8 @@ export class FakeMLCEngine {
   }
 
   private async reloadInternal(modelId: string, chatOpts: object | undefined): Promise<void> {
-    // Each step reads "(_c = this.reloadController) === null || _c === void 0 ? void 0 : _c.signal" afresh, as
+    // Each step reads "this.reloadController?.signal" (compiled to "(_c = this.reloadController) === null ||
+    // _c === void 0 ? void 0 : _c.signal") afresh, as
     // web-llm does: once unload() has aborted and cleared the controller, the steps after get no signal.
     const signal = (): AbortSignal | undefined => this.reloadController?.signal;
     // "const logitProcessor = this.logitProcessorRegistry?.get(modelId);"
@@ -312,14 +313,14 @@ export class FakeMLCEngine {
     const record = this.appConfig?.model_list.find((model) => model.model_id === modelId);
     if (!record) throw named('ModelNotFoundError', `Cannot find model record in appConfig for ${modelId}.`);
     const base = record.model;
-    // "const configData = yield configCache.fetchWithCache(configUrl, "arraybuffer", this.reloadController?.signal);"
+    // "const configData = (yield configCache.fetchWithCache(configUrl, "arraybuffer", this.reloadController?.signal));"
     const configData = await fetchWithCache(
       'webllm/config',
       new URL('mlc-chat-config.json', base).href,
       signal(),
     );
-    // "const curModelConfig = Object.assign(Object.assign(Object.assign({}, JSON.parse(new TextDecoder()
-    //     .decode(configData))), modelRecord.overrides), chatOpts);"
+    // The config merged as web-llm merges it:
+    // "const curModelConfig = Object.assign(Object.assign(Object.assign({}, JSON.parse(new TextDecoder().decode(configData))), modelRecord.overrides), chatOpts);"
     const config = {
       ...(JSON.parse(new TextDecoder().decode(configData)) as object),
       ...record.overrides,
@@ -329,7 +330,7 @@ export class FakeMLCEngine {
       context_window_size?: number;
     };
     this.reloadedWindows.push(config.context_window_size);
-    // "if (wasmUrl.includes("localhost")) { return (yield fetch(wasmUrl)).arrayBuffer(); }"
+    // "if (wasmUrl.includes("localhost")) {" … "return (yield fetch(wasmUrl)).arrayBuffer();"
     const wasmUrl = record.model_lib;
     if (wasmUrl.startsWith('blob:')) this.libraryFrom = wasmUrl;
     else if (wasmUrl.includes('localhost')) await (await fetch(wasmUrl)).arrayBuffer();
@@ -358,7 +359,7 @@ export class FakeMLCEngine {
     });
     // asyncLoadTokenizer: "const model = yield modelCache.fetchWithCache(url, "arraybuffer");" (no signal)
     await fetchWithCache('webllm/model', new URL('tokenizer.json', base).href, undefined);
-    // "yield tvm.fetchTensorCache(…, { …, signal: this.reloadController?.signal });": shards not yet in the
+    // "yield tvm.fetchTensorCache(…, { signal: this.reloadController?.signal }))": shards not yet in the
     // cache are downloaded with the signal; loading them from the cache and compiling ignore it.
     const tensorSignal = signal();
     const manifestUrl = new URL('tensor-cache.json', base).href;
@@ -384,7 +385,7 @@ export class FakeMLCEngine {
         device,
       ),
     );
-    // "this.initProgressCallback({ progress: 1, timeElapsed: …, text: "Finish loading on " + gpuLabel });"
+    // "const text = "Finish loading on " + gpuLabel;" "this.initProgressCallback({ progress: 1, timeElapsed: …"
     this.initProgressCallback?.({ progress: 1, timeElapsed: 1, text: 'Finish loading on WebGPU - fake' });
     // "if (deviceLostInReload) { throw new DeviceLostError(); }"
     if (lost.deviceLostInReload) {
@@ -535,7 +536,8 @@ export async function hasModelInCache(modelId: string, appConfig: AppConfig): Pr
 }
 
 /**
- * "yield deleteModelInCache(…); yield deleteModelWasmInCache(…); yield deleteChatConfigInCache(…);", in turn;
+ * "yield deleteModelInCache(modelId, appConfig);" … "yield deleteModelWasmInCache(modelId, appConfig);" …
+ * "yield deleteChatConfigInCache(modelId, appConfig);", in turn;
  * deleteTensorCache reads tensor-cache.json with fetchWithCache (from the host when it is not cached) and
  * deletes the shards it lists, never tensor-cache.json itself.
  */
