@@ -565,16 +565,87 @@ describe('KullmSession: the ids of earlier turns', () => {
 
   it('dropped old turns: the oldest exchange kept opens the prompt with BOS, and keeps its drawn answer', async () => {
     const { session } = open([drawn.hello, drawn.world]);
-    const first = await answer(session, [user('hello')], { maxNewTokens: 20 });
+    const first = await answer(session, [user('hello world '.repeat(30).trim())], { maxNewTokens: 20 });
     const second = await answer(session, [...first.next, user('world')], { maxNewTokens: 20 });
     const third = [...second.next, user('한국어')];
-    // Room for the last two exchanges and 20 new tokens, not for the first.
+    // 20 new tokens and twice the last two exchanges: not room for the first (a long question), and the
+    // prompt that must leave it out comes down to half of what it may take, which holds the last two.
     const kept = [...opening('world'), ...drawn.world, ...block('한국어')];
-    const narrow = { ...window4k, contextWindow: kept.length + 20 };
+    const narrow = { ...window4k, contextWindow: 2 * kept.length + 20 };
     const later = open([drawn.korean], narrow);
     const { result } = await answer(later.session, third, { maxNewTokens: 20 });
     expect(result.droppedTurns).toBe(2);
     expect(result.usage.promptTokens).toBe(kept.length);
     expect(later.prompts[0]).toEqual(kept);
+  });
+
+  describe('leaving out old turns', () => {
+    const questions = ['hello', 'world', '한국어'];
+    /**
+     * With a 6-id answer to each one-token question, every exchange takes 18 ids (12 for the question's
+     * block), and 45 where it opens the prompt (BOS and the preamble). The prompt may take 150 ids, with 20
+     * kept for the answer; the low-water mark is 75.
+     */
+    const small = { contextWindow: 170, prefillChunkSize: 1024 };
+    const ask = (session: KullmSession, turns: ChatTurn[], question: string) =>
+      answer(session, [...turns, user(question)], { maxNewTokens: 20 });
+
+    it('feeds only each new question after a drop, until the prompt from the exchange kept is full', async () => {
+      const { session, prefilled, prompts } = open(
+        Array.from({ length: 13 }, () => drawn.world),
+        small,
+      );
+      const fromExchange = (first: number, asked: readonly string[]): number[] => [
+        ...opening(asked[first] ?? ''),
+        ...drawn.world,
+        ...asked.slice(first + 1, -1).flatMap((question) => [...block(question), ...drawn.world]),
+        ...block(asked.at(-1) ?? ''),
+      ];
+      let turns: ChatTurn[] = [];
+      const asked: string[] = [];
+      const droppedTurns: number[] = [];
+      const readWhole: number[] = [];
+      for (let turn = 1; turn <= 13; turn += 1) {
+        const question = questions[turn % 3] ?? '';
+        asked.push(question);
+        const { result, next } = await ask(session, turns, question);
+        droppedTurns.push(result.droppedTurns);
+        const prompt = prompts.at(-1) ?? [];
+        expect(prompt.length + 20).toBeLessThanOrEqual(small.contextWindow);
+        if (turn > 1) expect(prompt).toEqual(fromExchange(result.droppedTurns / 2, asked));
+        if (prefilled.at(-1)?.length === prompt.length) readWhole.push(turn);
+        else expect(prefilled.at(-1)).toEqual(block(question));
+        turns = next;
+      }
+      // Turn 8 no longer fits whole, and comes down to the two exchanges before its question (75 ids, the
+      // low-water mark); turns 9 to 12 keep exchange 5 first, and turn 13, at 165 ids from it, leaves out
+      // five more.
+      expect(readWhole).toEqual([1, 8, 13]);
+      expect(droppedTurns).toEqual([0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 20]);
+      expect(prompts[7]).toHaveLength(75);
+    });
+
+    it('fits another conversation from its start, and this one again as if it were new', async () => {
+      const { session, prefilled } = open(
+        Array.from({ length: 12 }, () => drawn.world),
+        small,
+      );
+      let turns: ChatTurn[] = [];
+      for (let turn = 1; turn <= 9; turn += 1)
+        ({ next: turns } = await ask(session, turns, questions[turn % 3] ?? ''));
+      // Seven exchanges with answers of one id fit whole; exchange 5, first in the cache, is not this one's.
+      const short = Array.from({ length: 6 }, (): ChatTurn[] => [
+        user('world'),
+        { role: 'assistant', content: ' world' },
+      ]).flat();
+      const other = await ask(session, short, 'hello');
+      expect(other.result.droppedTurns).toBe(0);
+      // From its first exchange, the conversation and a tenth question take 201 ids: back to the mark.
+      const back = await ask(session, turns, 'hello');
+      expect(back.result).toMatchObject({ droppedTurns: 14, usage: { promptTokens: 75 } });
+      const after = await ask(session, back.next, 'world');
+      expect(after.result.droppedTurns).toBe(14);
+      expect(prefilled.at(-1)).toEqual(block('world'));
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { fitExchanges } from '../../generation/context-budget';
+import { fitExchanges, type ContextLimits, type ExchangeFit } from '../../generation/context-budget';
 import { KULLM_TURN_HEADERS } from '../../generation/kullm';
 import type { ModelCardSampler } from '../../generation/model-card-sampler';
 import { ANSWER_ANCHOR_IDS, keptAnswerIds, KullmPromptIds } from '../../generation/prompt-ids';
@@ -25,10 +25,12 @@ export type ModelWindow = Pick<LoadedModel, 'contextWindow' | 'prefillChunkSize'
  * (`KullmPromptIds`, docs/prompt.md): the first exchange kept is BOS and one encoding of its kullm text, as
  * the model card encodes turn 1; each later question is its block encoded as a continuation; each earlier
  * answer is the ids the model drew for it, from the record its turn carries, or its text encoded when there
- * is no record that fits. The oldest exchanges give way when the window is full. Each token is drawn by the
- * model-card sampler (registered as web-llm's logit processor). The KV cache is reused whenever the new
- * prompt's ids continue what it already holds, and rebuilt otherwise, so continuing and rebuilding a
- * conversation feed the model the same ids; with records, continuing feeds only the new question.
+ * is no record that fits. The oldest exchanges give way when the window is full, down to well below it, and
+ * the exchange that then opens the prompt stays first while the prompt from it fits (`fitExchanges`), so
+ * that the turns after a drop go on continuing the KV cache. Each token is drawn by the model-card sampler
+ * (registered as web-llm's logit processor). The KV cache is reused whenever the new prompt's ids continue
+ * what it already holds, and rebuilt otherwise, so continuing and rebuilding a conversation from the same
+ * first exchange feed the model the same ids; with records, continuing feeds only the new question.
  *
  * The new part of the prompt is fed in slices of at most the prefill chunk, with Stop looked at between
  * them: web-llm splits one long call the same way but cannot be interrupted inside it. An answer ends at
@@ -42,6 +44,8 @@ export type ModelWindow = Pick<LoadedModel, 'contextWindow' | 'prefillChunkSize'
 export class KullmSession {
   /** The ids the KV cache holds, in order. */
   private cached: number[] = [];
+  /** The exchange the prompt in `cached` opens with: the first exchange kept last time. */
+  private first = 0;
 
   constructor(
     private readonly model: TokenModel,
@@ -55,7 +59,7 @@ export class KullmSession {
   async generate({ turns, params }: GenerateRequest, options: GenerateOptions): Promise<GenerationResult> {
     const started = this.now();
     const prompt = new KullmPromptIds(this.tokenizer, turns);
-    const fit = fitExchanges(prompt.exchanges, (exchange, opens) => prompt.tokens(exchange, opens), {
+    const fit = this.fit(prompt, {
       contextWindow: this.window.contextWindow,
       maxNewTokens: params.maxNewTokens,
     });
@@ -66,14 +70,11 @@ export class KullmSession {
       );
     }
     const { ids, questionIds } = prompt.build(fit.first);
-    const continues =
-      this.cached.length > 0 &&
-      this.cached.length < ids.length &&
-      this.cached.every((id, i) => id === ids[i]);
-    if (!continues) {
+    if (!this.continues(ids)) {
       await this.model.resetChat();
       this.cached = [];
     }
+    this.first = fit.first;
     const toFeed = ids.slice(this.cached.length);
     this.sampler.begin(ids, params, seededRandom(params.seed ?? this.entropy()));
     const anchor = ids.slice(-ANSWER_ANCHOR_IDS);
@@ -140,6 +141,27 @@ export class KullmSession {
         totalMs,
       },
     };
+  }
+
+  /**
+   * Which exchanges the prompt keeps. The first exchange kept last time stays first while the prompt from it
+   * fits, but only if that prompt continues the KV cache: the same conversation, continued. Any other
+   * conversation (another one, an edit, a regenerated answer, an empty cache) is fitted as if it had been fed
+   * whole: kept whole if it fits, else cut down to the low-water mark. Protected so that the prefill
+   * benchmark can run the session with the fitting it had before, for comparison.
+   */
+  protected fit(prompt: KullmPromptIds, limits: ContextLimits): ExchangeFit {
+    const fitFrom = (keptFrom: number): ExchangeFit =>
+      fitExchanges(prompt.exchanges, (exchange, opens) => prompt.tokens(exchange, opens), limits, keptFrom);
+    const kept = fitFrom(this.first);
+    if (kept.kind === 'too-long' || this.first === 0) return kept;
+    return this.continues(prompt.build(kept.first).ids) ? kept : fitFrom(0);
+  }
+
+  private continues(ids: readonly number[]): boolean {
+    return (
+      this.cached.length > 0 && this.cached.length < ids.length && this.cached.every((id, i) => id === ids[i])
+    );
   }
 
   /** Forgets the KV cache's contents (after unload or reload). */
