@@ -7,9 +7,23 @@ import { expect, type BrowserContext, type Page } from '@playwright/test';
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (navigator.serviceWorker.controller) return;
-    await new Promise((resolve) => {
-      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true });
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => {
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true });
+      });
+    }
+    // `ready` and a claim come while the worker may still be activating (on a busy machine, long enough
+    // for the check below to see it): wait for its activation to finish.
+    const worker = navigator.serviceWorker.controller;
+    if (!worker || worker.state === 'activated') return;
+    await new Promise<void>((resolve) => {
+      const settled = (): void => {
+        if (worker.state !== 'activated') return;
+        worker.removeEventListener('statechange', settled);
+        resolve();
+      };
+      worker.addEventListener('statechange', settled);
+      settled();
     });
   });
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
