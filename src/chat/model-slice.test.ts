@@ -43,6 +43,7 @@ function heldEngine() {
         });
       }),
     generate: (): Promise<GenerationResult> => Promise.reject(new EngineError('not-loaded', 'none')),
+    measure: () => Promise.reject(new EngineError('not-loaded', 'none')),
     unload: () => {
       log.push('unload');
       modelOnGpu = false;

@@ -8,6 +8,7 @@ import type {
   LoadedModel,
   LoadProgress,
   LoadTarget,
+  MeasureRow,
   ModelSelection,
   SamplingParams,
 } from './protocol';
@@ -50,7 +51,19 @@ export interface ChatEngine {
   /** Loads a model with its KV cache made for `model.contextWindow` tokens. */
   load(model: LoadTarget, options?: LoadOptions): Promise<LoadedModel>;
   generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerationResult>;
+  /**
+   * Runs the measurement script on the loaded model, in a session of its own: no conversation's state is
+   * kept or changed, and the next answer reads its conversation again where the KV cache no longer holds it.
+   * Counts as a generation (one at a time). Resolves with `stopped` when the signal ended it early.
+   */
+  measure(options: MeasureOptions): Promise<{ readonly stopped: boolean }>;
   unload(): Promise<void>;
+}
+
+export interface MeasureOptions {
+  /** Receives each figure as its step ends, in the script's order. */
+  readonly onRow: (row: MeasureRow) => void;
+  readonly signal?: AbortSignal;
 }
 
 /** A failure with a code the UI can explain. */

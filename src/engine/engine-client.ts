@@ -4,6 +4,7 @@ import {
   type GenerateOptions,
   type GenerateRequest,
   type LoadOptions,
+  type MeasureOptions,
 } from './chat-engine';
 import type { MessageEndpoint } from './message-endpoint';
 import type {
@@ -49,6 +50,12 @@ type Pending =
       readonly kind: 'generate';
       readonly options: GenerateOptions;
       readonly resolve: (result: GenerationResult) => void;
+      readonly reject: (error: EngineError) => void;
+    }
+  | {
+      readonly kind: 'measure';
+      readonly options: MeasureOptions;
+      readonly resolve: (outcome: { readonly stopped: boolean }) => void;
       readonly reject: (error: EngineError) => void;
     }
   | {
@@ -111,6 +118,17 @@ export class EngineClient implements ChatEngine {
       const requestId = this.nextRequestId++;
       this.pending.set(requestId, { kind: 'generate', options, resolve, reject });
       this.post({ type: 'generate', requestId, turns: request.turns, params: request.params });
+      const abort = (): void => this.post({ type: 'abort', requestId });
+      if (options.signal?.aborted) abort();
+      else options.signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
+
+  measure(options: MeasureOptions): Promise<{ readonly stopped: boolean }> {
+    return new Promise((resolve, reject) => {
+      const requestId = this.nextRequestId++;
+      this.pending.set(requestId, { kind: 'measure', options, resolve, reject });
+      this.post({ type: 'measure', requestId });
       const abort = (): void => this.post({ type: 'abort', requestId });
       if (options.signal?.aborted) abort();
       else options.signal?.addEventListener('abort', abort, { once: true });
@@ -187,6 +205,14 @@ export class EngineClient implements ChatEngine {
         if (pending.kind !== 'generate') return;
         this.pending.delete(event.requestId);
         pending.resolve(event.result);
+        return;
+      case 'measure-row':
+        if (pending.kind === 'measure') pending.options.onRow(event.row);
+        return;
+      case 'measured':
+        if (pending.kind !== 'measure') return;
+        this.pending.delete(event.requestId);
+        pending.resolve({ stopped: event.stopped });
         return;
       case 'unloaded':
       case 'device-report':

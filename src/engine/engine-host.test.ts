@@ -3,7 +3,8 @@ import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import type { ChatEngine } from './chat-engine';
 import { EngineClient } from './engine-client';
 import { serveEngine } from './engine-host';
-import type { GenerationResult, LoadedModel } from './protocol';
+import { MEASURE_ROWS, type GenerationResult, type LoadedModel, type MeasureRow } from './protocol';
+import { ScriptedEngine } from './scripted/scripted-engine';
 
 const model = {
   modelId: 'Llama-2-ko-7b-Chat-q4f32_1-MLC',
@@ -54,6 +55,7 @@ function loggingEngine() {
       log.push('unload');
       return Promise.resolve();
     },
+    measure: () => Promise.resolve({ stopped: false }),
     generate: (_, { signal }) =>
       new Promise((resolve) => {
         log.push('generate');
@@ -215,5 +217,37 @@ describe('the text of an answer', () => {
     // What waited for its turn when Stop came arrives before the end, not after it (and then dropped).
     expect(emitted.length).toBeGreaterThan(0);
     expect(received.join('')).toBe(emitted.join(''));
+  });
+});
+
+describe('the worker host and a measurement', () => {
+  it('sends each row, runs as the one generation, and stops when asked', async () => {
+    const { client } = connect(new ScriptedEngine({ tokenDelayMs: 2, loadMs: 1 }));
+    await client.load(model);
+    const rows: MeasureRow[] = [];
+    const controller = new AbortController();
+    const measured = client.measure({
+      signal: controller.signal,
+      onRow: (row) => {
+        rows.push(row);
+        if (rows.length === 3) controller.abort();
+      },
+    });
+    // An answer asked for meanwhile is refused: one generation at a time.
+    await expect(client.generate(ask, { onDelta: () => undefined })).rejects.toMatchObject({ code: 'busy' });
+    await expect(measured).resolves.toEqual({ stopped: true });
+    expect(rows.map(({ id }) => id)).toEqual(['ttft-turn-1', 'ttft-turn-2', 'ttft-turn-5']);
+    // Once it has ended, answers run again.
+    await expect(client.generate(ask, { onDelta: () => undefined })).resolves.toMatchObject({
+      finishReason: 'stop',
+    });
+  });
+
+  it('sends every row of a whole run, then its end', async () => {
+    const { client } = connect(new ScriptedEngine({ tokenDelayMs: 1, loadMs: 1 }));
+    await client.load(model);
+    const rows: MeasureRow[] = [];
+    await expect(client.measure({ onRow: (row) => rows.push(row) })).resolves.toEqual({ stopped: false });
+    expect(rows.map(({ id }) => id).sort()).toEqual([...MEASURE_ROWS].sort());
   });
 });

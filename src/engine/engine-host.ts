@@ -122,6 +122,33 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
     loads.set(requestId, running);
   }
 
+  /** Runs the measurement in the generation's place: it uses the model as an answer does, and Stop ends it. */
+  function measure(requestId: number): void {
+    if (generation) {
+      fail(requestId, new EngineError('busy', 'Another answer is still being generated.'));
+      return;
+    }
+    const controller = new AbortController();
+    const current = {
+      requestId,
+      ...run(controller, async () => {
+        try {
+          const { stopped } = await engine.measure({
+            signal: controller.signal,
+            onRow: (row) => send({ type: 'measure-row', requestId, row }),
+          });
+          send({ type: 'measured', requestId, stopped });
+        } catch (error) {
+          fail(requestId, error);
+        }
+      }),
+    };
+    generation = current;
+    void current.ended.then(() => {
+      if (generation === current) generation = undefined;
+    });
+  }
+
   function generate(request: Extract<EngineRequest, { type: 'generate' }>): void {
     if (generation) {
       fail(request.requestId, new EngineError('busy', 'Another answer is still being generated.'));
@@ -183,6 +210,9 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         return;
       case 'generate':
         generate(request);
+        return;
+      case 'measure':
+        measure(request.requestId);
         return;
       case 'abort':
         if (generation?.requestId === request.requestId) generation.controller.abort();

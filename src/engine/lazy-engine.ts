@@ -18,6 +18,7 @@ export function lazyEngine(
     importFolder: async (model, files, options) => (await get()).importFolder(model, files, options),
     load: async (model, options) => (await get()).load(model, options),
     generate: async (request, options) => (await get()).generate(request, options),
+    measure: async (options) => (await get()).measure(options),
     // Nothing to unload before the engine exists.
     unload: async () => (engine ? (await engine).unload() : undefined),
   };

@@ -216,6 +216,49 @@ export interface GenerationResult {
   readonly tokens: ExchangeTokens;
 }
 
+/**
+ * The figures a measurement on this device reports, one row each (docs/measure.md has the script):
+ * - `ttft-turn-1`, `ttft-turn-2`, `ttft-turn-5`: time to the first token at turns 1, 2 and 5 of a fixed
+ *   conversation (from turn 2 on, only the new question should be read: the KV cache is reused);
+ * - `ttft-regenerate`: the same after turn 5 is asked again (the conversation is read again);
+ * - `prefill-speed`: tokens per second over a fixed long prompt (2,000 tokens, or what the window holds);
+ * - `decode-speed-sampler`, `decode-speed-greedy`: tokens per second over 128 tokens drawn with the model
+ *   card's sampler, and with web-llm's own greedy pick and no logit processor;
+ * - `sampler-cost`: how many times longer a token takes with the sampler than without;
+ * - `stop-latency`: from Stop to the engine being idle, during the long prompt's prefill;
+ * - `kv-check`: the steps after which web-llm's KV cache held exactly the ids the app counts as cached;
+ * - `prefill-chunk-library`, `prefill-chunk-config`: `prefill_chunk_size` of the library and of the config.
+ */
+export const MEASURE_ROWS = [
+  'ttft-turn-1',
+  'ttft-turn-2',
+  'ttft-turn-5',
+  'ttft-regenerate',
+  'prefill-speed',
+  'decode-speed-sampler',
+  'decode-speed-greedy',
+  'sampler-cost',
+  'stop-latency',
+  'kv-check',
+  'prefill-chunk-library',
+  'prefill-chunk-config',
+] as const;
+
+export type MeasureRowId = (typeof MEASURE_ROWS)[number];
+
+export type MeasureUnit = 'ms' | 'tokens/s' | 'times' | 'steps' | 'tokens';
+
+/** One figure of a measurement, or why its step could not give one (the others still run). */
+export interface MeasureRow {
+  readonly id: MeasureRowId;
+  readonly unit: MeasureUnit;
+  readonly value?: number;
+  /** What the figure was measured on, in English (e.g. "1,998-token prompt"). */
+  readonly detail?: string;
+  /** Why the step failed or could not be measured, in English. */
+  readonly error?: string;
+}
+
 export interface EngineErrorInfo {
   readonly code: EngineErrorCode;
   /** Technical detail in English, shown under the translated explanation. */
@@ -282,6 +325,7 @@ const engineRequestSchema = v.variant(
       v.readonly(),
     ),
     bare('abort'),
+    bare('measure'),
     bare('unload'),
     bare('inspect-device'),
     aboutModel('cache-status'),
@@ -312,6 +356,8 @@ export type EngineEvent =
   | { readonly type: 'cache-status'; readonly requestId: number; readonly cached: boolean }
   | { readonly type: 'cache-deleted'; readonly requestId: number }
   | { readonly type: 'imported'; readonly requestId: number }
+  | { readonly type: 'measure-row'; readonly requestId: number; readonly row: MeasureRow }
+  | { readonly type: 'measured'; readonly requestId: number; readonly stopped: boolean }
   | { readonly type: 'error'; readonly requestId: number; readonly error: EngineErrorInfo };
 
 /**

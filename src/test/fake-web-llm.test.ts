@@ -91,6 +91,9 @@ const QUOTES = [
   'yield deleteModelWasmInCache(modelId, appConfig);',
   'yield deleteChatConfigInCache(modelId, appConfig);',
   'selectedPipeline.resetChat(keepStats);',
+  'this.logitProcessor = logitProcessor;',
+  'if (this.logitProcessor !== undefined)',
+  'this.filledKVCacheLength',
   'return selectedPipeline.getMessage();',
 ] as const;
 

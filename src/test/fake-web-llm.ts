@@ -213,9 +213,15 @@ class FakePipeline {
     readonly prefillChunkSize: number,
     /** "this.contextWindowSize = config.context_window_size;", the KV cache's "max_total_sequence_length". */
     readonly contextWindowSize: number,
-    private readonly logitProcessor: LogitProcessor | undefined,
+    /** "this.logitProcessor = logitProcessor;", read at each draw: "if (this.logitProcessor !== undefined)". */
+    public logitProcessor: LogitProcessor | undefined,
     private readonly device: FakeGpuDevice,
   ) {}
+
+  /** "this.filledKVCacheLength": the ids in the KV cache, which each forward pass adds to. */
+  get filledKVCacheLength(): number {
+    return this.kv.length;
+  }
 
   async forwardTokensAndSample(inputIds: readonly number[]): Promise<number> {
     // "this.tvm.beginScope();" … "this.tvm.endScope();" with no try/finally around what comes between: a

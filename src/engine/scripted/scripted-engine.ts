@@ -7,6 +7,7 @@ import {
   type GenerateOptions,
   type GenerateRequest,
   type LoadOptions,
+  type MeasureOptions,
 } from '../chat-engine';
 import { findModelRecord, gpuMemoryOf } from '../model-records';
 import type {
@@ -16,6 +17,7 @@ import type {
   LoadedModel,
   LoadPhase,
   LoadTarget,
+  MeasureRow,
   ModelSelection,
   ScriptedScenario,
 } from '../protocol';
@@ -219,6 +221,46 @@ export class ScriptedEngine implements ChatEngine {
   async unload(): Promise<void> {
     this.loaded = undefined;
     return Promise.resolve();
+  }
+
+  /**
+   * Plausible figures of a mid-range laptop GPU, one row at a time in the real script's order, with the KV
+   * check holding; Stop ends it between rows.
+   */
+  async measure({ onRow, signal }: MeasureOptions): Promise<{ readonly stopped: boolean }> {
+    if (!this.loaded) throw new EngineError('not-loaded', 'No model is loaded.');
+    const window = this.loaded.contextWindow;
+    const longPrompt = Math.min(2000, window - 2);
+    const rows: readonly MeasureRow[] = [
+      { id: 'ttft-turn-1', unit: 'ms', value: 182, detail: '61-token prompt' },
+      { id: 'ttft-turn-2', unit: 'ms', value: 44, detail: '118-token prompt' },
+      { id: 'ttft-turn-5', unit: 'ms', value: 47, detail: '305-token prompt' },
+      { id: 'ttft-regenerate', unit: 'ms', value: 468, detail: '280-token prompt, read again' },
+      {
+        id: 'prefill-speed',
+        unit: 'tokens/s',
+        value: 612,
+        detail: `${longPrompt.toLocaleString('en-US')}-token prompt`,
+      },
+      {
+        id: 'stop-latency',
+        unit: 'ms',
+        value: 96,
+        detail: 'Stop 1,634 ms into the prompt, read in slices of 1,024 tokens',
+      },
+      { id: 'decode-speed-sampler', unit: 'tokens/s', value: 17.4, detail: '128 tokens' },
+      { id: 'decode-speed-greedy', unit: 'tokens/s', value: 20.1, detail: '128 tokens' },
+      { id: 'sampler-cost', unit: 'times', value: 20.1 / 17.4, detail: 'time per token, sampler ÷ greedy' },
+      { id: 'kv-check', unit: 'steps', value: 10, detail: 'equal after all 10 steps' },
+      { id: 'prefill-chunk-library', unit: 'tokens', value: defaults.prefillChunkSize },
+      { id: 'prefill-chunk-config', unit: 'tokens', value: defaults.prefillChunkSize },
+    ];
+    for (const row of rows) {
+      await sleep(4 * (this.scenario.tokenDelayMs ?? defaults.tokenDelayMs), signal);
+      if (signal?.aborted) return { stopped: true };
+      onRow(row);
+    }
+    return { stopped: false };
   }
 
   private async stream(

@@ -164,6 +164,11 @@ export class KullmSession {
     );
   }
 
+  /** How many ids this session counts as fed to the KV cache. */
+  get cachedLength(): number {
+    return this.cached.length;
+  }
+
   /** Forgets the KV cache's contents (after unload or reload). */
   reset(): void {
     this.cached = [];

@@ -1,3 +1,4 @@
+import type { LogitProcessor } from '@mlc-ai/web-llm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatKullmPrompt, kullmInstructionBlock, type KullmTurn } from '../../generation/kullm';
 import { encodeContinuation } from '../../generation/prompt-ids';
@@ -19,7 +20,7 @@ import { EngineClient } from '../engine-client';
 import { serveEngine } from '../engine-host';
 import { modelCatalog } from '../model-records';
 import { WEB_LLM_CACHES } from './folder-import';
-import type { ChatTurn, LoadProgress } from '../protocol';
+import { MEASURE_ROWS, type ChatTurn, type LoadProgress, type MeasureRow } from '../protocol';
 import { modelFileUrls } from './model-files';
 import { WebLlmEngine } from './web-llm-engine';
 
@@ -667,5 +668,128 @@ describe('the store over WebLlmEngine on a GPU with too little memory', () => {
     expect(mlc.pipeline).toBeUndefined();
     expect(shardRequests).toHaveLength(tensorCache.records.length);
     await expect(engine.isCached(selection)).resolves.toBe(true);
+  });
+});
+
+describe('WebLlmEngine: measuring on this device', () => {
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  /** A loaded engine whose forward passes take a millisecond or two, as a GPU's take time. */
+  async function measuring() {
+    const context = setup();
+    await context.engine.load(context.selection);
+    fakeWebLlm.gpu.forwardPass = () => sleep(1);
+    return context;
+  }
+
+  it('reports every figure of the script, with the KV cache as the app counts it after each step', async () => {
+    const { engine, mlc } = await measuring();
+    const rows: MeasureRow[] = [];
+    const processors: (LogitProcessor | undefined)[] = [];
+    fakeWebLlm.gpu.forwardPass = () => {
+      processors.push(mlc.pipeline?.logitProcessor);
+      return sleep(1);
+    };
+    await expect(engine.measure({ onRow: (row) => rows.push(row) })).resolves.toEqual({ stopped: false });
+    expect(rows.map(({ id }) => id).sort()).toEqual([...MEASURE_ROWS].sort());
+    const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
+    for (const id of [
+      'ttft-turn-1',
+      'ttft-turn-2',
+      'ttft-turn-5',
+      'ttft-regenerate',
+      'stop-latency',
+    ] as const)
+      expect(byId[id]).toMatchObject({ unit: 'ms', value: expect.any(Number) as number });
+    expect(byId['kv-check']).toEqual({
+      id: 'kv-check',
+      unit: 'steps',
+      value: 10,
+      detail: 'equal after all 10 steps',
+    });
+    expect(byId['prefill-speed']).toMatchObject({
+      unit: 'tokens/s',
+      detail: expect.stringMatching(/^[\d,]+-token prompt$/) as string,
+    });
+    expect(byId['decode-speed-sampler']).toMatchObject({ detail: '128 tokens' });
+    expect(byId['decode-speed-greedy']).toMatchObject({ detail: '128 tokens' });
+    expect(byId['sampler-cost']?.value).toBeGreaterThan(0);
+    expect(byId['prefill-chunk-library']).toMatchObject({ value: 1024 });
+    expect(byId['prefill-chunk-config']).toMatchObject({ value: 1024 });
+    // The greedy run drew without the logit processor, and it is back on the pipeline afterwards.
+    expect(processors.filter((processor) => processor === undefined)).toHaveLength(128);
+    expect(mlc.pipeline?.logitProcessor).toBeDefined();
+  });
+
+  it('leaves the conversation’s cache to be read again: the next answer feeds its whole prompt', async () => {
+    const { engine, mlc } = await measuring();
+    /** Each answer is " 안녕" as the model draws it (three ids), then EOS. */
+    const answerWithIds = async (turns: ChatTurn[]) => {
+      const script = ['▁', '안', '녕'].map(miniTokenId);
+      fakeWebLlm.gpu.logits = () => {
+        const logits = new Float32Array(MINI_VOCAB.size).fill(-50);
+        logits[script.shift() ?? EOS_ID] = 50;
+        return logits;
+      };
+      const before = mlc.forwards.length;
+      const result = await engine.generate({ ...ask(''), turns }, { onDelta: () => undefined });
+      return { result, fed: mlc.forwards[before] ?? [] };
+    };
+    const one: ChatTurn[] = [{ role: 'user', content: 'hello' }];
+    const first = await answerWithIds(one);
+    const two: ChatTurn[] = [
+      ...one,
+      { role: 'assistant', content: ' 안녕', tokens: first.result.tokens },
+      { role: 'user', content: 'world' },
+    ];
+    // Without a measurement, the ids of this answer let the next prompt feed its question alone (see “the
+    // next turn” above); after one, the cache holds the measurement's ids and the prompt is read from its start.
+    await engine.measure({ onRow: () => undefined });
+    const second = await answerWithIds(two);
+    expect(second.fed.slice(0, first.result.tokens.promptIds.length)).toEqual(first.result.tokens.promptIds);
+    expect(second.fed).not.toEqual(second.result.tokens.promptIds);
+  });
+
+  it('stops within a step when asked, and the model stays loaded', async () => {
+    const { engine } = await measuring();
+    const controller = new AbortController();
+    const rows: MeasureRow[] = [];
+    const measured = engine.measure({
+      signal: controller.signal,
+      onRow: (row) => {
+        rows.push(row);
+        if (row.id === 'ttft-turn-2') controller.abort();
+      },
+    });
+    const stoppedAt = performance.now();
+    await expect(measured).resolves.toEqual({ stopped: true });
+    expect(performance.now() - stoppedAt).toBeLessThan(1000);
+    expect(rows.map(({ id }) => id)).toEqual(['ttft-turn-1', 'ttft-turn-2']);
+    await expect(engine.generate(ask('안녕'), { onDelta: () => undefined })).resolves.toMatchObject({
+      finishReason: 'length',
+    });
+  });
+
+  it('reports a step that fails with its reason, and goes on with the others', async () => {
+    const { engine, mlc } = await measuring();
+    // Broken numbers once the conversation is over: the long prompt's draw fails, the rest runs.
+    let broken = false;
+    fakeWebLlm.gpu.logits = (kv) => {
+      const logits = logitsFor(kv);
+      if (broken) logits[4] = Number.NaN;
+      return logits;
+    };
+    const rows: MeasureRow[] = [];
+    await engine.measure({
+      onRow: (row) => {
+        rows.push(row);
+        broken = row.id === 'ttft-regenerate';
+      },
+    });
+    const prefill = rows.find(({ id }) => id === 'prefill-speed');
+    expect(prefill).toMatchObject({ error: expect.stringContaining('invalid numbers') as string });
+    expect(prefill).not.toHaveProperty('value');
+    expect(rows.map(({ id }) => id).sort()).toEqual([...MEASURE_ROWS].sort());
+    expect(mlc.pipeline).toBeDefined();
   });
 });

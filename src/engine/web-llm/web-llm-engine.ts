@@ -1,11 +1,14 @@
 import { hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
 import { ModelCardSampler } from '../../generation/model-card-sampler';
+import { seededRandom } from '../../generation/random';
+import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import {
   EngineError,
   type ChatEngine,
   type GenerateOptions,
   type GenerateRequest,
   type LoadOptions,
+  type MeasureOptions,
 } from '../chat-engine';
 import { hasTrait } from '../error-codes';
 import { probeGpu, type GpuLike } from '../gpu-probe';
@@ -24,6 +27,7 @@ import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
 import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
 import { diagnoseModelFiles, modelFileUrls, type ModelFileUrls } from './model-files';
+import { MEASURE_SEED, runMeasureScript } from './measure-script';
 import { LoadProgressRelay, shardBytesOf, type DownloadTotal } from './progress-report';
 import { toEngineError } from './web-llm-errors';
 
@@ -177,6 +181,15 @@ export class WebLlmEngine implements ChatEngine {
   private tokenizer: HfTokenizer | undefined;
   private readonly logitProcessor = drawnTokenProcessor(this.sampler);
   private readonly devices = new DeviceWatch(workerGpu());
+  /** What a measurement needs of the loaded model. */
+  private measurable:
+    | {
+        readonly model: TokenModel;
+        readonly tokenizer: HfTokenizer;
+        readonly window: ModelWindow;
+        readonly prefillChunks: { readonly library: number | undefined; readonly config: number };
+      }
+    | undefined;
   /** The loss of the loaded model's device, watched from its load until the model is let go. */
   private loadedDevice: DeviceTracking | undefined;
 
@@ -259,13 +272,12 @@ export class WebLlmEngine implements ChatEngine {
       if (signal?.aborted) throw cancelled();
       await this.reload(record, urls, appConfig, options);
       if (signal?.aborted) throw cancelled();
-      const window = this.withLibraryChunk(
-        record.id,
-        readModelWindow(
-          await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
-          target.contextWindow,
-        ),
+      const configured = readModelWindow(
+        await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
+        target.contextWindow,
       );
+      const library = this.libraryChunk(record.id, configured.prefillChunkSize);
+      const window = { ...configured, prefillChunkSize: library ?? configured.prefillChunkSize };
       const json = await readModelFile(WEB_LLM_CACHES.model, urls.tokenizer, 'tokenizer.json');
       if (signal?.aborted) throw cancelled();
       const tokenizer = await loadHfTokenizer(json);
@@ -288,6 +300,12 @@ export class WebLlmEngine implements ChatEngine {
         resetChat: () => this.engine.resetChat(),
       };
       this.session = new KullmSession(model, tokenizer, this.sampler, window);
+      this.measurable = {
+        model,
+        tokenizer,
+        window,
+        prefillChunks: { library, config: configured.prefillChunkSize },
+      };
       this.loaded = { modelId: record.id, engine: 'web-llm', ...window };
       this.loadedDevice = device;
       return this.loaded;
@@ -386,23 +404,33 @@ export class WebLlmEngine implements ChatEngine {
   }
 
   /**
-   * The window with the prefill chunk web-llm itself slices by: the library's ("this.prefillChunkSize =
+   * The prefill chunk web-llm itself slices by: the library's ("this.prefillChunkSize =
    * metadata.prefill_chunk_size;" in LLMChatPipeline, logged as "Using prefillChunkSize"), which a library
    * compiled with another config makes different from mlc-chat-config.json's. The app slices prompts by
    * the same value, so that Stop acts between the passes web-llm makes and a seed gives the same answer
-   * however the prompt is sliced. web-llm keeps it on its pipeline; the config's stands in when it cannot
-   * be read there.
+   * however the prompt is sliced. web-llm keeps it on its pipeline; undefined when it cannot be read there
+   * (the config's then stands in). Logs both.
    */
-  private withLibraryChunk(modelId: string, window: ModelWindow): ModelWindow {
-    const pipelines = (this.engine as unknown as { loadedModelIdToPipeline?: unknown })
-      .loadedModelIdToPipeline;
-    const pipeline = pipelines instanceof Map ? (pipelines.get(modelId) as unknown) : undefined;
-    const library = (pipeline as { prefillChunkSize?: unknown } | undefined)?.prefillChunkSize;
+  private libraryChunk(modelId: string, config: number): number | undefined {
+    const library = this.pipelineOf(modelId)?.['prefillChunkSize'];
     const usable = typeof library === 'number' && Number.isSafeInteger(library) && library > 0;
     console.info(
-      `prefill_chunk_size: library ${usable ? library : 'unknown'}, mlc-chat-config.json ${window.prefillChunkSize}`,
+      `prefill_chunk_size: library ${usable ? library : 'unknown'}, mlc-chat-config.json ${config}`,
     );
-    return usable ? { ...window, prefillChunkSize: library } : window;
+    return usable ? library : undefined;
+  }
+
+  /**
+   * web-llm's pipeline of a loaded model, where it keeps what it does not export: "this.loadedModelIdToPipeline"
+   * of MLCEngine, each an LLMChatPipeline with `prefillChunkSize`, `filledKVCacheLength`, `logitProcessor`.
+   */
+  private pipelineOf(modelId: string): Record<string, unknown> | undefined {
+    const pipelines = (this.engine as unknown as { loadedModelIdToPipeline?: unknown })
+      .loadedModelIdToPipeline;
+    const pipeline: unknown = pipelines instanceof Map ? pipelines.get(modelId) : undefined;
+    return typeof pipeline === 'object' && pipeline !== null
+      ? (pipeline as Record<string, unknown>)
+      : undefined;
   }
 
   /** Whether web-llm still has the model: after its device-lost handler unloaded it, it throws ModelNotLoadedError. */
@@ -415,6 +443,83 @@ export class WebLlmEngine implements ChatEngine {
     }
   }
 
+  async measure({ onRow, signal }: MeasureOptions): Promise<{ readonly stopped: boolean }> {
+    const loaded = this.loaded;
+    const measurable = this.measurable;
+    if (!loaded || !measurable) throw new EngineError('not-loaded', 'No model is loaded.');
+    const { model, tokenizer, window, prefillChunks } = measurable;
+    try {
+      return await runMeasureScript(
+        {
+          newSession: () => new KullmSession(model, tokenizer, this.sampler, window),
+          tokenizer,
+          window,
+          prefillChunks,
+          kvLength: () => {
+            const length = this.pipelineOf(loaded.modelId)?.['filledKVCacheLength'];
+            return typeof length === 'number' ? length : undefined;
+          },
+          decode: (promptIds, steps, mode, stop) =>
+            this.decode(loaded.modelId, model, promptIds, steps, mode, stop),
+          now: () => performance.now(),
+        },
+        onRow,
+        signal,
+      );
+    } catch (error) {
+      const mapped = toEngineError(error);
+      if (this.loadedDevice?.lost() || hasTrait(mapped.code, 'model-gone')) this.forget();
+      throw mapped;
+    } finally {
+      // The measurement filled the KV cache with its own ids: the conversation's record of it no longer holds.
+      this.session?.reset();
+    }
+  }
+
+  /** The decode runs of a measurement: see `MeasureModel.decode`. */
+  private async decode(
+    modelId: string,
+    model: TokenModel,
+    promptIds: readonly number[],
+    steps: number,
+    mode: 'sampler' | 'greedy',
+    signal: AbortSignal | undefined,
+  ): Promise<{ steps: number; ms: number; fed: number; detail?: string }> {
+    await model.resetChat();
+    this.sampler.begin(promptIds, MODEL_CARD_SAMPLING, seededRandom(MEASURE_SEED));
+    let next = await model.forwardTokensAndSample([...promptIds], true);
+    let fed = promptIds.length;
+    // Greedy: web-llm's own pick with no logit processor ("if (this.logitProcessor !== undefined)" in
+    // sampleFromRawLogits), taken off its pipeline for the run; else the logits go through unchanged.
+    const pipeline = mode === 'greedy' ? this.pipelineOf(modelId) : undefined;
+    const processor = pipeline?.['logitProcessor'];
+    const detached = pipeline !== undefined && processor !== undefined;
+    if (detached) pipeline['logitProcessor'] = undefined;
+    const draw = (id: number): Promise<number> =>
+      mode === 'sampler'
+        ? model.forwardTokensAndSample([id], false)
+        : this.logitProcessor.withoutDraw(() => this.engine.forwardTokensAndSample([id], false));
+    const started = performance.now();
+    let done = 0;
+    try {
+      for (; done < steps && signal?.aborted !== true; done += 1) {
+        this.sampler.accept(next);
+        next = await draw(next);
+        fed += 1;
+      }
+    } finally {
+      if (detached) pipeline['logitProcessor'] = processor;
+    }
+    return {
+      steps: done,
+      ms: performance.now() - started,
+      fed,
+      ...(mode === 'greedy' && !detached
+        ? { detail: 'the logit processor could not be taken off: greedy on logits it passed through' }
+        : {}),
+    };
+  }
+
   async unload(): Promise<void> {
     this.forget();
     await this.engine.unload();
@@ -422,6 +527,7 @@ export class WebLlmEngine implements ChatEngine {
 
   /** Drops this engine's side of a loaded model: the session and the tokenizer's wasm memory. */
   private forget(): void {
+    this.measurable = undefined;
     // Before any unload of ours destroys the device: that loss is not the model's.
     this.loadedDevice?.stop();
     this.loadedDevice = undefined;
