@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import tailwindcss from '@tailwindcss/vite';
@@ -51,12 +52,22 @@ export const precacheFiles = {
   maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
 };
 
+/** A package's version, from its package.json: what a measurement on a user's device names. */
+function versionOf(packageJson: string): string {
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
+}
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
   const connectSources = modelConnectSources(env['VITE_MODEL_BASE_URL'], env['VITE_MODEL_CONNECT_SRC']);
   return {
     // Relative, so `dist/` works from any path of any static host.
     base: './',
+    define: {
+      __APP_VERSION__: JSON.stringify(versionOf('package.json')),
+      __WEB_LLM_VERSION__: JSON.stringify(versionOf('node_modules/@mlc-ai/web-llm/package.json')),
+    },
     plugins: [
       react(),
       tailwindcss(),

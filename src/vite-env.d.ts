@@ -8,3 +8,8 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv;
 }
+
+/** The app's version (package.json), written in at build time. */
+declare const __APP_VERSION__: string;
+/** The version of @mlc-ai/web-llm the build bundles, written in at build time. */
+declare const __WEB_LLM_VERSION__: string;

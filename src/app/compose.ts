@@ -29,6 +29,7 @@ export function composeApp(): ChatStore {
     ...('indexedDB' in window ? { repository: conversationStore() } : {}),
     fitStorage: localStorage,
     browser: navigator.userAgent,
+    versions: { app: __APP_VERSION__, webLlm: __WEB_LLM_VERSION__ },
   });
   void store.getState().checkDevice();
   void store.getState().restore();

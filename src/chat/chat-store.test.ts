@@ -128,6 +128,10 @@ describe('chat store', () => {
       model: { modelId: f16ModelId, engine: 'scripted', contextWindow: 4096, prefillChunkSize: 1024 },
       offline: true,
       fit: { quantization: 'q4f16_1', contextWindow: 4096, gpuMemoryBytes: expect.any(Number) as number },
+      loadTimes: {
+        totalMs: expect.any(Number) as number,
+        phases: expect.objectContaining({ download: expect.any(Number) as number }) as object,
+      },
     });
     expect(seen[0]).toBe('loading');
     expect(progressUpdates).toBeGreaterThan(10);

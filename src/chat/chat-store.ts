@@ -7,6 +7,7 @@ import {
 } from './conversation-slice';
 import type { Schedule } from './frame-batch';
 import type { KeyValueStorage } from './gpu-fit-storage';
+import { createMeasureSlice, type MeasureSlice, type Versions } from './measure-slice';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
 import { createSharedSlice, type SharedSlice } from './shared-slice';
 
@@ -21,7 +22,7 @@ export type { StorageAccess, TabLock } from './model-slice';
 export type { SharedView, ShareLinkPlan } from './shared-slice';
 
 /** Everything the UI reads and calls: the model's life, the conversations, and a conversation sent as a link. */
-export type ChatState = ModelSlice & ConversationSlice & SharedSlice;
+export type ChatState = ModelSlice & ConversationSlice & SharedSlice & MeasureSlice;
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -36,6 +37,8 @@ export interface ChatStoreDependencies {
   readonly fitStorage?: KeyValueStorage;
   /** The browser and its version (`navigator.userAgent`). */
   readonly browser?: string;
+  /** The app's and web-llm's versions, which a measurement names. */
+  readonly versions?: Versions;
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;
@@ -46,6 +49,7 @@ export interface ChatStoreDependencies {
 export function createChatStore({
   now = Date.now,
   newId = () => crypto.randomUUID(),
+  versions = { app: 'unknown', webLlm: 'unknown' },
   ...dependencies
 }: ChatStoreDependencies): ChatStore {
   return createStore<ChatState>()((set, get, store) => ({
@@ -56,11 +60,18 @@ export function createChatStore({
       now,
       newId,
       model: {
-        isReady: () => get().model.kind === 'ready',
+        // A measurement uses the model as an answer does: one at a time.
+        isReady: () => get().model.kind === 'ready' && get().measurement.kind !== 'running',
         gone: (error) => set({ model: { kind: 'failed', error } }),
       },
       sharedView: { leave: () => get().closeShared() },
     })(set, get, store),
     ...createSharedSlice({ now, newId })(set, get, store),
+    ...createMeasureSlice({
+      engine: dependencies.engine,
+      versions,
+      now,
+      modelGone: (error) => set({ model: { kind: 'failed', error } }),
+    })(set, get, store),
   }));
 }

@@ -24,6 +24,7 @@ describe('contextWindowOf', () => {
         offline: false,
         model: { modelId: 'x', engine: 'scripted', contextWindow: 512, prefillChunkSize: 512 },
         fit: { quantization: 'q4f16_1', contextWindow: 4096, gpuMemoryBytes: 4e9 },
+        loadTimes: { totalMs: 1, phases: {} },
       },
     });
     expect(contextWindowOf(store.getState())).toBe(512);

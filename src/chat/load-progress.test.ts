@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadProgress } from '../engine/protocol';
-import { LoadSpeedMeter } from './load-progress';
+import { LoadSpeedMeter, LoadTimer } from './load-progress';
 
 const GB = 1e9;
 const download = (loadedBytes: number): LoadProgress => ({
@@ -68,5 +68,28 @@ describe('LoadSpeedMeter', () => {
       text: 'Loading GPU shader modules[5/10]',
     };
     expect(meter.update(compile)).toEqual(compile);
+  });
+});
+
+describe('LoadTimer', () => {
+  it('times each phase from its first report to the next phase’s, and the whole load', () => {
+    // Read at the start, at each new phase and at the end.
+    const times = [0, 100, 150, 2_100, 2_500, 9_000, 9_400];
+    let index = 0;
+    const timer = new LoadTimer(() => times[index++] ?? 0);
+    for (const phase of [
+      'preparing',
+      'download',
+      'download',
+      'cache',
+      'compile',
+      'compile',
+      'finishing',
+    ] as const)
+      timer.update({ phase, fraction: 0, text: '' });
+    expect(timer.finish()).toEqual({
+      totalMs: 9_400,
+      phases: { preparing: 50, download: 1_950, cache: 400, compile: 6_500, finishing: 400 },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { LoadProgress } from '../engine/protocol';
+import type { LoadPhase, LoadProgress } from '../engine/protocol';
 
 /** A load's progress as shown: the engine's report plus the measured speed and the time left. */
 export interface LoadProgressView extends LoadProgress {
@@ -50,5 +50,38 @@ export class LoadSpeedMeter {
   private reset(phase: LoadProgress['phase']): void {
     this.samples = [];
     this.phase = phase;
+  }
+}
+
+/** How long a load took, in all and in each of its phases (those it went through). */
+export interface LoadTimes {
+  readonly totalMs: number;
+  readonly phases: Partial<Record<LoadPhase, number>>;
+}
+
+/**
+ * Times the phases of one load from its progress reports: a phase lasts from its first report to the first
+ * report of the next one (or the end of the load). web-llm goes through them in order, and never back.
+ */
+export class LoadTimer {
+  private readonly startedAt: number;
+  private readonly firstSeen: [LoadPhase, number][] = [];
+
+  constructor(private readonly now: () => number) {
+    this.startedAt = now();
+  }
+
+  update(progress: LoadProgress): void {
+    if (this.firstSeen.at(-1)?.[0] !== progress.phase) this.firstSeen.push([progress.phase, this.now()]);
+  }
+
+  finish(): LoadTimes {
+    const endedAt = this.now();
+    const phases: Partial<Record<LoadPhase, number>> = {};
+    this.firstSeen.forEach(([phase, at], index) => {
+      const next = this.firstSeen[index + 1]?.[1] ?? endedAt;
+      phases[phase] = (phases[phase] ?? 0) + (next - at);
+    });
+    return { totalMs: endedAt - this.startedAt, phases };
   }
 }

@@ -5,7 +5,7 @@ import { chooseModelRecord, gpuMemoryOf } from '../engine/model-records';
 import type { FolderFile, GpuReport, LoadedModel, ModelSelection } from '../engine/protocol';
 import { adapterKey, recordFailure, recordLoaded, type ModelChoice } from './gpu-fit';
 import { GpuFitStorage, memoryStorage, type KeyValueStorage } from './gpu-fit-storage';
-import { LoadSpeedMeter } from './load-progress';
+import { LoadSpeedMeter, LoadTimer } from './load-progress';
 import { decidePreflight, type StorageFacts } from './preflight';
 import type { ChatState } from './chat-store';
 import type { LoadAttempt, ModelStatus, PersistenceState, PreflightState } from './types';
@@ -222,8 +222,18 @@ export function createModelSlice({
           const attempt: LoadAttempt = { contextWindow, ...(ranOut === undefined ? {} : { ranOut }) };
           set({ model: { kind: 'loading', progress: undefined, attempt } });
           let loaded: LoadedModel;
+          const timer = new LoadTimer(now);
           try {
-            loaded = await engine.load({ ...selection(record.id), contextWindow }, options);
+            loaded = await engine.load(
+              { ...selection(record.id), contextWindow },
+              {
+                ...options,
+                onProgress: (progress) => {
+                  timer.update(progress);
+                  options.onProgress(progress);
+                },
+              },
+            );
           } catch (error) {
             // A load lost for lack of memory has its files cached: the next window loads them again from
             // the cache, with a smaller KV cache, and this GPU is remembered as too small for this one.
@@ -254,6 +264,7 @@ export function createModelSlice({
               kind: 'ready',
               model: loaded,
               offline,
+              loadTimes: timer.finish(),
               fit: {
                 quantization: record.quantization,
                 contextWindow,

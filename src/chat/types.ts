@@ -1,6 +1,6 @@
 import type { Quantization } from '../engine/model-records';
 import type { EngineErrorInfo, GenerationUsage, LoadedModel } from '../engine/protocol';
-import type { LoadProgressView } from './load-progress';
+import type { LoadProgressView, LoadTimes } from './load-progress';
 import type { Preflight } from './preflight';
 
 export interface UserMessage {
@@ -79,6 +79,8 @@ export type ModelStatus =
       readonly model: LoadedModel;
       readonly offline: boolean;
       readonly fit: LoadedFit;
+      /** How long the load that brought it took, by phase. */
+      readonly loadTimes: LoadTimes;
     }
   | { readonly kind: 'failed'; readonly error: EngineErrorInfo }
   /** Another tab of this browser holds the model. */

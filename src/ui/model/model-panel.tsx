@@ -8,6 +8,7 @@ import { smallOutlinedButton } from '../primitives/control-classes';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
 import { filesFromDrop, filesFromInput } from './folder-files';
+import { MeasurePanel } from './measure-panel';
 
 const buttonClass =
   'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
@@ -258,13 +259,16 @@ function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' 
       className="mx-auto mt-2 w-[calc(100%-2rem)] max-w-3xl text-xs text-stone-600 dark:text-stone-400"
       data-testid="model-summary"
     >
-      <p className="tabular-nums">
-        {t('model.ready.summary', {
-          tokens: formatNumber(contextWindow),
-          size: formatNumber(fit.gpuMemoryBytes / GB, 1),
-          quantization: fit.quantization,
-        })}
-      </p>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <p className="tabular-nums">
+          {t('model.ready.summary', {
+            tokens: formatNumber(contextWindow),
+            size: formatNumber(fit.gpuMemoryBytes / GB, 1),
+            quantization: fit.quantization,
+          })}
+        </p>
+        <MeasurePanel />
+      </div>
       {fit.reducedFrom !== undefined && (
         <p
           role="status"
