@@ -36,7 +36,11 @@ test('measuring on this device shows every row, copies as Markdown and JSON, and
   await chat.ask('/echo 측정 전의 대화');
   await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
   const list = page.getByRole('navigation', { name: '대화 목록' });
-  const listed = async () => (await list.getByRole('button').allTextContents()).join(' / ');
+  // Each conversation by its title (its rename button names it), whatever its second line shows.
+  const renameButtons = list.getByRole('button', { name: /이름 바꾸기$/ });
+  const listed = async () =>
+    (await renameButtons.evaluateAll((buttons) => buttons.map((button) => button.ariaLabel))).join(' / ');
+  await expect(renameButtons).toHaveCount(1);
   const before = await listed();
   await page.getByRole('button', { name: '이 기기에서 측정' }).click();
   const dialog = page.getByRole('dialog', { name: '이 기기에서 측정' });
@@ -76,7 +80,7 @@ test('measuring on this device shows every row, copies as Markdown and JSON, and
   await expect(dialog).toBeHidden();
   await page.reload();
   await expect(chat.lastAnswerText()).toHaveText('측정 전의 대화');
-  expect(await listed()).toBe(before);
+  await expect.poll(listed).toBe(before);
   await expect(chat.userMessages).toHaveText(['/echo 측정 전의 대화']);
 });
 
