@@ -372,3 +372,39 @@ describe('the build docs', () => {
     }
   });
 });
+
+describe('the end of the recipe', () => {
+  const recipe = readFileSync(path.join(root, 'model-config/build/build.sh'), 'utf8');
+
+  it('checks each build after compiling it, then writes integrity.json for a build that passed', () => {
+    const compile = recipe.indexOf('-m mlc_llm compile');
+    const check = recipe.indexOf(
+      'if "$TSX" "$REPO_ROOT/scripts/check-model.ts" "$dest" --model "$id" --source-config "$SOURCE_DIR/config.json"; then',
+    );
+    const manifest = recipe.indexOf('"$TSX" "$REPO_ROOT/scripts/integrity-manifest.ts" "$dest"');
+    const otherwise = recipe.indexOf('FAILED_CHECKS+=("$id")');
+    expect(compile).toBeGreaterThan(0);
+    expect(check).toBeGreaterThan(compile);
+    expect(manifest).toBeGreaterThan(check);
+    expect(otherwise).toBeGreaterThan(manifest);
+    expect(recipe.slice(manifest, otherwise)).toMatch(/^[^\n]*\n\s*else\n/);
+  });
+
+  it('fails after building every quantization when one did not pass', () => {
+    const loop = recipe.indexOf('build_quantization "$quantization"\n  done');
+    const failure = recipe.indexOf('if ((${#FAILED_CHECKS[@]} > 0)); then\n    die ');
+    expect(loop).toBeGreaterThan(0);
+    expect(failure).toBeGreaterThan(loop);
+    expect(failure).toBeLessThan(recipe.indexOf('step "Done"'));
+  });
+
+  it('calls scripts that exist, the check under its npm name', () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts['check-model']).toBe('tsx scripts/check-model.ts');
+    for (const script of recipe.matchAll(/"\$REPO_ROOT\/(scripts\/[\w-]+\.ts)"/g)) {
+      expect(() => readFileSync(path.join(root, script[1] ?? ''), 'utf8')).not.toThrow();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds kfkas/Llama-2-ko-7b-Chat for the app: MLC weights, an mlc-chat-config.json with the kullm template and
-# one WebGPU model library per quantization, laid out as <OUTPUT_DIR>/<model id>/resolve/main/. Set up the
-# toolchain first (README.md next to this file, "Toolchain"); this script checks it before downloading anything.
+# one WebGPU model library per quantization, laid out as <OUTPUT_DIR>/<model id>/resolve/main/, each checked with
+# `npm run check-model` and listed with SHA-256 sums in its integrity.json. Set up the toolchain first (README.md
+# next to this file, "Toolchain"); this script checks it before downloading anything.
 #
 # Environment (all optional except the two source directories):
 #   TVM_SOURCE_DIR       TVM checkout whose web runtime is built (web/dist/wasm/*.bc)           [required]
@@ -221,6 +222,19 @@ build_quantization() {
     "web-llm=$WEBLLM_VERSION" "tvmjs=$TVMJS_VERSION" "emcc=$(emcc --version | head -n 1)" \
     "tvm_source=$(git -C "$TVM_SOURCE_DIR" rev-parse HEAD 2>/dev/null || echo unknown)" \
     "mlc_llm_source=$(git -C "$MLC_LLM_SOURCE_DIR" rev-parse HEAD 2>/dev/null || echo unknown)"
+
+  step "$id: checking the build"
+  # The folder as the app will load it, against models.json and the installed web-llm (template, vocabulary,
+  # window, shards and sizes, the library's imports and exports): what passes the compiler can still fail there.
+  # A failure does not stop the other quantizations (an hour each); the script fails at the end.
+  if "$TSX" "$REPO_ROOT/scripts/check-model.ts" "$dest" --model "$id" --source-config "$SOURCE_DIR/config.json"; then
+    step "$id: integrity.json"
+    # Only for a build that passed, and last, so that it lists exactly the files that were checked.
+    "$TSX" "$REPO_ROOT/scripts/integrity-manifest.ts" "$dest"
+  else
+    warn "$id: the build in $dest has the problems listed above; no integrity.json written."
+    FAILED_CHECKS+=("$id")
+  fi
   printf '%s: %s in %s\n' "$id" "$(du -sh "$dest" | cut -f1)" "$dest"
 }
 
@@ -230,12 +244,19 @@ main() {
   TOOLCHAIN=$(toolchain_info)
   export TVM_SOURCE_DIR MLC_LLM_SOURCE_DIR
   local quantization
+  FAILED_CHECKS=()
   for quantization in $QUANTIZATIONS; do
     build_quantization "$quantization"
   done
+  if ((${#FAILED_CHECKS[@]} > 0)); then
+    die "${FAILED_CHECKS[*]} did not pass the check (problems above). The files stay in $OUTPUT_DIR: fix what the" \
+      "problems say (a figure of models.json, such as weightBytes on a first build: edit it; a file: build again), then" \
+      "run 'npm run check-model -- <folder> --model <id>' and 'npx tsx scripts/integrity-manifest.ts <folder>' on each."
+  fi
   step "Done"
   echo "The app loads $OUTPUT_DIR/<model id>/resolve/main/ from its artifacts base (by default its own origin + models/)."
-  echo "To host the files elsewhere, see README.md next to this script, \"Hosting\"."
+  echo "To host the files elsewhere, see README.md next to this script, \"Hosting\"; once uploaded,"
+  echo "'npm run check-model -- <URL of a model's resolve/main/ folder>' checks the hosted copy."
 }
 
 main "$@"
