@@ -23,6 +23,8 @@ export const brokenModelServers = {
   'garbage-config': PORT_BASE + 3,
   'corrupt-library': PORT_BASE + 4,
   'mismatched-library': PORT_BASE + 5,
+  // A whole build with its integrity.json (and a library for another runtime): the download's checks run.
+  'verified-model': PORT_BASE + 12,
 } as const;
 /** The same end-to-end build served from a nested path, as a project page on a static host would be. */
 const NESTED_PORT = PORT_BASE + 1;

@@ -175,6 +175,8 @@ export interface LoadProgress {
   readonly totalBytes?: number;
   /** The engine's own description, for the details line. */
   readonly text: string;
+  /** Files found damaged (in the cache or as they arrived) and fetched again during this load. */
+  readonly repaired?: readonly string[];
 }
 
 export interface LoadedModel {

@@ -81,7 +81,7 @@ export async function importModelFolder(
       `tensor-cache.json in the folder is not a weights index: ${String(error)}`,
     );
   }
-  const entries: readonly (readonly [cache: string, url: string, file: Blob, type: string])[] = [
+  const entries: (readonly [cache: string, url: string, file: Blob, type: string])[] = [
     [WEB_LLM_CACHES.config, urls.config, config, 'application/json'],
     [WEB_LLM_CACHES.wasm, urls.library, take(record.modelLib), 'application/wasm'],
     [WEB_LLM_CACHES.model, urls.tokenizer, take('tokenizer.json'), 'application/json'],
@@ -96,6 +96,15 @@ export async function importModelFolder(
         ] as const,
     ),
   ];
+  // The build's manifest, when the folder has it: the load checks every file against it.
+  const integrity = byPath.get('integrity.json');
+  if (integrity)
+    entries.push([
+      WEB_LLM_CACHES.model,
+      new URL('integrity.json', urls.base).href,
+      integrity,
+      'application/json',
+    ]);
   const totalBytes = entries.reduce((sum, [, , file]) => sum + file.size, 0);
   let loadedBytes = 0;
   for (const [cacheName, url, file, type] of entries) {

@@ -57,7 +57,26 @@ const record = found;
 const HOST = 'https://host.example/models/';
 
 /** A WebAssembly header and then some: the model library's bytes as the host serves them. */
-const LIBRARY = Uint8Array.from({ length: 700 }, (_, index) => [0, 0x61, 0x73, 0x6d, 1][index] ?? 0);
+/**
+ * A valid WebAssembly module of `bytes` bytes: the header, then one custom section with an empty name whose
+ * payload is zeros (its size in two LEB128 bytes).
+ */
+function wasmModule(bytes: number): Uint8Array<ArrayBuffer> {
+  const size = bytes - 8 - 1 - 2;
+  return Uint8Array.from({ length: bytes }, (_, index) =>
+    index < 8
+      ? ([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00][index] ?? 0)
+      : index === 8
+        ? 0
+        : index === 9
+          ? (size & 0x7f) | 0x80
+          : index === 10
+            ? size >> 7
+            : 0,
+  );
+}
+
+const LIBRARY = wasmModule(700);
 
 /** The GPU's answer to a sequence: pseudo-random logits that depend on every id in the KV cache. */
 function logitsFor(kv: readonly number[]): Float32Array {
@@ -305,9 +324,21 @@ describe('WebLlmEngine: a lost device', () => {
     },
   );
 
+  /**
+   * web-llm downloads a shard itself only when it is gone from the cache after the app put it there (an
+   * eviction in between): the library's instantiation is where that happens here.
+   */
+  function evictedBeforeWebLlmFetches({ host, shard, storage }: ReturnType<typeof setup>) {
+    fakeWebLlm.gpu.instantiate = async () => {
+      await (await storage.open(WEB_LLM_CACHES.model)).delete(shard);
+      host.slow.add(shard);
+    };
+  }
+
   it('calls "Engine.unload() is called." during a download, not cancelled, a lost device', async () => {
-    const { engine, mlc, host, shard, selection } = setup();
-    host.slow.add(shard);
+    const context = setup();
+    const { engine, mlc, host, shard, selection } = context;
+    evictedBeforeWebLlmFetches(context);
     const loading = engine.load(selection);
     await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
     mlc.loseDevice();
@@ -315,8 +346,9 @@ describe('WebLlmEngine: a lost device', () => {
   });
 
   it('calls a load that reload() swallowed as aborted, not cancelled, a lost device', async () => {
-    const { engine, mlc, host, shard, selection } = setup();
-    host.slow.add(shard);
+    const context = setup();
+    const { engine, mlc, host, shard, selection } = context;
+    evictedBeforeWebLlmFetches(context);
     host.abortsWith = 'abort-error';
     const loading = engine.load(selection);
     await vi.waitFor(() => expect(host.waiting(shard)).toBe(true));
@@ -494,53 +526,61 @@ describe('WebLlmEngine: the next turn', () => {
 describe('WebLlmEngine: load progress', () => {
   const shardBytes = tensorCache.records.reduce((sum, { nbytes }) => sum + nbytes, 0);
 
-  it('counts the bytes of the files fetched, the shards of tensor-cache.json and the library, not the estimate', async () => {
-    const { engine, selection } = setup();
+  it('counts the bytes of every file it fetches and checks, then web-llm reads them from its cache', async () => {
+    const { engine, host, urls, selection } = setup();
     const seen: LoadProgress[] = [];
     await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
     const download = seen.filter((progress) => progress.phase === 'download');
-    expect(download).toHaveLength(tensorCache.records.length);
-    const total = shardBytes + LIBRARY.byteLength;
-    expect(download.every((progress) => progress.totalBytes === total)).toBe(true);
-    expect(download.map((progress) => progress.loadedBytes)).toEqual([
-      LIBRARY.byteLength + 3072,
-      LIBRARY.byteLength + 3072 + 2048,
-      total,
-    ]);
-    expect(download.at(-1)?.fraction).toBe(1);
+    const sizes = await Promise.all([...host.files.values()].map((body) => new Response(body).arrayBuffer()));
+    const all = sizes.reduce((sum, data) => sum + data.byteLength, 0);
+    // The config, the library, the index, the tokenizer, then each shard.
+    expect(download).toHaveLength(4 + tensorCache.records.length);
+    expect(download.at(-1)).toMatchObject({ loadedBytes: all, totalBytes: all, fraction: 1 });
+    const loaded = download.map((progress) => progress.loadedBytes ?? 0);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    expect(download.every((progress) => (progress.loadedBytes ?? 0) <= (progress.totalBytes ?? 0))).toBe(
+      true,
+    );
     expect(seen.some((progress) => progress.totalBytes === record.downloadBytes)).toBe(false);
+    // Each file was fetched once, by the app (and the manifest asked for, which this host has not): web-llm
+    // found all of them in its cache.
+    expect([...host.requested].sort()).toEqual(
+      [...host.files.keys(), new URL('integrity.json', urls.base).href].sort(),
+    );
     const cache = seen.filter((progress) => progress.phase === 'cache');
     expect(cache.at(-1)).toMatchObject({ loadedBytes: shardBytes, totalBytes: shardBytes, fraction: 1 });
-    // Every report is in before the load ends, in web-llm's order.
+    // Every report is in before the load ends, in order.
     expect(seen.map((progress) => progress.phase)).toEqual([
-      'preparing',
       ...download.map(() => 'download'),
+      'preparing',
       ...cache.map(() => 'cache'),
       'finishing',
     ]);
   });
 
-  it('reads a cached model’s shards as the cache phase, with no download', async () => {
-    const { engine, selection } = setup();
+  it('reads a cached model’s shards as the cache phase, with no download and nothing asked of the host', async () => {
+    const { engine, host, selection } = setup();
     await engine.load(selection);
     await engine.unload();
+    const requested = host.requested.length;
     const seen: LoadProgress[] = [];
     await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
     expect(seen.some((progress) => progress.phase === 'download')).toBe(false);
+    expect(host.requested.slice(requested)).toEqual([]);
     expect(seen.filter((progress) => progress.phase === 'cache').at(-1)).toMatchObject({
       loadedBytes: shardBytes,
       totalBytes: shardBytes,
     });
   });
 
-  it('counts the library an imported folder cached, handed over on localhost', async () => {
-    const { engine, storage, urls, selection } = setup({ artifactsBaseUrl: 'http://localhost:4173/models/' });
+  it('does not fetch a library an imported folder cached on localhost, and hands it to web-llm', async () => {
+    const { engine, host, mlc, storage, urls, selection } = setup({
+      artifactsBaseUrl: 'http://localhost:4173/models/',
+    });
     await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(LIBRARY));
-    const seen: LoadProgress[] = [];
-    await engine.load(selection, { onProgress: (progress) => seen.push(progress) });
-    expect(seen.find((progress) => progress.phase === 'download')?.totalBytes).toBe(
-      shardBytes + LIBRARY.byteLength,
-    );
+    await engine.load(selection);
+    expect(host.requested).not.toContain(urls.library);
+    expect(mlc.libraryFrom).toMatch(/^blob:/);
   });
 });
 
@@ -563,7 +603,7 @@ describe('WebLlmEngine: files', () => {
     const { engine, mlc, storage, urls, selection } = setup({
       artifactsBaseUrl: 'http://localhost:4173/models/',
     });
-    await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(new Uint8Array(8)));
+    await (await storage.open(WEB_LLM_CACHES.wasm)).put(urls.library, new Response(wasmModule(64)));
     const revoke = vi.spyOn(URL, 'revokeObjectURL');
     await engine.load(selection);
     expect(mlc.libraryFrom).toMatch(/^blob:/);

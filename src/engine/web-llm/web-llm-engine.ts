@@ -1,4 +1,5 @@
 import { hasModelInCache, MLCEngine, type AppConfig } from '@mlc-ai/web-llm';
+
 import { ModelCardSampler } from '../../generation/model-card-sampler';
 import { seededRandom } from '../../generation/random';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
@@ -25,11 +26,16 @@ import { DeviceWatch, type DeviceLoss, type DeviceTracking, type WatchableGpu } 
 import { drawnTokenProcessor, NEUTRAL_WEB_LLM_SAMPLING, type InvalidLogits } from './drawn-token-processor';
 import { importModelFolder, WEB_LLM_CACHES } from './folder-import';
 import { loadHfTokenizer, type HfTokenizer } from './hf-tokenizer';
+import { sha256Sri, type IntegrityManifest } from './integrity';
 import { KullmSession, type ModelWindow, type TokenModel } from './kullm-session';
+import { downloadModel, type DownloadOutcome } from './model-download';
 import { diagnoseModelFiles, modelFileUrls, type ModelFileUrls } from './model-files';
 import { MEASURE_SEED, runMeasureScript } from './measure-script';
 import { LoadProgressRelay, shardBytesOf, type DownloadTotal } from './progress-report';
 import { toEngineError } from './web-llm-errors';
+
+/** web-llm's `ModelRecord.integrity` (not exported by name). */
+type ModelRecordIntegrity = NonNullable<AppConfig['model_list'][number]['integrity']>;
 
 /**
  * web-llm fetches a library on a `localhost` URL straight from the network, never from its cache. When an
@@ -139,6 +145,23 @@ const cancelled = (): EngineError => new EngineError('load-cancelled', 'The load
  */
 function startsOrContinuesDownload(text: string): boolean {
   return text === 'Start to fetch params' || text.startsWith('Fetching param cache');
+}
+
+/**
+ * The manifest's hashes for the files web-llm reads itself and can verify (`ModelRecord.integrity`): the
+ * config, the library and the tokenizer, checked again as web-llm reads them from the cache.
+ */
+function webLlmIntegrity(manifest: IntegrityManifest, record: ModelRecord): ModelRecordIntegrity {
+  const { files } = manifest;
+  const config = files['mlc-chat-config.json']?.integrity;
+  const library = files[record.modelLib]?.integrity;
+  const tokenizer = files['tokenizer.json']?.integrity;
+  return {
+    ...(config ? { config } : {}),
+    ...(library ? { model_lib: library } : {}),
+    ...(tokenizer ? { tokenizer: { 'tokenizer.json': tokenizer } } : {}),
+    onFailure: 'error',
+  };
 }
 
 /** An answer the GPU's numbers broke: say what came back and what usually helps. */
@@ -270,7 +293,15 @@ export class WebLlmEngine implements ChatEngine {
     const device = this.devices.track();
     try {
       if (signal?.aborted) throw cancelled();
-      await this.reload(record, urls, appConfig, options);
+      const { manifest, repaired } = await this.download(record, urls, options);
+      const entry = appConfig.model_list[0];
+      if (manifest && entry) entry.integrity = webLlmIntegrity(manifest, record);
+      await this.reload(record, urls, appConfig, {
+        ...options,
+        // What was repaired stays said for the rest of the load.
+        onProgress: (progress) =>
+          options.onProgress?.(repaired.length > 0 ? { ...progress, repaired } : progress),
+      });
       if (signal?.aborted) throw cancelled();
       const configured = readModelWindow(
         await readModelFile(WEB_LLM_CACHES.config, urls.config, 'mlc-chat-config.json'),
@@ -319,6 +350,41 @@ export class WebLlmEngine implements ChatEngine {
       if (this.loadedDevice !== device) device.stop();
       signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /** Puts every file into web-llm's caches, checked (`downloadModel`), reporting bytes and repairs. */
+  private async download(
+    record: ModelRecord,
+    urls: ModelFileUrls,
+    { signal, onProgress }: LoadOptions,
+  ): Promise<DownloadOutcome> {
+    const repaired: string[] = [];
+    let last: { loaded: number; total: number } = { loaded: 0, total: 0 };
+    const report = (): void =>
+      onProgress?.({
+        phase: 'download',
+        fraction: last.total > 0 ? last.loaded / last.total : 0,
+        loadedBytes: last.loaded,
+        totalBytes: last.total,
+        text: `Downloaded and checked ${last.loaded} of ${last.total} bytes.`,
+        ...(repaired.length > 0 ? { repaired: [...repaired] } : {}),
+      });
+    return downloadModel(
+      record,
+      urls,
+      { caches, fetch: (url, init) => fetch(url, init), digest: sha256Sri },
+      {
+        signal,
+        onProgress: (loaded, total) => {
+          last = { loaded, total };
+          report();
+        },
+        onRepair: (file) => {
+          repaired.push(file);
+          report();
+        },
+      },
+    );
   }
 
   /** web-llm's `reload`, with its failures explained and a lost device told apart from a finished load. */

@@ -139,6 +139,7 @@ const ko = {
   'preflight.window.chosen': '{tokens} 토큰 (설정에서 고름)',
   'preflight.memoryAt': '약 {size} GB ({tokens} 토큰일 때)',
   'model.loading.window': '대화 길이 {tokens} 토큰으로 불러오는 중',
+  'model.loading.repaired': '손상된 채로 받았거나 저장되어 있던 파일을 지우고 다시 받았습니다: {files}',
   'model.loading.ranOut':
     'GPU 메모리가 부족해 {from} 토큰으로는 불러오지 못했습니다. {to} 토큰으로 다시 불러옵니다. 파일은 다시 내려받지 않습니다.',
   'model.ready.summary': '대화 길이 {tokens} 토큰 · GPU 메모리 약 {size} GB · {quantization}',
@@ -347,7 +348,8 @@ const ko = {
   'error.network': '네트워크 오류로 내려받기가 멈췄습니다. 연결을 확인하고 다시 시도하면 이어서 받습니다.',
   'error.model-files-missing':
     '모델 파일을 찾을 수 없습니다. 앱을 배포한 곳의 모델 파일 위치 설정을 확인하세요.',
-  'error.model-files-corrupt': '모델 파일이 손상되었습니다. 캐시를 지우고 다시 내려받으세요.',
+  'error.model-files-corrupt':
+    '모델 파일이 손상되었거나 올바른 파일이 아닙니다. 어느 파일인지는 아래 자세한 내용에 있습니다. 앱이 손상된 파일을 지우고 다시 받아도 같다면, 모델을 올려 둔 곳이 손상된 파일을 보내고 있을 수 있습니다. 모델을 다시 빌드해 올리거나 폴더에서 불러오세요.',
   'error.model-lib-mismatch':
     '모델 라이브러리가 이 앱의 런타임과 맞지 않습니다. 같은 버전으로 빌드한 파일이 필요합니다.',
   'error.context-window-exceeded':
@@ -516,6 +518,7 @@ const en: Record<MessageKey, string> = {
   'preflight.window.chosen': '{tokens} tokens (chosen in Settings)',
   'preflight.memoryAt': 'about {size} GB (at {tokens} tokens)',
   'model.loading.window': 'Loading with a context of {tokens} tokens',
+  'model.loading.repaired': 'Deleted and fetched again, as they arrived or were stored damaged: {files}',
   'model.loading.ranOut':
     'Not enough GPU memory for {from} tokens. Loading again with {to} tokens; nothing is downloaded again.',
   'model.ready.summary': 'Context {tokens} tokens · about {size} GB of GPU memory · {quantization}',
@@ -723,7 +726,8 @@ const en: Record<MessageKey, string> = {
   'error.quota-exceeded': 'Not enough storage to keep the model. Free up browser storage and try again.',
   'error.network': 'The download stopped on a network error. Check the connection and try again to resume.',
   'error.model-files-missing': 'The model files were not found. Check where the deployment hosts them.',
-  'error.model-files-corrupt': 'The model files are damaged. Clear the cache and download them again.',
+  'error.model-files-corrupt':
+    'A model file is damaged or not what it should be; the details below name it. If it stays damaged after the app deleted it and fetched it again, the host may be serving a damaged copy: build and publish the model again, or load it from a folder.',
   'error.model-lib-mismatch':
     'The model library does not match this app’s runtime. It must be built for the same version.',
   'error.context-window-exceeded':

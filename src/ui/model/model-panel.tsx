@@ -168,6 +168,14 @@ function LoadingProgress({ progress }: { progress: LoadProgressView | undefined 
           {details.join(' · ')}
         </p>
       )}
+      {progress?.repaired && progress.repaired.length > 0 && (
+        <p
+          role="status"
+          className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm break-all text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          {t('model.loading.repaired', { files: progress.repaired.join(', ') })}
+        </p>
+      )}
     </>
   );
 }
