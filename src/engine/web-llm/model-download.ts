@@ -76,6 +76,13 @@ const compilesAsWasm = async (data: ArrayBuffer): Promise<string | undefined> =>
     await WebAssembly.compile(data);
     return undefined;
   } catch (error) {
+    // Not the file's fault: a host whose policy leaves out 'wasm-unsafe-eval' stops every library.
+    if (String(error).includes('Content Security Policy')) {
+      throw new EngineError(
+        'unknown',
+        `The worker's Content-Security-Policy does not allow compiling WebAssembly ('wasm-unsafe-eval'): ${String(error)}`,
+      );
+    }
     return `is not a WebAssembly module (${String(error)})`;
   }
 };
@@ -182,7 +189,7 @@ export async function downloadModel(
         response = await fetch(file.url, signal ? { signal } : {});
       } catch (error) {
         if (signal?.aborted) throw cancelled();
-        throw new EngineError('network', `Could not fetch ${file.name} (${file.url}): ${String(error)}`);
+        throw new EngineError('network', `${file.name}: ${String(error)} (${file.url})`);
       }
       if (!response.ok) {
         await response.body?.cancel();
