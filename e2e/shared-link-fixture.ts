@@ -1,5 +1,5 @@
-import type { Conversation, Exchange } from '../src/chat/conversation';
-import { encodeSharedConversation } from '../src/chat/share/conversation-link';
+import type { Conversation, Exchange } from '../src/conversation/conversation';
+import { encodeSharedConversation } from '../src/conversation/formats/shared-link';
 import { MODEL_CARD_SAMPLING } from '../src/generation/sampling';
 
 const usage = {

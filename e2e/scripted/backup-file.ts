@@ -1,4 +1,4 @@
-/** One exchange of a conversation in a backup file (the format of src/chat/persistence/backup.ts, version 1). */
+/** One exchange of a conversation in a backup file (the format of src/conversation/formats/backup.ts, version 1). */
 export interface BackupExchange {
   readonly question: string;
   readonly answer: string;

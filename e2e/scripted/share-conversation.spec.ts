@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { crc32, toBase64Url } from '../../src/chat/share/link-bytes';
+import { crc32, toBase64Url } from '../../src/conversation/formats/link-bytes';
 import { deflateBomb } from '../../src/test/deflate-bomb';
 import { backupFile } from './backup-file';
 import { ChatPage } from './chat-page';

@@ -1,5 +1,5 @@
 import { createChatStore, type ChatStore } from '../chat/chat-store';
-import { createConversationStore } from '../chat/persistence/conversation-store';
+import { createConversationRepository } from '../chat/persistence/conversation-repository';
 import { createSettingsStore, type SettingsStore } from '../chat/settings-store';
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
@@ -8,8 +8,8 @@ import { takeSharedFragment } from './shared-link-location';
 import { webTabLock } from './tab-lock';
 import { webTabPresence } from './tab-presence';
 
-function conversationStore() {
-  return createConversationStore({
+function conversationRepository() {
+  return createConversationRepository({
     factory: indexedDB,
     exitStorage: localStorage,
     ...('locks' in navigator ? { presence: webTabPresence(navigator.locks) } : {}),
@@ -26,7 +26,7 @@ export function composeApp(): ChatStore {
     artifactsBaseUrl: resolveArtifactsBase(import.meta.env.VITE_MODEL_BASE_URL, document.baseURI),
     ...('storage' in navigator ? { storage: navigator.storage } : {}),
     ...('locks' in navigator ? { tabLock: webTabLock(navigator.locks) } : {}),
-    ...('indexedDB' in window ? { repository: conversationStore() } : {}),
+    ...('indexedDB' in window ? { repository: conversationRepository() } : {}),
     fitStorage: localStorage,
     browser: navigator.userAgent,
     versions: { app: __APP_VERSION__, webLlm: __WEB_LLM_VERSION__ },

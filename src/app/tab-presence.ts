@@ -1,4 +1,4 @@
-import type { TabPresence } from '../chat/persistence/interrupted';
+import type { TabPresence } from '../chat/persistence/tab-presence';
 
 const PREFIX = 'hangul-llama:tab:';
 

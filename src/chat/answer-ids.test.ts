@@ -12,12 +12,12 @@ import { fakeBrowser } from '../test/fake-tabs';
 import { openStoredChat, waitForState } from '../test/stored-chat';
 import { RecordingEngine } from '../test/recording-engine';
 import type { ChatStore } from './chat-store';
-import { findVersion, type Conversation } from './conversation';
+import { findVersion, type Conversation } from '../conversation/conversation';
 import { withLiveAnswer } from './generation';
-import { createConversationStore } from './persistence/conversation-store';
+import { createConversationRepository } from './persistence/conversation-repository';
 import { conversationMigrations, openConversationDatabase, VERSIONS_STORE } from './persistence/database';
-import { LEGACY_RECORD_SCHEMA } from './persistence/schemas';
-import { toConversationData } from './persistence/tree-codec';
+import { LEGACY_RECORD_SCHEMA } from '../conversation/formats/records';
+import { toConversationData } from '../conversation/formats/conversation-data';
 
 /*
  * What the page sends back on each earlier answer (`ChatTurn.tokens`), watched where the worker receives
@@ -41,7 +41,7 @@ function browser(factory = new IDBFactory()) {
   async function tab(name: string, scenario: ScriptedScenario = quick) {
     const engine = new RecordingEngine(scenario);
     const connection = connectScriptedEngine(scenario, engine);
-    const repository = createConversationStore({
+    const repository = createConversationRepository({
       factory,
       presence: platform.presence(name),
       channel: platform.channel(),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { scriptedAnswer } from '../engine/scripted/scripted-engine';
-import type { Schedule } from './frame-batch';
+import type { Schedule } from './paced-text';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import {
   createChatStore,
@@ -10,7 +10,8 @@ import {
   type StorageAccess,
   type TabLock,
 } from './chat-store';
-import type { AssistantMessage, ModelStatus } from './types';
+import type { AssistantMessage } from '../conversation/messages';
+import type { ModelStatus } from './types';
 
 const artifactsBaseUrl = 'http://localhost/models/';
 const f16ModelId = 'Llama-2-ko-7b-Chat-q4f16_1-MLC';

@@ -5,7 +5,7 @@ import {
   type ConversationRepository,
   type ConversationSlice,
 } from './conversation-slice';
-import type { Schedule } from './frame-batch';
+import type { Schedule } from './paced-text';
 import type { KeyValueStorage } from './gpu-fit-storage';
 import { createMeasureSlice, type MeasureSlice, type Versions } from './measure-slice';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';

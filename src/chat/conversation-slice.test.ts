@@ -7,9 +7,12 @@ import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser, memoryStorage } from '../test/fake-tabs';
 import { answered, openStoredChat, waitForState } from '../test/stored-chat';
 import type { ChatStore } from './chat-store';
-import { activePath } from './conversation';
-import { exportBackup } from './persistence/backup';
-import { createConversationStore, type ConversationStore } from './persistence/conversation-store';
+import { activePath } from '../conversation/conversation';
+import { exportBackup } from '../conversation/formats/backup';
+import {
+  createConversationRepository,
+  type ConversationRepository,
+} from './persistence/conversation-repository';
 
 const artifactsBaseUrl = 'http://localhost/models/';
 
@@ -27,7 +30,7 @@ function browser() {
   /** A tab: its own engine, store and connection to the shared database. */
   async function tab(name: string, scenario: ScriptedScenario = { tokenDelayMs: 1, loadMs: 5 }) {
     const connection = connectScriptedEngine(scenario);
-    const repository = createConversationStore({
+    const repository = createConversationRepository({
       factory,
       presence: platform.presence(name),
       channel: platform.channel(),
@@ -43,7 +46,7 @@ function browser() {
     });
     return { store, repository, connection, close: () => platform.open.delete(name) };
   }
-  return { tab, factory, counters, read: () => createConversationStore({ factory }) };
+  return { tab, factory, counters, read: () => createConversationRepository({ factory }) };
 }
 
 const questions = (store: ChatStore) =>
@@ -52,7 +55,7 @@ const questions = (store: ChatStore) =>
     .messages.filter((message) => message.role === 'user')
     .map(({ content }) => content);
 
-async function stored(repository: ConversationStore, id: string) {
+async function stored(repository: ConversationRepository, id: string) {
   const conversation = await repository.get(id);
   return conversation && activePath(conversation).map(({ version }) => version.question);
 }
@@ -199,13 +202,16 @@ describe('a message the model cannot take', () => {
       loadMs: 5,
       generateError: { code: 'context-window-exceeded', afterPieces: 4 },
     });
-    const repository = createConversationStore({ factory, exitStorage });
+    const repository = createConversationRepository({ factory, exitStorage });
     cleanups.push(() => {
       connection.close();
       repository.close();
     });
     // Chromium drops a closing page's transactions: the throttled delete never lands.
-    const closing: ConversationStore = { ...repository, delete: () => new Promise<void>(() => undefined) };
+    const closing: ConversationRepository = {
+      ...repository,
+      delete: () => new Promise<void>(() => undefined),
+    };
     const store = await openStoredChat(
       'a',
       { clock: 1000, ids: 0 },
@@ -226,7 +232,7 @@ describe('a message the model cannot take', () => {
     store.getState().saveAtExit();
     repository.close();
 
-    const next = createConversationStore({ factory, exitStorage });
+    const next = createConversationRepository({ factory, exitStorage });
     cleanups.push(() => next.close());
     expect((await next.list()).summaries).toEqual([]);
   });

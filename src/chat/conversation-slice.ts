@@ -3,10 +3,10 @@ import type { ChatEngine } from '../engine/chat-engine';
 import type { EngineErrorInfo } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
 import type { ChatState } from './chat-store';
-import { activePath, updateAt, type Conversation } from './conversation';
+import { activePath, updateAt, type Conversation } from '../conversation/conversation';
 import { createConversationSync } from './conversation-sync';
-import { paced, type Schedule } from './frame-batch';
-import { keepUnchanged, toMessages } from './messages';
+import { paced, type Schedule } from './paced-text';
+import { keepUnchanged, toMessages } from '../conversation/messages';
 import { createGeneration, withLiveAnswer } from './generation';
 import {
   exportBackup,
@@ -14,19 +14,23 @@ import {
   type BackupError,
   type Backup,
   type BackupSettings,
-} from './persistence/backup';
-import type { ConversationStore, ImportReport } from './persistence/conversation-store';
+} from '../conversation/formats/backup';
+import type {
+  ConversationRepository as OpenRepository,
+  ImportReport,
+} from './persistence/conversation-repository';
 import { newestFirst } from './persistence/records';
 import type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 import type { SearchHit } from './persistence/search-index';
-import type { ChatMessage, ChatStatus, ComposerNotice, SendOutcome } from './types';
+import type { ChatMessage } from '../conversation/messages';
+import type { ChatStatus, ComposerNotice, SendOutcome } from './types';
 
 export { titleFrom } from './generation';
 export type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 export type { SearchHit } from './persistence/search-index';
 
-/** Where conversations are kept (IndexedDB in the app): see `ConversationStore`. */
-export type ConversationRepository = Omit<ConversationStore, 'close'>;
+/** Where conversations are kept (IndexedDB in the app): see `ConversationRepository`. */
+export type ConversationRepository = Omit<OpenRepository, 'close'>;
 
 /** What an import did: refused (nothing changed), or what it added, replaced and kept. */
 export type ImportOutcome =

@@ -1,4 +1,4 @@
-import type { Conversation } from './conversation';
+import type { Conversation } from '../conversation/conversation';
 import type { ConversationRepository } from './conversation-slice';
 import type { ConversationSummary } from './persistence/schemas';
 import { createThrottledSaver } from './persistence/throttled-saver';
@@ -19,7 +19,7 @@ export interface ConversationSyncOptions {
 
 /**
  * Saves conversations as changes: for each, it remembers the copy last read or written, and a save writes only
- * what differs from it (see `ConversationStore.save`). The first change is written at once, later ones at most
+ * what differs from it (see `ConversationRepository.save`). The first change is written at once, later ones at most
  * every interval, always the latest.
  */
 export interface ConversationSync {

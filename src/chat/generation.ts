@@ -17,9 +17,10 @@ import {
   type Conversation,
   type Exchange,
   type ExchangeVersion,
-} from './conversation';
-import { textBatch, type Schedule } from './frame-batch';
-import type { AnswerState, ChatStatus, SendOutcome } from './types';
+} from '../conversation/conversation';
+import { textBatch, type Schedule } from './paced-text';
+import type { AnswerState } from '../conversation/conversation';
+import type { ChatStatus, SendOutcome } from './types';
 
 const TITLE_LENGTH = 40;
 

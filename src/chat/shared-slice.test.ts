@@ -7,16 +7,16 @@ import { connectScriptedEngine } from '../test/connect-scripted';
 import { hangulNoise } from '../test/hangul-noise';
 import { answered, openStoredChat } from '../test/stored-chat';
 import { createChatStore } from './chat-store';
-import { activePath, type Conversation } from './conversation';
-import { createConversationStore } from './persistence/conversation-store';
-import { zeroUsage } from './persistence/interrupted';
-import { exchangesOf } from './persistence/tree-codec';
+import { activePath, type Conversation } from '../conversation/conversation';
+import { createConversationRepository } from './persistence/conversation-repository';
+import { zeroUsage } from '../conversation/interrupted';
+import { exchangesOf } from '../conversation/conversation';
 import {
   decodeSharedConversation,
   encodeSharedConversation,
   MAX_LINK_LENGTH,
   MESSENGER_LINK_LENGTH,
-} from './share/conversation-link';
+} from '../conversation/formats/shared-link';
 import { planShareLink } from './shared-slice';
 
 const APP_URL = 'https://host.example/app/';
@@ -30,7 +30,7 @@ afterEach(() => {
 /** One browser's app: a store over the scripted engine and its own IndexedDB (fake, the platform edge). */
 async function app(name: string, factory = new IDBFactory()) {
   const connection = connectScriptedEngine({ tokenDelayMs: 1, loadMs: 5 });
-  const repository = createConversationStore({ factory });
+  const repository = createConversationRepository({ factory });
   cleanups.push(() => {
     connection.close();
     repository.close();
@@ -40,7 +40,7 @@ async function app(name: string, factory = new IDBFactory()) {
     { clock: 1_700_000_000_000, ids: 0 },
     { engine: connection.client, artifactsBaseUrl: 'http://localhost/models/', repository },
   );
-  return { store, factory, read: () => createConversationStore({ factory }) };
+  return { store, factory, read: () => createConversationRepository({ factory }) };
 }
 
 const questions = (conversation: Conversation | undefined) =>

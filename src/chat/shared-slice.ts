@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ChatState } from './chat-store';
-import type { Conversation } from './conversation';
-import { toMessages } from './messages';
+import type { Conversation } from '../conversation/conversation';
+import { toMessages } from '../conversation/messages';
 import {
   decodeSharedConversation,
   encodeSharedConversation,
@@ -10,9 +10,9 @@ import {
   MESSENGER_LINK_LENGTH,
   type SharedConversation,
   type SharedLinkProblem,
-} from './share/conversation-link';
-import { withNewIds } from './share/conversation-copy';
-import type { ChatMessage } from './types';
+} from '../conversation/formats/shared-link';
+import { withNewIds } from '../conversation/copy';
+import type { ChatMessage } from '../conversation/messages';
 
 /**
  * A conversation someone sent as a link, shown apart from the user's own: nothing, one being read, one shown

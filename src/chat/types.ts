@@ -1,49 +1,7 @@
 import type { Quantization } from '../engine/model-records';
-import type { EngineErrorInfo, GenerationUsage, LoadedModel } from '../engine/protocol';
+import type { EngineErrorInfo, LoadedModel } from '../engine/protocol';
 import type { LoadProgressView, LoadTimes } from './load-progress';
 import type { Preflight } from './preflight';
-
-export interface UserMessage {
-  readonly id: string;
-  readonly role: 'user';
-  readonly content: string;
-  readonly createdAt: number;
-  /** Which exchange of the conversation's selected path (0 = first). */
-  readonly depth: number;
-  /** How many versions the exchange has (edits and regenerations), and which one is shown. */
-  readonly versionCount: number;
-  readonly selectedVersion: number;
-}
-
-/** Where an answer is: still coming, finished (by the model or by the token limit), stopped, or failed. */
-export type AnswerState =
-  | { readonly status: 'pending' }
-  | { readonly status: 'streaming' }
-  | {
-      readonly status: 'complete';
-      readonly truncated: boolean;
-      readonly usage: GenerationUsage;
-      /** Earlier turns the answer was generated without, because the context window was full. */
-      readonly droppedTurns: number;
-    }
-  | {
-      readonly status: 'stopped';
-      readonly usage: GenerationUsage;
-      readonly droppedTurns: number;
-      /** Stopped by a reload or crash mid-answer rather than by the user. */
-      readonly interrupted?: true;
-    }
-  | { readonly status: 'failed'; readonly error: EngineErrorInfo };
-
-export type AssistantMessage = {
-  readonly id: string;
-  readonly role: 'assistant';
-  readonly content: string;
-  readonly createdAt: number;
-  readonly depth: number;
-} & AnswerState;
-
-export type ChatMessage = UserMessage | AssistantMessage;
 
 /** What the device check found: still asking, or its decision. */
 export type PreflightState = { readonly kind: 'checking' } | Preflight;

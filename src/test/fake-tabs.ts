@@ -1,6 +1,6 @@
-import type { ChangeChannel } from '../chat/persistence/conversation-store';
+import type { ChangeChannel } from '../chat/persistence/conversation-repository';
 import type { ExitStorage } from '../chat/persistence/exit-writes';
-import type { TabPresence } from '../chat/persistence/interrupted';
+import type { TabPresence } from '../chat/persistence/tab-presence';
 
 /** The tabs of one browser, at the platform edge: one BroadcastChannel between them, and which are open. */
 export function fakeBrowser() {

@@ -1,8 +1,13 @@
 import type { SamplingParams } from '../../generation/sampling';
-import type { Conversation, ExchangeVersion } from '../conversation';
-import type { HeaderRecord, Place, VersionRecord } from './schemas';
+import type { Conversation, ExchangeVersion } from '../../conversation/conversation';
+import type { HeaderRecord, Place, VersionRecord } from '../../conversation/formats/records';
 import { newTextOf } from './search-index';
-import { headerOf, selectionsOf, versionRecord, versionsWithPlaces } from './tree-codec';
+import {
+  headerOf,
+  selectionsOf,
+  versionRecord,
+  versionsWithPlaces,
+} from '../../conversation/formats/records';
 
 /**
  * What a tab changed in a conversation's header. Applied to the stored header in the transaction that reads

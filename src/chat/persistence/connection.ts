@@ -1,5 +1,5 @@
 import {
-  ConversationStoreError,
+  ConversationRepositoryError,
   describeError,
   openConversationDatabase,
   type Database,
@@ -7,7 +7,7 @@ import {
 } from './database';
 
 /**
- * The store's connection to its database: opened on first use and again after it closed (another tab's upgrade,
+ * The repository's connection to its database: opened on first use and again after it closed (another tab's upgrade,
  * or the browser), with the errors of its transactions told apart.
  */
 export interface Connection {
@@ -20,15 +20,15 @@ export interface Connection {
   readonly close: () => void;
 }
 
-function transactionError(error: unknown, mode: IDBTransactionMode): ConversationStoreError {
-  if (error instanceof ConversationStoreError) return error;
+function transactionError(error: unknown, mode: IDBTransactionMode): ConversationRepositoryError {
+  if (error instanceof ConversationRepositoryError) return error;
   const code =
     error instanceof DOMException && error.name === 'QuotaExceededError'
       ? 'quota-exceeded'
       : mode === 'readonly'
         ? 'read-failed'
         : 'write-failed';
-  return new ConversationStoreError(code, describeError(error), { cause: error });
+  return new ConversationRepositoryError(code, describeError(error), { cause: error });
 }
 
 export function createConnection(

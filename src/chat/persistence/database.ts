@@ -1,10 +1,12 @@
 import { unwrap, wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { check } from '../../schema/issues';
-import type { Conversation } from '../conversation';
-import { legacyRecordSchema, type SummaryRecord, type UnreadableSummary } from './schemas';
+import type { Conversation } from '../../conversation/conversation';
+import { legacyRecordSchema } from '../../conversation/formats/records';
+import { type SummaryRecord, type UnreadableSummary } from './schemas';
 import { buildFilter, headOf, searchTextOf, type SearchFilter } from './search-index';
 import { summarize } from './summaries';
-import { fromConversationData, toRecords } from './tree-codec';
+import { fromConversationData } from '../../conversation/formats/conversation-data';
+import { toRecords } from '../../conversation/formats/records';
 
 export const DATABASE_NAME = 'hangul-llama';
 export const CONVERSATIONS_STORE = 'conversations';
@@ -209,7 +211,7 @@ export const DATABASE_VERSION = conversationMigrations.length;
  * `invalid-conversation`: a conversation that could not be read back, refused before anything is written.
  * `deleted`: another tab deleted the conversation being saved.
  */
-export type ConversationStoreErrorCode =
+export type ConversationRepositoryErrorCode =
   | 'unavailable'
   | 'newer-version'
   | 'migration-failed'
@@ -218,11 +220,11 @@ export type ConversationStoreErrorCode =
   | 'read-failed'
   | 'write-failed';
 
-export class ConversationStoreError extends Error {
-  override readonly name = 'ConversationStoreError';
-  readonly code: ConversationStoreErrorCode;
+export class ConversationRepositoryError extends Error {
+  override readonly name = 'ConversationRepositoryError';
+  readonly code: ConversationRepositoryErrorCode;
 
-  constructor(code: ConversationStoreErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: ConversationRepositoryErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -251,7 +253,9 @@ export function openConversationDatabase(
   try {
     request = factory.open(DATABASE_NAME, migrations.length);
   } catch (error) {
-    return Promise.reject(new ConversationStoreError('unavailable', describeError(error), { cause: error }));
+    return Promise.reject(
+      new ConversationRepositoryError('unavailable', describeError(error), { cause: error }),
+    );
   }
   let migrationError: unknown;
   request.addEventListener('upgradeneeded', (event) => {
@@ -295,7 +299,7 @@ export function openConversationDatabase(
             ? 'migration-failed'
             : 'unavailable';
       const cause = migrationError ?? error;
-      throw new ConversationStoreError(code, describeError(cause), { cause });
+      throw new ConversationRepositoryError(code, describeError(cause), { cause });
     },
   );
 }

@@ -9,11 +9,11 @@ import {
   versionsOf,
   type Database,
 } from './database';
-import { isUnsettled } from './interrupted';
-import { versionRecordSchema } from './schemas';
+import { isUnsettled } from '../../conversation/interrupted';
+import { versionRecordSchema } from '../../conversation/formats/records';
 
 /**
- * The part of `localStorage` the store writes a closing page's answer into. A write to IndexedDB started as a
+ * The part of `localStorage` the repository writes a closing page's answer into. A write to IndexedDB started as a
  * page closes is often lost with it (Chromium drops its transaction with the page); one to localStorage is
  * synchronous, and the next page reads it back. Small (about 5 MB per site), so IndexedDB is written too.
  */

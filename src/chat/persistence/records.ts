@@ -1,5 +1,5 @@
 import { check } from '../../schema/issues';
-import type { Conversation } from '../conversation';
+import type { Conversation } from '../../conversation/conversation';
 import {
   BY_CONVERSATION_INDEX,
   CONVERSATIONS_STORE,
@@ -10,16 +10,16 @@ import {
 } from './database';
 import type { Connection } from './connection';
 import { exitEntries, withExitWrites, type ExitStorage } from './exit-writes';
-import { interrupted, isUnsettled } from './interrupted';
+import { interrupted, isUnsettled } from '../../conversation/interrupted';
 import {
   headerSchema,
   RECORD_SCHEMA,
-  summarySchema,
   versionRecordSchema,
   type VersionRecord,
-} from './schemas';
-import type { SkippedRecord } from './store-types';
-import { fromRecords } from './tree-codec';
+} from '../../conversation/formats/records';
+import { summarySchema } from './schemas';
+import type { SkippedRecord } from './repository-types';
+import { fromRecords } from '../../conversation/formats/records';
 
 /** Newest first; ids settle ties, so that every tab lists the same order. */
 export function newestFirst(a: { readonly id: string; readonly updatedAt: number }, b: typeof a): number {

@@ -1,7 +1,7 @@
-import type { Conversation, ExchangeVersion } from '../conversation';
+import type { Conversation, ExchangeVersion } from '../../conversation/conversation';
 import type { ConversationSummary } from './schemas';
 import { excerpt, oneLine } from './summaries';
-import { exchangesOf } from './tree-codec';
+import { exchangesOf } from '../../conversation/conversation';
 
 /**
  * Search finds any substring, Korean included ("니다" inside "추천합니다"): words cannot be told apart in

@@ -1,5 +1,6 @@
-import type { Conversation } from '../conversation';
-import { RECORD_SCHEMA, type SummaryRecord } from './schemas';
+import type { Conversation } from '../../conversation/conversation';
+import { RECORD_SCHEMA } from '../../conversation/formats/records';
+import { type SummaryRecord } from './schemas';
 
 const PREVIEW_LENGTH = 80;
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ChatState } from '../../chat/chat-store';
-import type { ChatMessage } from '../../chat/types';
+import type { ChatMessage } from '../../conversation/messages';
 import { useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 

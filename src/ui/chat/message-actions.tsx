@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { BOX_CHARACTERS } from '../../chat/context-fit';
-import type { AssistantMessage, UserMessage } from '../../chat/types';
+import type { AssistantMessage, UserMessage } from '../../conversation/messages';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { MessageFitWarning, RefusedInsertNotice, useInsertGuard, useMessageFit } from './message-fit';

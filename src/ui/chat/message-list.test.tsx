@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { Profiler } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
-import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
+import type { AssistantMessage, ChatMessage, UserMessage } from '../../conversation/messages';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { withUi } from '../../test/with-ui';
 import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';

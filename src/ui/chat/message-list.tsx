@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatState, ChatStore } from '../../chat/chat-store';
-import type { ChatMessage } from '../../chat/types';
+import type { ChatMessage } from '../../conversation/messages';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { AnswerAnnouncer } from './answer-announcer';

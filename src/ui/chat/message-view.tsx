@@ -1,6 +1,6 @@
 import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
-import { sameFields } from '../../chat/messages';
-import type { AssistantMessage, ChatMessage, UserMessage } from '../../chat/types';
+import { sameFields } from '../../conversation/messages';
+import type { AssistantMessage, ChatMessage, UserMessage } from '../../conversation/messages';
 import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';

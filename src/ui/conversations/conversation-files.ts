@@ -1,6 +1,6 @@
-import type { Conversation } from '../../chat/conversation';
-import { exportBackup } from '../../chat/persistence/backup';
-import { conversationToMarkdown } from '../../chat/persistence/markdown-export';
+import type { Conversation } from '../../conversation/conversation';
+import { exportBackup } from '../../conversation/formats/backup';
+import { conversationToMarkdown } from '../../conversation/formats/markdown';
 import type { MessageKey } from '../i18n/messages';
 
 type Translate = (key: MessageKey) => string;

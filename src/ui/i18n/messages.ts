@@ -1,5 +1,5 @@
 import type { PreflightProblem } from '../../chat/preflight';
-import type { SharedLinkProblem } from '../../chat/share/conversation-link';
+import type { SharedLinkProblem } from '../../conversation/formats/shared-link';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 
 import type { Locale } from '../../chat/settings-store';

@@ -2,9 +2,9 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
-import { activePath, type Conversation, type ExchangeVersion } from '../../chat/conversation';
-import { parseBackup } from '../../chat/persistence/backup';
-import { decodeSharedConversation } from '../../chat/share/conversation-link';
+import { activePath, type Conversation, type ExchangeVersion } from '../../conversation/conversation';
+import { parseBackup } from '../../conversation/formats/backup';
+import { decodeSharedConversation } from '../../conversation/formats/shared-link';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { SharePlatform } from '../../pwa/share-link';

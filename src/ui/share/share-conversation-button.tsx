@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { MAX_LINK_LENGTH, MESSENGER_LINK_LENGTH, shownPath } from '../../chat/share/conversation-link';
+import { MAX_LINK_LENGTH, MESSENGER_LINK_LENGTH, shownPath } from '../../conversation/formats/shared-link';
 import { appLink, shareLink, type SharePlatform } from '../../pwa/share-link';
 import { useChat, useChatStore } from '../chat-store-context';
 import { downloadConversationBackup, downloadMarkdown } from '../conversations/conversation-files';

@@ -2,8 +2,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
-import type { Conversation, ExchangeVersion } from '../../chat/conversation';
-import { encodeSharedConversation, type SharedLinkProblem } from '../../chat/share/conversation-link';
+import type { Conversation, ExchangeVersion } from '../../conversation/conversation';
+import { encodeSharedConversation, type SharedLinkProblem } from '../../conversation/formats/shared-link';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { listenForInstallPrompt } from '../../pwa/install-prompt';

@@ -1,6 +1,25 @@
-import type { ExchangeTokens } from '../engine/protocol';
+import type { EngineErrorInfo, ExchangeTokens, GenerationUsage } from '../engine/protocol';
 import type { SamplingParams } from '../generation/sampling';
-import type { AnswerState } from './types';
+
+/** Where an answer is: still coming, finished (by the model or by the token limit), stopped, or failed. */
+export type AnswerState =
+  | { readonly status: 'pending' }
+  | { readonly status: 'streaming' }
+  | {
+      readonly status: 'complete';
+      readonly truncated: boolean;
+      readonly usage: GenerationUsage;
+      /** Earlier turns the answer was generated without, because the context window was full. */
+      readonly droppedTurns: number;
+    }
+  | {
+      readonly status: 'stopped';
+      readonly usage: GenerationUsage;
+      readonly droppedTurns: number;
+      /** Stopped by a reload or crash mid-answer rather than by the user. */
+      readonly interrupted?: true;
+    }
+  | { readonly status: 'failed'; readonly error: EngineErrorInfo };
 
 /** One question and its answer, as one version of an exchange. */
 export interface ExchangeVersion {
@@ -142,4 +161,32 @@ export function findVersion(conversation: Conversation, versionId: string): Exch
     }
   }
   return undefined;
+}
+
+/**
+ * The most exchanges one conversation may have. Far beyond a real chat, it keeps a hostile file from taking
+ * the page's memory, and the selected path short enough for `updateAt`, which recurses once per exchange.
+ */
+export const MAX_EXCHANGES = 5000;
+
+/**
+ * The exchanges of a tree in depth-first order, each one's selected version followed first, so the selected
+ * path comes before the versions that were left.
+ */
+export function exchangesOf(first: Exchange | undefined): Exchange[] {
+  const order: Exchange[] = [];
+  for (const stack = [first]; stack.length > 0 && order.length <= MAX_EXCHANGES;) {
+    const exchange = stack.pop();
+    if (!exchange) continue;
+    order.push(exchange);
+    const selected = exchange.versions[exchange.selected];
+    stack.push(
+      ...exchange.versions
+        .filter((version) => version !== selected)
+        .map(({ next }) => next)
+        .reverse(),
+    );
+    stack.push(selected?.next);
+  }
+  return order;
 }

@@ -12,7 +12,7 @@ import {
   writeSearchText,
   type StoreName,
 } from './database';
-import type { TabPresence } from './interrupted';
+import type { TabPresence } from './tab-presence';
 import { newestFirst, readRecords, type RecordReader } from './records';
 import { summarySchema, type ConversationSummary } from './schemas';
 import {
@@ -28,7 +28,7 @@ import {
   type SearchHit,
 } from './search-index';
 import { readHeads, readTexts } from './search-reads';
-import type { SearchResult } from './store-types';
+import type { SearchResult } from './repository-types';
 
 /** What a search's repair reads and writes: a conversation's records, and what search keeps of them. */
 const REPAIR_STORES: StoreName[] = [
@@ -50,7 +50,7 @@ export const SEARCH_LIMIT = 50;
  * texts search keeps settle most of those, and the rest are read whole (and what search keeps of them written
  * again). What it reads once is kept, and told what changed.
  */
-export interface StoreSearch {
+export interface RepositorySearch {
   search(query: string, limit?: number): Promise<SearchResult>;
   /** This tab saved a conversation: its summary, and its filter if the save changed it. */
   saved(summary: ConversationSummary, filter: SearchFilter | undefined): void;
@@ -62,11 +62,11 @@ export interface StoreSearch {
   forget(): void;
 }
 
-export function createStoreSearch(
+export function createRepositorySearch(
   { reading, writing }: Connection,
   { readMany, readRaw }: RecordReader,
   presence: TabPresence,
-): StoreSearch {
+): RepositorySearch {
   /**
    * The search filters, read by the first search and then kept: this tab's saves update them, and what the
    * other tabs say they changed is read again by the next search.

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { activePath, type Conversation, type Exchange, type ExchangeVersion } from '../conversation';
-import type { AnswerState } from '../types';
-import { conversationDataSchema } from '../persistence/schemas';
-import { toConversationData } from '../persistence/tree-codec';
+import type { AnswerState } from '../conversation';
+import { conversationDataSchema } from './conversation-data';
+import { toConversationData } from './conversation-data';
 import {
   decodeSharedConversation,
   encodeSharedConversation,
@@ -13,7 +13,7 @@ import {
   SHARE_FRAGMENT_PREFIX,
   sharedEnvelopeSchema,
   type SharedLinkResult,
-} from './conversation-link';
+} from './shared-link';
 import { deflateBomb } from '../../test/deflate-bomb';
 import { crc32, deflate, toBase64Url } from './link-bytes';
 

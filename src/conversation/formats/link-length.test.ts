@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation } from '../conversation';
-import { encodeSharedConversation, MESSENGER_LINK_LENGTH } from './conversation-link';
+import { encodeSharedConversation, MESSENGER_LINK_LENGTH } from './shared-link';
 import answers from './testdata/korean-answers.json';
 
 /** One exchange as the app stores it: random UUIDs for ids, real times, an answer's statistics. */

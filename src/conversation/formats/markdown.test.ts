@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
-import type { AnswerState } from '../types';
-import { markInterrupted } from './interrupted';
-import { conversationToMarkdown, type MarkdownLabels } from './markdown-export';
+import type { AnswerState } from '../conversation';
+import { markInterrupted } from '../interrupted';
+import { conversationToMarkdown, type MarkdownLabels } from './markdown';
 
 const usage: GenerationUsage = {
   promptTokens: 30,

@@ -1,11 +1,12 @@
+import type { UnreadableRecord } from '../../conversation/formats/records';
 import * as v from 'valibot';
-import type { Conversation } from '../conversation';
+import type { Conversation } from '../../conversation/conversation';
 import type { ConversationSummary, UnreadableSummary } from './schemas';
 import type { SearchHit } from './search-index';
 
-/** What the conversation store offers, and what it tells: the types its parts and its callers share. */
+/** What the conversation repository offers, and what it tells: the types its parts and its callers share. */
 
-/** A record the store could not read; it stays in the database untouched. */
+/** A record the repository could not read; it stays in the database untouched. */
 export interface SkippedRecord {
   readonly key: IDBValidKey;
   readonly reason: string;
@@ -31,11 +32,6 @@ export interface SearchResult {
 }
 
 /** A conversation this version cannot read, as stored: its record and the records of its versions. */
-export interface UnreadableRecord {
-  readonly record: unknown;
-  readonly versions: readonly unknown[];
-}
-
 export interface StoredData {
   readonly conversations: readonly Conversation[];
   readonly unreadable: readonly UnreadableRecord[];
@@ -77,14 +73,14 @@ export const externalChangeSchema = v.variant('kind', [
   v.object({ kind: v.literal('imported') }),
 ]);
 
-/** The part of `BroadcastChannel` the store uses to tell the other tabs what changed. */
+/** The part of `BroadcastChannel` the repository uses to tell the other tabs what changed. */
 export interface ChangeChannel {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   close(): void;
 }
 
-export interface ConversationStore {
+export interface ConversationRepository {
   /** The conversation list, from the summaries alone. */
   list(): Promise<ConversationList>;
   /** The conversation, with answers whose tab has gone marked `interrupted` (in what is returned only). */

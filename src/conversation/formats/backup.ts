@@ -1,20 +1,30 @@
 import * as v from 'valibot';
 import { check, object } from '../../schema/issues';
 import type { Conversation } from '../conversation';
-import { localeSchema, themeSchema } from '../settings-store';
-import type { UnreadableRecord } from './conversation-store';
-import { markInterrupted } from './interrupted';
-import { conversationDataSchema, type ConversationData } from './schemas';
-import { fromConversationData, toConversationData } from './tree-codec';
+import { markInterrupted } from '../interrupted';
+import {
+  conversationDataSchema,
+  fromConversationData,
+  toConversationData,
+  type ConversationData,
+} from './conversation-data';
+import type { UnreadableRecord } from './records';
 
 export const BACKUP_FORMAT = 'hangul-llama-backup';
 export const BACKUP_VERSION = 1;
 /** Larger than any real history (it is text), small enough that parsing a wrong file cannot freeze the page. */
 export const MAX_BACKUP_CHARACTERS = 64 * 1024 * 1024;
 
+/**
+ * The settings a backup carries, in the file's own terms: the settings store keeps its own schema, and a test
+ * checks that every value it can hold is one a backup can carry.
+ */
+export const BACKUP_LOCALES = ['ko', 'en'] as const;
+export const BACKUP_THEMES = ['light', 'dark', 'system'] as const;
+
 const settingsSchema = object({
-  locale: v.exactOptional(v.picklist(localeSchema.options, 'expected "ko", "en" or nothing')),
-  theme: v.exactOptional(v.picklist(themeSchema.options, 'expected "light", "dark", "system" or nothing')),
+  locale: v.exactOptional(v.picklist(BACKUP_LOCALES, 'expected "ko", "en" or nothing')),
+  theme: v.exactOptional(v.picklist(BACKUP_THEMES, 'expected "light", "dark", "system" or nothing')),
 });
 
 export type BackupSettings = v.InferOutput<typeof settingsSchema>;

@@ -1,5 +1,5 @@
 import { check } from '../../schema/issues';
-import type { Conversation } from '../conversation';
+import type { Conversation } from '../../conversation/conversation';
 import type { Connection } from './connection';
 import {
   CONVERSATIONS_STORE,
@@ -12,8 +12,10 @@ import {
   writeWhole,
 } from './database';
 import { newestFirst, readKept, readRecords } from './records';
-import { headerSchema, type UnreadableSummary } from './schemas';
-import type { ImportReport, StoredData, UnreadableRecord } from './store-types';
+import { headerSchema } from '../../conversation/formats/records';
+import { type UnreadableSummary } from './schemas';
+import type { ImportReport, StoredData } from './repository-types';
+import type { UnreadableRecord } from '../../conversation/formats/records';
 
 /** Everything stored, for a full backup: the conversations, and what this version cannot read, as it is. */
 export async function readBackup({ reading }: Connection): Promise<StoredData> {

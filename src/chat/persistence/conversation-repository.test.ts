@@ -11,16 +11,16 @@ import {
   type Conversation,
   type Exchange,
   type ExchangeVersion,
-} from '../conversation';
-import type { AnswerState } from '../types';
+} from '../../conversation/conversation';
+import type { AnswerState } from '../../conversation/conversation';
 import {
-  ConversationStoreError,
-  createConversationStore,
+  ConversationRepositoryError,
+  createConversationRepository,
   type ChangeChannel,
-  type ConversationStore,
+  type ConversationRepository,
   type ExternalChange,
   type SkippedRecord,
-} from './conversation-store';
+} from './conversation-repository';
 import {
   CONVERSATIONS_STORE,
   conversationMigrations,
@@ -35,12 +35,14 @@ import {
   VERSIONS_STORE,
   type Migration,
 } from './database';
-import type { TabPresence } from './interrupted';
+import type { TabPresence } from './tab-presence';
 import { fakeBrowser, memoryStorage } from '../../test/fake-tabs';
-import { LEGACY_RECORD_SCHEMA, MAX_EXCHANGES, RECORD_SCHEMA } from './schemas';
+import { LEGACY_RECORD_SCHEMA, RECORD_SCHEMA } from '../../conversation/formats/records';
+import { MAX_EXCHANGES } from '../../conversation/conversation';
 import { headOf, searchTextOf } from './search-index';
 import { summarize } from './summaries';
-import { toConversationData, toRecords } from './tree-codec';
+import { toConversationData } from '../../conversation/formats/conversation-data';
+import { toRecords } from '../../conversation/formats/records';
 
 const usage: GenerationUsage = {
   promptTokens: 12,
@@ -121,7 +123,7 @@ function ask(
   };
 }
 
-let stores: ConversationStore[] = [];
+let stores: ConversationRepository[] = [];
 afterEach(() => {
   stores.forEach((store) => store.close());
   stores = [];
@@ -140,7 +142,7 @@ function setup({
 } = {}) {
   const skipped: SkippedRecord[] = [];
   let ids = 0;
-  const store = createConversationStore({
+  const store = createConversationRepository({
     factory,
     ...(migrations ? { migrations } : {}),
     ...(presence ? { presence } : {}),
@@ -200,12 +202,12 @@ async function storedHead(factory: IDBFactory, id: string, present = true): Prom
 /** What a search writes of a conversation's text, where it is short. */
 const headFor = (value: Conversation) => headOf(searchTextOf(value));
 
-async function rejection(promise: Promise<unknown>): Promise<ConversationStoreError> {
+async function rejection(promise: Promise<unknown>): Promise<ConversationRepositoryError> {
   const error: unknown = await promise.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  if (!(error instanceof ConversationStoreError))
+  if (!(error instanceof ConversationRepositoryError))
     throw new Error(`Expected a store error, got ${String(error)}`);
   return error;
 }
@@ -218,11 +220,11 @@ async function rejection(promise: Promise<unknown>): Promise<ConversationStoreEr
 async function deletedAtExit() {
   const factory = new IDBFactory();
   const { storage, exitStorage } = memoryStorage();
-  const first = createConversationStore({ factory, exitStorage });
+  const first = createConversationRepository({ factory, exitStorage });
   stores.push(first);
   const streaming = ask(trip(), '넘칠 질문', 5000, { status: 'streaming' });
   await first.save(streaming, undefined);
-  createConversationStore({ factory, exitStorage }).deleteAtExit('trip', streaming);
+  createConversationRepository({ factory, exitStorage }).deleteAtExit('trip', streaming);
   return { factory, storage, exitStorage, first, streaming };
 }
 
@@ -409,7 +411,7 @@ describe('saving changes', () => {
   it('writes it into localStorage too, which the next page folds into the versions', async () => {
     const factory = new IDBFactory();
     const { storage, exitStorage } = memoryStorage();
-    const first = createConversationStore({ factory, exitStorage });
+    const first = createConversationRepository({ factory, exitStorage });
     const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
     await first.save(streaming, undefined);
     const grown = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
@@ -424,7 +426,7 @@ describe('saving changes', () => {
     await db.clear('exitWrites');
     db.close();
 
-    const later = createConversationStore({ factory, exitStorage });
+    const later = createConversationRepository({ factory, exitStorage });
     stores.push(later);
     const read = await later.get('trip');
     expect(read && activePath(read).at(-1)?.version.answer.content).toBe('닫히기 직전까지 보인 글자들');
@@ -437,7 +439,7 @@ describe('saving changes', () => {
     expect(storage.size).toBe(1);
     first.close();
 
-    const later = createConversationStore({ factory, exitStorage });
+    const later = createConversationRepository({ factory, exitStorage });
     stores.push(later);
     expect(await later.list()).toEqual({ summaries: [], unreadable: [] });
     expect(await later.get('trip')).toBeUndefined();
@@ -455,7 +457,7 @@ describe('saving changes', () => {
     await first.save(asked, streaming);
     first.close();
 
-    const later = createConversationStore({ factory, exitStorage });
+    const later = createConversationRepository({ factory, exitStorage });
     stores.push(later);
     const read = await later.get('trip');
     expect(
@@ -548,7 +550,7 @@ describe('the answers’ ids', () => {
   it('keeps the ids of an answer that settled as the page closed, through localStorage', async () => {
     const factory = new IDBFactory();
     const { exitStorage } = memoryStorage();
-    const first = createConversationStore({ factory, exitStorage });
+    const first = createConversationRepository({ factory, exitStorage });
     const streaming = ask(trip(), '긴 답을 주세요', 5000, { status: 'streaming' });
     await first.save(streaming, undefined);
     const settled = updateVersion(streaming, 'v:긴 답을 주세요', (v) => ({
@@ -563,7 +565,7 @@ describe('the answers’ ids', () => {
     await db.clear('exitWrites');
     db.close();
 
-    const later = createConversationStore({ factory, exitStorage });
+    const later = createConversationRepository({ factory, exitStorage });
     stores.push(later);
     const read = await later.get('trip');
     expect(read && activePath(read).at(-1)?.version).toMatchObject({

@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import { check, object } from '../../schema/issues';
 import { activePath, type Conversation, type Exchange } from '../conversation';
-import { markInterrupted } from '../persistence/interrupted';
-import { conversationDataSchema, identifier } from '../persistence/schemas';
-import { fromConversationData, toConversationData } from '../persistence/tree-codec';
+import { markInterrupted } from '../interrupted';
+import { conversationDataSchema } from './conversation-data';
+import { identifier } from './fields';
+import { fromConversationData, toConversationData } from './conversation-data';
 import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
 
 /**

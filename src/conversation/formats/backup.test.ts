@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
-import type { AnswerState } from '../types';
+import type { AnswerState } from '../conversation';
 import { BACKUP_FORMAT, exportBackup, parseBackup, type BackupErrorCode } from './backup';
 
 const usage: GenerationUsage = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
-import type { Conversation, Exchange } from '../conversation';
-import { exchangesOf } from '../persistence/tree-codec';
-import { withNewIds } from './conversation-copy';
+import { MODEL_CARD_SAMPLING } from '../generation/sampling';
+import type { Conversation, Exchange } from './conversation';
+import { exchangesOf } from './conversation';
+import { withNewIds } from './copy';
 
 const answer = { content: '답', createdAt: 5, status: 'streaming' } as const;
 

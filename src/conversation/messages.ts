@@ -1,5 +1,26 @@
-import { activePath, type Conversation } from './conversation';
-import type { ChatMessage } from './types';
+import { activePath, type AnswerState, type Conversation } from './conversation';
+
+export interface UserMessage {
+  readonly id: string;
+  readonly role: 'user';
+  readonly content: string;
+  readonly createdAt: number;
+  /** Which exchange of the conversation's selected path (0 = first). */
+  readonly depth: number;
+  /** How many versions the exchange has (edits and regenerations), and which one is shown. */
+  readonly versionCount: number;
+  readonly selectedVersion: number;
+}
+
+export type AssistantMessage = {
+  readonly id: string;
+  readonly role: 'assistant';
+  readonly content: string;
+  readonly createdAt: number;
+  readonly depth: number;
+} & AnswerState;
+
+export type ChatMessage = UserMessage | AssistantMessage;
 
 /** The messages of the selected path: each exchange gives its question and the answer of the shown version. */
 export function toMessages(conversation: Conversation): ChatMessage[] {

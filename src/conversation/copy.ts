@@ -1,5 +1,5 @@
-import type { Conversation, Exchange } from '../conversation';
-import { exchangesOf } from '../persistence/tree-codec';
+import type { Conversation, Exchange } from './conversation';
+import { exchangesOf } from './conversation';
 
 /**
  * The conversation with a new id, and a new id for every exchange and every version, dated `now`. A shared

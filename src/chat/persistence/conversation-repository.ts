@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { check } from '../../schema/issues';
-import type { Conversation } from '../conversation';
+import type { Conversation } from '../../conversation/conversation';
 import { applyPatch, changesBetween } from './changes';
 import { createConnection } from './connection';
 import {
   CONVERSATIONS_STORE,
-  ConversationStoreError,
+  ConversationRepositoryError,
   conversationMigrations,
   deleteWhole,
   dropSearchText,
@@ -20,40 +20,39 @@ import {
   type Migration,
 } from './database';
 import { EXIT_KEY, foldExitWrites, noteDeleteAtExit, type ExitStorage } from './exit-writes';
-import { aloneTab, type TabPresence } from './interrupted';
+import { aloneTab, type TabPresence } from './tab-presence';
 import { createRecordReader, describeSummaryProblem, newestFirst } from './records';
+import { headerSchema, versionRecordSchema, type HeaderRecord } from '../../conversation/formats/records';
+import { MAX_EXCHANGES } from '../../conversation/conversation';
 import {
-  headerSchema,
-  MAX_EXCHANGES,
   summarySchema,
   unreadableSummarySchema,
-  versionRecordSchema,
   type ConversationSummary,
-  type HeaderRecord,
   type UnreadableSummary,
 } from './schemas';
 import { addToFilter, type SearchFilter } from './search-index';
-import { importInto, readBackup } from './store-backup';
-import { createStoreSearch } from './store-search';
+import { importInto, readBackup } from './repository-backup';
+import { createRepositorySearch } from './repository-search';
 import {
   externalChangeSchema,
   type ChangeChannel,
-  type ConversationStore,
+  type ConversationRepository,
   type ExternalChange,
   type SaveOutcome,
   type SkippedRecord,
-} from './store-types';
+} from './repository-types';
 import { summarize } from './summaries';
-import { exchangesOf, headerOf, versionsWithPlaces } from './tree-codec';
+import { exchangesOf } from '../../conversation/conversation';
+import { headerOf, versionsWithPlaces } from '../../conversation/formats/records';
 
-export { ConversationStoreError, type ConversationStoreErrorCode } from './database';
+export { ConversationRepositoryError, type ConversationRepositoryErrorCode } from './database';
 export type { ConversationSummary, UnreadableSummary } from './schemas';
 export type { SearchHit } from './search-index';
 export type { ExitStorage } from './exit-writes';
-export { SEARCH_LIMIT } from './store-search';
-export type * from './store-types';
+export { SEARCH_LIMIT } from './repository-search';
+export type * from './repository-types';
 
-export interface ConversationStoreOptions {
+export interface ConversationRepositoryOptions {
   /** `indexedDB` in the app; fake-indexeddb's `IDBFactory` in tests. */
   readonly factory: IDBFactory;
   readonly migrations?: readonly Migration[];
@@ -73,7 +72,7 @@ export interface ConversationStoreOptions {
  * The conversations in IndexedDB, as the app's tabs share them: this file writes and reads them; the connection,
  * reading records, search and backups each have a module of their own.
  */
-export function createConversationStore({
+export function createConversationRepository({
   factory,
   migrations = conversationMigrations,
   presence = aloneTab(),
@@ -81,7 +80,7 @@ export function createConversationStore({
   newId = () => crypto.randomUUID(),
   onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
   exitStorage,
-}: ConversationStoreOptions): ConversationStore {
+}: ConversationRepositoryOptions): ConversationRepository {
   const listeners = new Set<(change: ExternalChange) => void>();
   const connection = createConnection(factory, migrations, async (db) => {
     const folded = await foldExitWrites(db, exitStorage);
@@ -91,7 +90,7 @@ export function createConversationStore({
   });
   const { reading, writing } = connection;
   const reader = createRecordReader(connection, exitStorage, onSkippedRecord);
-  const search = createStoreSearch(connection, reader, presence);
+  const search = createRepositorySearch(connection, reader, presence);
 
   channel?.addEventListener('message', (event) => {
     const parsed = v.safeParse(externalChangeSchema, event.data);
@@ -120,10 +119,10 @@ export function createConversationStore({
     const changes = changesBetween(previous, next, presence.self);
     if (!changes) return undefined;
     const header = check(headerSchema, headerOf(next), 'conversation');
-    if (!header.ok) throw new ConversationStoreError('invalid-conversation', header.reason);
+    if (!header.ok) throw new ConversationRepositoryError('invalid-conversation', header.reason);
     for (const record of changes.put) {
       const checked = check(versionRecordSchema, record, `conversation.versions["${record.id}"]`);
-      if (!checked.ok) throw new ConversationStoreError('invalid-conversation', checked.reason);
+      if (!checked.ok) throw new ConversationRepositoryError('invalid-conversation', checked.reason);
     }
     return changes;
   }
@@ -158,7 +157,7 @@ export function createConversationStore({
 
     async save(next, previous) {
       if (exchangesOf(next.first).length > MAX_EXCHANGES) {
-        throw new ConversationStoreError(
+        throw new ConversationRepositoryError(
           'invalid-conversation',
           `conversation.exchanges: more than ${MAX_EXCHANGES} exchanges`,
         );
@@ -190,7 +189,7 @@ export function createConversationStore({
           if (!stored.ok) {
             transaction.done.catch(() => undefined);
             transaction.abort();
-            throw new ConversationStoreError(
+            throw new ConversationRepositoryError(
               'invalid-conversation',
               `the stored conversation cannot be read, so it is left as it is (${stored.reason})`,
             );

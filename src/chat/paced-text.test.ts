@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { paced, textBatch, type Schedule } from './frame-batch';
+import { paced, textBatch, type Schedule } from './paced-text';
 
 /** A schedule whose turns the test runs by hand. */
 function manualSchedule() {
