@@ -92,6 +92,47 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/conversation/**'],
+    ignores: ['src/conversation/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        webLlmOnlyInTheWorker,
+        scriptedEngine,
+        {
+          group: [
+            ...['**/chat/*', '**/chat/**', '**/ui/*', '**/ui/**', '**/app/*', '**/pwa/*'],
+            ...['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'idb'],
+          ],
+          message: 'src/conversation/ is the pure domain: no store, no storage, no UI.',
+        },
+        {
+          group: ['**/engine/*', '**/engine/**', '!**/engine/protocol', '!**/engine/error-codes'],
+          message:
+            "The domain speaks the engine's vocabulary (protocol.ts, error-codes.ts), never to an engine.",
+        },
+      ),
+      'no-restricted-globals': [
+        'error',
+        ...[
+          ...['window', 'document', 'navigator', 'self', 'fetch', 'performance', 'crypto'],
+          ...['indexedDB', 'localStorage', 'sessionStorage', 'BroadcastChannel'],
+        ].map((name) => ({ name, message: 'src/conversation/ is pure: inject clocks, ids and storage.' })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Inject the clock (a `now` parameter).' },
+        { object: 'Math', property: 'random', message: 'Inject ids and randomness.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Inject the clock: `new Date()` reads it.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ui/**'],
     rules: {
       'no-restricted-imports': restrict(webLlmOnlyInTheWorker, scriptedEngine, {
@@ -134,7 +175,7 @@ export default defineConfig(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['scripts/**', 'e2e/**', '*.config.{ts,js}', 'eslint.config.js'],
+    files: ['scripts/**', 'e2e/**', '*.config.{ts,js}', 'eslint.config.js', '.dependency-cruiser.cjs'],
     languageOptions: { globals: globals.node },
   },
   prettier,

@@ -15,6 +15,7 @@ export type {
   ConversationRepository,
   ConversationSummary,
   ImportOutcome,
+  ImportReport,
   SearchHit,
   UnreadableSummary,
 } from './conversation-slice';
@@ -42,7 +43,7 @@ export interface ChatStoreDependencies {
   readonly now?: () => number;
   readonly newId?: () => string;
   readonly saveEveryMs?: number;
-  /** When a streaming answer's waiting text is shown: at most every 100 ms (`STREAM_INTERVAL_MS`) in the app. */
+  /** When a streaming answer's waiting text is shown: at most every 100 ms (`ANSWER_UPDATE_MS`) in the app. */
   readonly schedule?: Schedule;
 }
 

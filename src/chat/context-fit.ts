@@ -1,13 +1,13 @@
 import { modelCatalog } from '../engine/model-records';
 import { answerReserve } from '../generation/context-budget';
 import { exceedsContext } from '../generation/token-estimate';
-import type { ChatState } from './chat-store';
+import type { ModelSlice } from './model-slice';
 
 /** Before the device check has chosen a window, the smallest the app offers is the one to respect. */
 const SMALLEST_WINDOW = Math.min(...modelCatalog.contextWindows);
 
 /** The context window a message must fit: the loaded model's, else the first the device check plans. */
-export function contextWindowOf(state: ChatState): number {
+export function contextWindowOf(state: Pick<ModelSlice, 'model' | 'preflight'>): number {
   if (state.model.kind === 'ready') return state.model.model.contextWindow;
   if (state.preflight.kind === 'ready') return state.preflight.plan[0];
   return SMALLEST_WINDOW;

@@ -2,7 +2,6 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { ChatEngine } from '../engine/chat-engine';
 import type { EngineErrorInfo } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../generation/sampling';
-import type { ChatState } from './chat-store';
 import { activePath, updateAt, type Conversation } from '../conversation/conversation';
 import { createConversationSync } from './conversation-sync';
 import { paced, type Schedule } from './paced-text';
@@ -15,10 +14,7 @@ import {
   type Backup,
   type BackupSettings,
 } from '../conversation/formats/backup';
-import type {
-  ConversationRepository as OpenRepository,
-  ImportReport,
-} from './persistence/conversation-repository';
+import type { ConversationRepository, ImportReport } from './persistence/repository-types';
 import { newestFirst } from './persistence/records';
 import type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 import type { SearchHit } from './persistence/search-index';
@@ -29,8 +25,7 @@ export { titleFrom } from './generation';
 export type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 export type { SearchHit } from './persistence/search-index';
 
-/** Where conversations are kept (IndexedDB in the app): see `ConversationRepository`. */
-export type ConversationRepository = Omit<OpenRepository, 'close'>;
+export type { ConversationRepository, ImportReport } from './persistence/repository-types';
 
 /** What an import did: refused (nothing changed), or what it added, replaced and kept. */
 export type ImportOutcome =
@@ -135,7 +130,7 @@ export function createConversationSlice({
   sharedView,
   saveEveryMs = 500,
   schedule = paced(),
-}: ConversationSliceDependencies): StateCreator<ChatState, [], [], ConversationSlice> {
+}: ConversationSliceDependencies): StateCreator<ConversationSlice> {
   return (set, get) => {
     const blank = (): Conversation => ({
       id: newId(),

@@ -1,5 +1,5 @@
 import type { Conversation } from '../conversation/conversation';
-import type { ConversationRepository } from './conversation-slice';
+import type { ConversationRepository } from './persistence/repository-types';
 import type { ConversationSummary } from './persistence/schemas';
 import { createThrottledSaver } from './persistence/throttled-saver';
 

@@ -92,7 +92,7 @@ export interface GenerationDependencies {
   readonly engine: ChatEngine;
   readonly now: () => number;
   readonly newId: () => string;
-  /** When a streaming answer's waiting text is shown: at most every 100 ms (`STREAM_INTERVAL_MS`) in the app. */
+  /** When a streaming answer's waiting text is shown: at most every 100 ms (`ANSWER_UPDATE_MS`) in the app. */
   readonly schedule: Schedule;
   readonly effects: GenerationEffects;
 }

@@ -1,8 +1,9 @@
 import type { StateCreator } from 'zustand/vanilla';
+import type { ConversationSlice } from './conversation-slice';
+import type { ModelSlice } from './model-slice';
 import { toErrorInfo, type ChatEngine } from '../engine/chat-engine';
 import { hasTrait } from '../engine/error-codes';
 import type { EngineErrorInfo, MeasureRow } from '../engine/protocol';
-import type { ChatState } from './chat-store';
 import type { MeasureContext } from './measure-report';
 
 /** The versions a measurement names: the app's and web-llm's (from the build). */
@@ -55,7 +56,12 @@ export function createMeasureSlice({
   versions,
   now,
   modelGone,
-}: MeasureSliceDependencies): StateCreator<ChatState, [], [], MeasureSlice> {
+}: MeasureSliceDependencies): StateCreator<
+  MeasureSlice & Pick<ModelSlice, 'model' | 'preflight'> & Pick<ConversationSlice, 'status'>,
+  [],
+  [],
+  MeasureSlice
+> {
   return (set, get) => {
     let current: AbortController | undefined;
 

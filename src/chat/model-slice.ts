@@ -7,7 +7,6 @@ import { adapterKey, recordFailure, recordLoaded, type ModelChoice } from './gpu
 import { GpuFitStorage, memoryStorage, type KeyValueStorage } from './gpu-fit-storage';
 import { LoadSpeedMeter, LoadTimer } from './load-progress';
 import { decidePreflight, type StorageFacts } from './preflight';
-import type { ChatState } from './chat-store';
 import type { LoadAttempt, ModelStatus, PersistenceState, PreflightState } from './types';
 
 /** The slice of `navigator.storage` the store uses. */
@@ -100,7 +99,7 @@ export function createModelSlice({
   fitStorage = memoryStorage(),
   browser = '',
   stopAnswer,
-}: ModelSliceDependencies): StateCreator<ChatState, [], [], ModelSlice> {
+}: ModelSliceDependencies): StateCreator<ModelSlice> {
   return (set, get) => {
     /** The load (or folder import) in progress; its outcome counts only while it is still this one. */
     let current: { readonly controller: AbortController; readonly ended: Promise<void> } | undefined;

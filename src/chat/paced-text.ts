@@ -3,9 +3,6 @@ import { ANSWER_UPDATE_MS } from '../engine/protocol';
 /** Runs a callback later (or at once) and returns a function that cancels it. */
 export type Schedule = (run: () => void) => () => void;
 
-/** The shortest time between two updates of a streaming answer (the worker sends its text as often). */
-export const STREAM_INTERVAL_MS = ANSWER_UPDATE_MS;
-
 /**
  * Runs a turn at once (before returning), or, when the last turn of this schedule ran less than `intervalMs`
  * ago, once that much time has passed since it. A timer and not an animation frame: the text goes to the
@@ -14,7 +11,7 @@ export const STREAM_INTERVAL_MS = ANSWER_UPDATE_MS;
  * once, in the task of the worker's message, since a task of its own would cost the page one more.
  */
 export function paced(
-  intervalMs: number = STREAM_INTERVAL_MS,
+  intervalMs: number = ANSWER_UPDATE_MS,
   now: () => number = () => performance.now(),
 ): Schedule {
   let lastRun = Number.NEGATIVE_INFINITY;

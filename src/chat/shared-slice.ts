@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { ChatState } from './chat-store';
+import type { ConversationSlice } from './conversation-slice';
+import type { ModelSlice } from './model-slice';
 import type { Conversation } from '../conversation/conversation';
 import { toMessages } from '../conversation/messages';
 import {
@@ -68,7 +69,12 @@ export function planShareLink(url: string): ShareLinkPlan {
 export function createSharedSlice({
   now,
   newId,
-}: SharedSliceDependencies): StateCreator<ChatState, [], [], SharedSlice> {
+}: SharedSliceDependencies): StateCreator<
+  SharedSlice & Pick<ConversationSlice, 'addConversation' | 'current'> & Pick<ModelSlice, 'model'>,
+  [],
+  [],
+  SharedSlice
+> {
   return (set, get) => {
     /** Counts the links opened: only the latest one's outcome is shown. */
     let opened = 0;

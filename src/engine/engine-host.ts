@@ -13,17 +13,9 @@ export interface EngineHostOptions {
   readonly engine: ChatEngine;
   /** Receives `scenario` requests; only end-to-end builds pass one. */
   readonly onScenario?: (scenario: ScriptedScenario) => void;
-  /** The shortest time between two `delta` events of an answer ({@link DELTA_INTERVAL_MS} by default). */
+  /** The shortest time between two `delta` events of an answer ({@link ANSWER_UPDATE_MS} by default: one message per update of the page). */
   readonly deltaIntervalMs?: number;
 }
-
-/**
- * How often the worker posts an answer's new text at most: as often as the page shows it. Every message is a
- * task on the page's main thread (a quarter to half a millisecond of its time, whatever it carries), so at
- * 100 tokens/s this sends one message per update of the page instead of one per token. The first text of an
- * answer goes at once.
- */
-export const DELTA_INTERVAL_MS = ANSWER_UPDATE_MS;
 
 /** Text for the page, gathered and sent at most every `intervalMs`; `flush` sends what waits at once. */
 interface DeltaBatch {
@@ -75,7 +67,7 @@ function run(controller: AbortController, work: () => Promise<void>): Running {
  * instead of as stopped.
  */
 export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOptions): () => void {
-  const { engine, deltaIntervalMs = DELTA_INTERVAL_MS } = options;
+  const { engine, deltaIntervalMs = ANSWER_UPDATE_MS } = options;
   const loads = new Map<number, Running>();
   let generation: (Running & { readonly requestId: number }) | undefined;
 

@@ -17,7 +17,7 @@ import {
   ConversationRepositoryError,
   createConversationRepository,
   type ChangeChannel,
-  type ConversationRepository,
+  type ClosableConversationRepository,
   type ExternalChange,
   type SkippedRecord,
 } from './conversation-repository';
@@ -123,7 +123,7 @@ function ask(
   };
 }
 
-let stores: ConversationRepository[] = [];
+let stores: ClosableConversationRepository[] = [];
 afterEach(() => {
   stores.forEach((store) => store.close());
   stores = [];

@@ -36,7 +36,7 @@ import { createRepositorySearch } from './repository-search';
 import {
   externalChangeSchema,
   type ChangeChannel,
-  type ConversationRepository,
+  type ClosableConversationRepository,
   type ExternalChange,
   type SaveOutcome,
   type SkippedRecord,
@@ -80,7 +80,7 @@ export function createConversationRepository({
   newId = () => crypto.randomUUID(),
   onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
   exitStorage,
-}: ConversationRepositoryOptions): ConversationRepository {
+}: ConversationRepositoryOptions): ClosableConversationRepository {
   const listeners = new Set<(change: ExternalChange) => void>();
   const connection = createConnection(factory, migrations, async (db) => {
     const folded = await foldExitWrites(db, exitStorage);

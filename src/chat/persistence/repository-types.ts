@@ -118,5 +118,9 @@ export interface ConversationRepository {
   import(data: StoredData): Promise<ImportReport>;
   /** Calls `listener` when another tab changed the conversations; returns a function that stops it. */
   onExternalChange(listener: (change: ExternalChange) => void): () => void;
+}
+
+/** The repository as it is opened: the page that opened it closes it (tests do, between cases). */
+export interface ClosableConversationRepository extends ConversationRepository {
   close(): void;
 }

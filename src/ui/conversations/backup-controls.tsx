@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { BackupErrorCode } from '../../conversation/formats/backup';
-import type { ImportReport } from '../../chat/persistence/conversation-repository';
+import type { ImportReport } from '../../chat/chat-store';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
