@@ -20,7 +20,7 @@ export function memoryStorage(): KeyValueStorage {
 }
 
 export const GPU_FIT_KEY = 'hangul-llama:gpu-fit';
-const VERSION = 1;
+export const GPU_FIT_VERSION = 1;
 /** Adapters remembered at most: a laptop with two GPUs and a few browser updates, not a history. */
 const MAX_ADAPTERS = 8;
 
@@ -28,8 +28,8 @@ const quantization = v.picklist(['q4f16_1', 'q4f32_1'] satisfies Quantization[])
 const window = v.pipe(v.number(), v.safeInteger(), v.gtValue(0));
 const perBuild = v.object({ q4f16_1: v.exactOptional(window), q4f32_1: v.exactOptional(window) });
 
-const storedSchema = v.object({
-  version: v.literal(VERSION),
+export const storedGpuFitSchema = v.object({
+  version: v.literal(GPU_FIT_VERSION),
   choice: v.object({
     quantization: v.exactOptional(quantization),
     contextWindow: v.exactOptional(window),
@@ -37,9 +37,9 @@ const storedSchema = v.object({
   adapters: v.record(v.string(), v.object({ failed: perBuild, loaded: perBuild, at: v.number() })),
 });
 
-type Stored = v.InferOutput<typeof storedSchema>;
+type Stored = v.InferOutput<typeof storedGpuFitSchema>;
 
-const EMPTY: Stored = { version: VERSION, choice: {}, adapters: {} };
+const EMPTY: Stored = { version: GPU_FIT_VERSION, choice: {}, adapters: {} };
 
 /**
  * The user's choice of build and window, and what loads showed on each adapter, kept in the browser (small,
@@ -92,7 +92,7 @@ export class GpuFitStorage {
     }
     if (raw === null) return EMPTY;
     try {
-      const parsed = v.safeParse(storedSchema, JSON.parse(raw));
+      const parsed = v.safeParse(storedGpuFitSchema, JSON.parse(raw));
       return parsed.success ? parsed.output : EMPTY;
     } catch {
       // Not JSON (hand-edited): read as empty, and the next write replaces it.

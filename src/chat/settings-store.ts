@@ -9,7 +9,7 @@ export const themeSchema = v.picklist(['light', 'dark', 'system']);
  * The remembered settings as stored; a value this version does not understand (hand-edited, or from a newer
  * version) is dropped, so the default stands in for it and the rest is kept.
  */
-const storedSettingsSchema = v.fallback(
+export const storedSettingsSchema = v.fallback(
   v.object({
     locale: v.exactOptional(v.fallback(v.optional(localeSchema), undefined)),
     theme: v.exactOptional(v.fallback(v.optional(themeSchema), undefined)),
@@ -30,7 +30,7 @@ export interface SettingsState {
 export type SettingsStore = StoreApi<SettingsState>;
 
 export const SETTINGS_KEY = 'hangul-llama:settings';
-const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 1;
 
 /** Keeps only values this version understands: a hand-edited or foreign entry falls back to the defaults. */
 function sanitize(value: unknown): Partial<Pick<SettingsState, 'locale' | 'theme'>> {

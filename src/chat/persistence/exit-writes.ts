@@ -30,7 +30,7 @@ export const EXIT_DELETE_KEY = 'hangul-llama:exit-delete:';
  * page knew were stored. The next page deletes it only if no other version has been stored since: the page may
  * have come back from the back/forward cache and gone on with it, or another tab may have written to it.
  */
-const exitDeleteSchema = v.object({ id: v.string(), known: v.array(v.string()) });
+export const exitDeleteSchema = v.object({ id: v.string(), known: v.array(v.string()) });
 
 /**
  * Whether a version written as a page closed is newer than the stored one: it is, unless the stored answer

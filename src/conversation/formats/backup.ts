@@ -49,7 +49,7 @@ const versionSchema = v.pipe(
   v.minValue(1, 'version: expected a whole number of at least 1'),
 );
 
-const fileSchema = object({
+export const backupFileSchema = object({
   format: v.literal(BACKUP_FORMAT),
   version: v.literal(BACKUP_VERSION),
   /** ISO 8601, UTC. */
@@ -63,7 +63,7 @@ const fileSchema = object({
   settings: settingsSchema,
 });
 
-/** The file as written; `fileSchema` reads it back. */
+/** The file as written; `backupFileSchema` reads it back. */
 interface BackupFile {
   readonly format: typeof BACKUP_FORMAT;
   readonly version: typeof BACKUP_VERSION;
@@ -160,7 +160,7 @@ export function parseBackup(
     );
   }
 
-  const file = check(fileSchema, data, '');
+  const file = check(backupFileSchema, data, '');
   if (!file.ok) return failure('invalid', file.reason.replace(/^\./, ''));
   const conversations: Conversation[] = [];
   const seen = new Set<string>();

@@ -1,7 +1,16 @@
 import * as v from 'valibot';
 import { check, object, type Checked } from '../../schema/issues';
 import { exchangesOf, MAX_EXCHANGES, type Conversation, type Exchange } from '../conversation';
-import { count, identifier, answerSchema, samplingSchema, text, timestamp } from './fields';
+import {
+  answerSchema,
+  count,
+  identifier,
+  samplingSchema,
+  storedAnswer,
+  storedSampling,
+  text,
+  timestamp,
+} from './fields';
 
 /** An exchange id, or null for "nothing follows". */
 const reference = v.union([v.null(), identifier], 'expected an exchange id or null');
@@ -82,7 +91,7 @@ export function toConversationData(conversation: Conversation): ConversationData
     title: conversation.title,
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
-    sampling: conversation.sampling,
+    sampling: storedSampling(conversation.sampling),
     first: conversation.first?.id ?? null,
     exchanges: exchangesOf(conversation.first).map((exchange) => ({
       id: exchange.id,
@@ -91,7 +100,7 @@ export function toConversationData(conversation: Conversation): ConversationData
         id: version.id,
         question: version.question,
         askedAt: version.askedAt,
-        answer: version.answer,
+        answer: storedAnswer(version.answer),
         next: version.next?.id ?? null,
       })),
     })),

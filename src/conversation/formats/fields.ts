@@ -1,12 +1,14 @@
 import * as v from 'valibot';
-import { isEngineErrorCode, type EngineErrorInfo } from '../../engine/protocol';
+import { isEngineErrorCode, type EngineErrorInfo, type GenerationUsage } from '../../engine/protocol';
 import type { SamplingParams } from '../../generation/sampling';
 import { object } from '../../schema/issues';
+import type { AnswerState } from '../conversation';
 
 /*
  * The fields that stored conversations are made of: IndexedDB's records, backup files and shared links. They are
- * the disk's own schemas, not the worker protocol's, so that a change to what crosses to the worker never
- * changes what is on disk; `stored-shapes.test.ts` fails when one of them changes without a new format version.
+ * the disk's own schemas, not the worker protocol's, and what is written is copied field by field into them
+ * (`storedAnswer`, `storedSampling`), so that a change to what crosses to the worker never changes what is on
+ * disk; `src/chat/stored-shapes.test.ts` fails when one of them changes without a new format version.
  */
 
 /** The last moment a `Date` can hold; a time past it would show as "Invalid Date". */
@@ -90,3 +92,62 @@ export const samplingSchema = v.pipe(
   }),
   v.readonly(),
 ) satisfies v.GenericSchema<unknown, SamplingParams>;
+
+export type StoredUsage = v.InferOutput<typeof usageSchema>;
+export type StoredSampling = v.InferOutput<typeof samplingSchema>;
+
+/** An answer's statistics as stored: the stored fields only, whatever else the engine comes to report. */
+export function storedUsage(usage: GenerationUsage): StoredUsage {
+  const { promptTokens, completionTokens, prefillTokensPerSecond, decodeTokensPerSecond } = usage;
+  const { timeToFirstTokenMs, totalMs } = usage;
+  return {
+    promptTokens,
+    completionTokens,
+    prefillTokensPerSecond,
+    decodeTokensPerSecond,
+    timeToFirstTokenMs,
+    totalMs,
+  };
+}
+
+/** An answer as stored: the stored fields only, so a field added to the protocol's types stays off the disk. */
+export function storedAnswer(
+  answer: { readonly content: string; readonly createdAt: number } & AnswerState,
+): StoredAnswer {
+  const base = { content: answer.content, createdAt: answer.createdAt };
+  switch (answer.status) {
+    case 'pending':
+    case 'streaming':
+      return { ...base, status: answer.status };
+    case 'complete': {
+      const { truncated, usage, droppedTurns } = answer;
+      return { ...base, status: 'complete', truncated, usage: storedUsage(usage), droppedTurns };
+    }
+    case 'stopped': {
+      const { usage, droppedTurns, interrupted } = answer;
+      return {
+        ...base,
+        status: 'stopped',
+        usage: storedUsage(usage),
+        droppedTurns,
+        ...(interrupted ? { interrupted } : {}),
+      };
+    }
+    case 'failed':
+      return { ...base, status: 'failed', error: { code: answer.error.code, message: answer.error.message } };
+  }
+}
+
+/** Sampling values as stored: the stored fields only. */
+export function storedSampling(sampling: SamplingParams): StoredSampling {
+  const { temperature, topK, topP, repetitionPenalty, noRepeatNgramSize, maxNewTokens, seed } = sampling;
+  return {
+    temperature,
+    topK,
+    topP,
+    repetitionPenalty,
+    noRepeatNgramSize,
+    maxNewTokens,
+    ...(seed === undefined ? {} : { seed }),
+  };
+}

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { object } from '../../schema/issues';
 import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
 import { conversationDataSchema, conversationFields } from './conversation-data';
-import { answerSchema, count, identifier, text, timestamp } from './fields';
+import { answerSchema, count, identifier, storedAnswer, storedSampling, text, timestamp } from './fields';
 import { packTokens, PACKED_IDS_PATTERN, unpackTokens } from './token-ids';
 
 /** The format of the records of database version 1: one record per conversation, the whole tree in it. */
@@ -126,7 +126,7 @@ export function headerOf(conversation: Conversation): HeaderRecord {
     title: conversation.title,
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
-    sampling: conversation.sampling,
+    sampling: storedSampling(conversation.sampling),
     selected: selectionsOf(conversation),
   };
 }
@@ -149,7 +149,7 @@ export function versionRecord(
     after,
     question: version.question,
     askedAt: version.askedAt,
-    answer: version.answer,
+    answer: storedAnswer(version.answer),
     ...(tokens ? { tokens } : {}),
     ...(writer !== undefined && (status === 'pending' || status === 'streaming') ? { writer } : {}),
   };
