@@ -6,8 +6,10 @@ import {
   type EngineEvent,
   type EngineRequest,
   type LoadProgress,
+  type MeasureRow,
   type ScriptedScenario,
 } from './protocol';
+import { RunningWork } from './running-work';
 
 export interface EngineHostOptions {
   readonly engine: ChatEngine;
@@ -48,17 +50,6 @@ function deltaBatch(send: (text: string) => void, intervalMs: number): DeltaBatc
   };
 }
 
-/** Work of the engine that an unload, a new load or a delete must stop and wait for. */
-interface Running {
-  readonly controller: AbortController;
-  /** Settles (never rejects) once the engine call has returned. */
-  readonly ended: Promise<void>;
-}
-
-function run(controller: AbortController, work: () => Promise<void>): Running {
-  return { controller, ended: work().catch(() => undefined) };
-}
-
 /**
  * Serves one engine over an endpoint: the worker side of the protocol. It owns the abort controllers of
  * the running loads and generation, and is the one place that enforces one generation at a time. Unload,
@@ -68,36 +59,24 @@ function run(controller: AbortController, work: () => Promise<void>): Running {
  */
 export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOptions): () => void {
   const { engine, deltaIntervalMs = ANSWER_UPDATE_MS } = options;
-  const loads = new Map<number, Running>();
-  let generation: (Running & { readonly requestId: number }) | undefined;
+  const work = new RunningWork();
 
   const send = (event: EngineEvent): void => endpoint.postMessage(event);
   const fail = (requestId: number, error: unknown): void =>
     send({ type: 'error', requestId, error: toErrorInfo(error) });
-
-  /** Stops the running generation and, with `loads`, the running loads; resolves once they have ended. */
-  async function settle({ loads: andLoads }: { readonly loads: boolean }): Promise<void> {
-    const running = [...(generation ? [generation] : []), ...(andLoads ? loads.values() : [])];
-    for (const { controller } of running) controller.abort();
-    await Promise.all(running.map(({ ended }) => ended));
-  }
+  const busy = (requestId: number): void =>
+    fail(requestId, new EngineError('busy', 'Another answer is still being generated.'));
 
   function load(request: Extract<EngineRequest, { type: 'load' | 'import-folder' }>): void {
-    const controller = new AbortController();
     const { requestId } = request;
-    const loadOptions = {
-      signal: controller.signal,
-      onProgress: (progress: LoadProgress) => send({ type: 'progress', requestId, progress }),
-    };
-    // The page has left every earlier load by now (it runs one at a time): a load from the cache runs on
-    // after its cancel, and a second one started beside it would put a second model on the GPU.
-    const earlier = [...loads.values()];
-    const running = run(controller, async () => {
+    work.startLoad(requestId, async (signal) => {
+      const loadOptions = {
+        signal,
+        onProgress: (progress: LoadProgress) => send({ type: 'progress', requestId, progress }),
+      };
       try {
-        for (const { controller: previous } of earlier) previous.abort();
-        await Promise.all(earlier.map(({ ended }) => ended));
         if (request.type === 'load') {
-          await settle({ loads: false });
+          await work.settle({ loads: false });
           const model = await engine.load(request.model, loadOptions);
           send({ type: 'loaded', requestId, model });
         } else {
@@ -106,74 +85,42 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         }
       } catch (error) {
         fail(requestId, error);
-      } finally {
-        loads.delete(requestId);
       }
     });
-    // Its `finally` runs after an await at the earliest, so after this line.
-    loads.set(requestId, running);
   }
 
   /** Runs the measurement in the generation's place: it uses the model as an answer does, and Stop ends it. */
   function measure(requestId: number): void {
-    if (generation) {
-      fail(requestId, new EngineError('busy', 'Another answer is still being generated.'));
-      return;
-    }
-    const controller = new AbortController();
-    const current = {
-      requestId,
-      ...run(controller, async () => {
-        try {
-          const { stopped } = await engine.measure({
-            signal: controller.signal,
-            onRow: (row) => send({ type: 'measure-row', requestId, row }),
-          });
-          send({ type: 'measured', requestId, stopped });
-        } catch (error) {
-          fail(requestId, error);
-        }
-      }),
-    };
-    generation = current;
-    void current.ended.then(() => {
-      if (generation === current) generation = undefined;
+    const started = work.startGeneration(requestId, async (signal) => {
+      try {
+        const onRow = (row: MeasureRow): void => send({ type: 'measure-row', requestId, row });
+        const { stopped } = await engine.measure({ signal, onRow });
+        send({ type: 'measured', requestId, stopped });
+      } catch (error) {
+        fail(requestId, error);
+      }
     });
+    if (!started) busy(requestId);
   }
 
-  function generate(request: Extract<EngineRequest, { type: 'generate' }>): void {
-    if (generation) {
-      fail(request.requestId, new EngineError('busy', 'Another answer is still being generated.'));
-      return;
-    }
-    const { requestId } = request;
-    const controller = new AbortController();
+  function generate({ requestId, turns, params }: Extract<EngineRequest, { type: 'generate' }>): void {
     const deltas = deltaBatch((text) => send({ type: 'delta', requestId, text }), deltaIntervalMs);
-    const current = {
-      requestId,
-      ...run(controller, async () => {
-        try {
-          const result = await engine.generate(
-            { turns: request.turns, params: request.params },
-            { signal: controller.signal, onDelta: deltas.push },
-          );
-          // Every piece of text goes before the event that ends the answer, a stopped one included.
-          deltas.flush();
-          send({ type: 'done', requestId, result });
-        } catch (error) {
-          deltas.flush();
-          fail(requestId, error);
-        }
-      }),
-    };
-    generation = current;
-    void current.ended.then(() => {
-      if (generation === current) generation = undefined;
+    const started = work.startGeneration(requestId, async (signal) => {
+      try {
+        const result = await engine.generate({ turns, params }, { signal, onDelta: deltas.push });
+        // Every piece of text goes before the event that ends the answer, a stopped one included.
+        deltas.flush();
+        send({ type: 'done', requestId, result });
+      } catch (error) {
+        deltas.flush();
+        fail(requestId, error);
+      }
     });
+    if (!started) busy(requestId);
   }
 
   async function unload(requestId: number): Promise<void> {
-    await settle({ loads: true });
+    await work.settle({ loads: true });
     await reply(requestId, async () => {
       await engine.unload();
       return { type: 'unloaded', requestId };
@@ -198,7 +145,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         load(request);
         return;
       case 'cancel-load':
-        loads.get(request.requestId)?.controller.abort();
+        work.cancelLoad(request.requestId);
         return;
       case 'generate':
         generate(request);
@@ -207,7 +154,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         measure(request.requestId);
         return;
       case 'abort':
-        if (generation?.requestId === request.requestId) generation.controller.abort();
+        work.abortGeneration(request.requestId);
         return;
       case 'unload':
         void unload(request.requestId);
@@ -228,7 +175,7 @@ export function serveEngine(endpoint: MessageEndpoint, options: EngineHostOption
         return;
       case 'delete-cache':
         void reply(request.requestId, async () => {
-          await settle({ loads: true });
+          await work.settle({ loads: true });
           await engine.deleteCached(request.model);
           return { type: 'cache-deleted', requestId: request.requestId };
         });
