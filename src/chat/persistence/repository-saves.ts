@@ -44,7 +44,7 @@ const SAVE_STORES: StoreName[] = [
 /** What saving needs of the repository: the database, this tab's id, and whom to tell what was saved. */
 export interface SaveContext {
   readonly connection: Connection;
-  readonly presence: TabPresence;
+  readonly presence: Pick<TabPresence, 'self'>;
   readonly exitStorage: ExitStorage | undefined;
   readonly search: Pick<RepositorySearch, 'saved'>;
   readonly broadcast: Pick<ChangeBroadcast, 'tell'>;
