@@ -74,7 +74,11 @@ export function parseLegacyRecord(value: unknown): ReturnType<typeof fromConvers
   return checked.ok ? fromConversationData(checked.value, 'record') : checked;
 }
 
-type WriteTransaction = IDBPTransaction<ConversationDatabase, StoreName[], 'readwrite' | 'versionchange'>;
+export type WriteTransaction = IDBPTransaction<
+  ConversationDatabase,
+  StoreName[],
+  'readwrite' | 'versionchange'
+>;
 
 /** Writes a whole conversation into the stores of version 2: header, versions, summary and search filter. */
 function writeWholeVersion2(transaction: WriteTransaction, conversation: Conversation): void {

@@ -10,7 +10,7 @@ import {
   type Database,
 } from './database';
 import { isUnsettled } from '../../conversation/interrupted';
-import { versionRecordSchema } from '../../conversation/formats/records';
+import { versionRecordSchema, type VersionRecord } from '../../conversation/formats/records';
 
 /**
  * The part of `localStorage` the repository writes a closing page's answer into. A write to IndexedDB started as a
@@ -85,6 +85,24 @@ export function withExitWrites(
     if (supersedes(exit, byId.get(id))) byId.set(id, exit);
   }
   return [...byId.values()];
+}
+
+/**
+ * Notes in `storage` the versions a page being hidden or closed is writing, which the next page that opens the
+ * database folds in (`foldExitWrites`): Chromium often drops a closing page's transaction.
+ */
+export function noteSaveAtExit(
+  storage: ExitStorage | undefined,
+  conversationId: string,
+  records: readonly VersionRecord[],
+): void {
+  for (const record of records) {
+    try {
+      storage?.setItem(`${EXIT_KEY}${JSON.stringify([conversationId, record.id])}`, JSON.stringify(record));
+    } catch {
+      // Over localStorage's quota (a very long answer): the IndexedDB write the page starts is all there is.
+    }
+  }
 }
 
 /**

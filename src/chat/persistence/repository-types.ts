@@ -1,5 +1,4 @@
 import type { UnreadableRecord } from '../../conversation/formats/records';
-import * as v from 'valibot';
 import type { Conversation } from '../../conversation/conversation';
 import type { ConversationSummary, UnreadableSummary } from './schemas';
 import type { SearchHit } from './search-index';
@@ -60,18 +59,6 @@ export type ExternalChange =
     }
   | { readonly kind: 'deleted'; readonly id: string }
   | { readonly kind: 'imported' };
-
-/** What another tab's message must be to be heard. */
-export const externalChangeSchema = v.variant('kind', [
-  v.object({
-    kind: v.literal('saved'),
-    id: v.string(),
-    versions: v.array(v.string()),
-    removed: v.array(v.string()),
-  }),
-  v.object({ kind: v.literal('deleted'), id: v.string() }),
-  v.object({ kind: v.literal('imported') }),
-]);
 
 /** The part of `BroadcastChannel` the repository uses to tell the other tabs what changed. */
 export interface ChangeChannel {

@@ -170,7 +170,7 @@ export function newTextOf(version: ExchangeVersion, before: ExchangeVersion | un
   return [now.slice(from)];
 }
 
-/** The grams of a searched text, or undefined for blank text. */
+/** The grams of a searched text: its pairs of characters, or itself if one character (none if blank). */
 export function searchedGrams(needle: string): number[] {
   const grams = new Set<number>();
   if (needle.length === 1) forEachGram(needle, (gram) => grams.add(gram));
