@@ -15,7 +15,7 @@ import {
   type BackupSettings,
 } from '../conversation/formats/backup';
 import type { ConversationRepository, ImportReport } from './persistence/repository-types';
-import { newestFirst } from './persistence/records';
+import { newestFirst } from './persistence/record-reader';
 import type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 import type { SearchHit } from './persistence/search-index';
 import type { ChatMessage } from '../conversation/messages';

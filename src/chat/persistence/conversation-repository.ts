@@ -1,7 +1,7 @@
 import { createConnection } from './connection';
 import { conversationMigrations, type Database, type Migration } from './database';
 import { foldExitWrites, type ExitStorage } from './exit-writes';
-import { createRecordReader } from './records';
+import { createRecordReader } from './record-reader';
 import { importInto, readBackup } from './repository-backup';
 import { createChangeBroadcast } from './repository-broadcast';
 import { deleteAtExit, deleteConversation, deleted } from './repository-deletes';

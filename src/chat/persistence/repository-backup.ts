@@ -11,7 +11,7 @@ import {
   versionsOf,
   writeWhole,
 } from './database';
-import { newestFirst, readKept, readRecords } from './records';
+import { newestFirst, readKept, readRecords } from './record-reader';
 import { headerSchema } from '../../conversation/formats/records';
 import { type UnreadableSummary } from './schemas';
 import type { ImportReport, StoredData } from './repository-types';

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { Conversation } from '../../conversation/conversation';
 import type { Connection } from './connection';
 import { SUMMARIES_STORE } from './database';
-import { describeSummaryProblem, newestFirst, type RecordReader } from './records';
+import { describeSummaryProblem, newestFirst, type RecordReader } from './record-reader';
 import {
   summarySchema,
   unreadableSummarySchema,

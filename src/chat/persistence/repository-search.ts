@@ -1,6 +1,6 @@
 import type { Connection } from './connection';
 import type { TabPresence } from './tab-presence';
-import { newestFirst, type RecordReader } from './records';
+import { newestFirst, type RecordReader } from './record-reader';
 import type { ConversationSummary } from './schemas';
 import { createSearchCache, type SearchCacheUpdates, type SearchSnapshot } from './search-cache';
 import {

@@ -10,7 +10,7 @@ import {
   writeSearchText,
   type StoreName,
 } from './database';
-import { readRecords, type RecordReader } from './records';
+import { readRecords, type RecordReader } from './record-reader';
 import type { SearchCache } from './search-cache';
 import { buildFilter, type SearchFilter } from './search-index';
 
