@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from './chat-store-context';
-import { InstallButton } from '../pwa/install-button';
-import { ShareButton } from '../pwa/share-button';
 import { ConversationList } from './conversations/conversation-list';
 import { Composer } from './chat/composer';
 import { ConversationBoundary } from './chat/conversation-boundary';
@@ -9,6 +7,8 @@ import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { ModelPanel } from './model/model-panel';
+import { InstallButton } from './pwa/install-button';
+import { ShareButton } from './pwa/share-button';
 import { SamplingSettings } from './settings/sampling-settings';
 import { ShareConversationButton } from './share/share-conversation-button';
 import { SharedConversationView, SharedLinkProblem } from './share/shared-conversation-view';

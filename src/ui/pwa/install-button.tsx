@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { useI18n } from '../ui/i18n/i18n';
-import { usePwa } from './pwa-context';
+import { useI18n } from '../i18n/i18n';
+import { usePwa } from '../../pwa/pwa-context';
 
 /** "Install app", shown only while the browser offers installation (Chromium's `beforeinstallprompt`). */
 export function InstallButton() {

@@ -1,8 +1,8 @@
 import { useEffect, useId, useSyncExternalStore } from 'react';
-import { useChat } from '../ui/chat-store-context';
-import { useI18n } from '../ui/i18n/i18n';
-import { usePwa } from './pwa-context';
-import { reloadDecision } from './reload-decision';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+import { usePwa } from '../../pwa/pwa-context';
+import { reloadDecision } from '../../pwa/reload-decision';
 
 const buttonBase =
   'rounded-lg px-3 py-1.5 text-sm focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useI18n } from '../ui/i18n/i18n';
-import type { MessageKey } from '../ui/i18n/messages';
-import { appLink, shareLink, type ShareOutcome } from './share-link';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { appLink, shareLink, type ShareOutcome } from '../../pwa/share-link';
 
 const CONFIRMATION_MS = 4000;
 
