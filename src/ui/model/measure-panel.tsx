@@ -10,7 +10,7 @@ import { MEASURE_ROWS, type MeasureRow, type MeasureRowId } from '../../engine/p
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { smallOutlinedButton } from '../primitives/control-classes';
+import { Button } from '../primitives/controls';
 
 const MB = 1e6;
 const GB = 1e9;
@@ -114,12 +114,12 @@ function CopyButtons({ markdown, json }: { markdown: string; json: string }) {
   return (
     <div className="mt-3">
       <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={() => copy(markdown)} className={smallOutlinedButton}>
+        <Button variant="outlined" size="sm" onClick={() => copy(markdown)}>
           {t('measure.copyMarkdown')}
-        </button>
-        <button type="button" onClick={() => copy(json)} className={smallOutlinedButton}>
+        </Button>
+        <Button variant="outlined" size="sm" onClick={() => copy(json)}>
           {t('measure.copyJson')}
-        </button>
+        </Button>
       </div>
       <div role="status" className="mt-2 text-sm">
         {outcome?.kind === 'copied' && t('measure.copied')}
@@ -187,15 +187,15 @@ export function MeasurePanel() {
   const headers = [t('measure.col.what'), t('measure.col.value'), t('measure.col.note')] as const;
   return (
     <>
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        size="sm"
         aria-haspopup="dialog"
         disabled={!canStart}
         onClick={() => dialog.current?.showModal()}
-        className={smallOutlinedButton}
       >
         {t('measure.open')}
-      </button>
+      </Button>
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
@@ -267,9 +267,9 @@ export function MeasurePanel() {
           />
         )}
         <div className="mt-4 flex justify-end">
-          <button type="button" onClick={() => dialog.current?.close()} className={smallOutlinedButton}>
+          <Button variant="outlined" size="sm" onClick={() => dialog.current?.close()}>
             {t('measure.close')}
-          </button>
+          </Button>
         </div>
       </dialog>
     </>

@@ -4,9 +4,9 @@ import type { Preflight } from '../../chat/preflight';
 import type { ModelStatus } from '../../chat/types';
 import { hasTrait } from '../../engine/error-codes';
 import { useChat } from '../chat-store-context';
-import { smallOutlinedButton } from '../primitives/control-classes';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
+import { Button } from '../primitives/controls';
 import { filesFromDrop, filesFromInput } from './folder-files';
 import { MeasurePanel } from './measure-panel';
 
@@ -291,9 +291,9 @@ function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' 
       {pending && (
         <p className="mt-1 flex flex-wrap items-center gap-2">
           <span>{t('model.ready.pending')}</span>
-          <button type="button" onClick={() => void reloadModel()} className={smallOutlinedButton}>
+          <Button variant="outlined" size="sm" onClick={() => void reloadModel()}>
             {t('model.ready.reloadNow')}
-          </button>
+          </Button>
         </p>
       )}
     </section>

@@ -3,7 +3,7 @@ import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { useSettings } from '../settings-context';
-import { settingsSelect } from '../primitives/control-classes';
+import { settingsSelect } from '../primitives/controls';
 import { ModelSettings } from './model-settings';
 import { parseFieldValue, parseSeed, samplingFields, type SamplingField } from './sampling-fields';
 
