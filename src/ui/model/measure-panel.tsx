@@ -208,23 +208,25 @@ export function MeasurePanel() {
         <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('measure.intro')}</p>
         <div className="mt-3 flex flex-wrap items-center gap-2">
           {running ? (
-            <button
-              type="button"
+            <Button
+              variant="secondary"
+              size="lg"
+              ringOffset={false}
               onClick={stopMeasure}
               disabled={measurement.stopping}
-              className="rounded-xl bg-stone-200 px-4 py-2 font-medium text-stone-900 hover:bg-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:bg-stone-800 dark:text-stone-100"
             >
               {t('measure.stop')}
-            </button>
+            </Button>
           ) : (
-            <button
-              type="button"
+            <Button
+              variant="primary"
+              size="lg"
               onClick={() => void measure()}
               disabled={!canStart}
-              className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-50"
+              className="disabled:opacity-50"
             >
               {t(measurement.kind === 'idle' ? 'measure.start' : 'measure.again')}
-            </button>
+            </Button>
           )}
           <StatusLine measurement={measurement} />
         </div>
