@@ -143,6 +143,15 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/pwa/**'],
+    rules: {
+      'no-restricted-imports': restrict(webLlmOnlyInTheWorker, scriptedEngine, {
+        group: ['**/ui/*', '**/ui/**'],
+        message: 'src/pwa/ is below the UI: its components are in src/ui/pwa/, which imports from here.',
+      }),
+    },
+  },
+  {
     files: ['src/generation/**'],
     rules: {
       'no-restricted-imports': [

@@ -73,7 +73,7 @@ export default defineConfig(({ mode }) => {
       tailwindcss(),
       contentSecurityPolicyPlugin(connectSources),
       VitePWA({
-        // A new version waits until the user lets it in (src/pwa/update-prompt.tsx): never mid-answer.
+        // A new version waits until the user lets it in (src/ui/pwa/update-prompt.tsx): never mid-answer.
         registerType: 'prompt',
         injectRegister: false,
         // The icons are in the precache through globPatterns; listing them twice would duplicate entries.

@@ -6,7 +6,7 @@ import { ChatStoreProvider } from './ui/chat-store-context';
 import { I18nProvider } from './ui/i18n/i18n';
 import { PwaProvider } from './pwa/pwa-context';
 import { startPwa } from './pwa/start-pwa';
-import { UpdatePrompt } from './pwa/update-prompt';
+import { UpdatePrompt } from './ui/pwa/update-prompt';
 import { applyTheme, SettingsProvider, ThemeController } from './ui/settings-context';
 import './ui/styles.css';
 

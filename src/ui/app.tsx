@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from './chat-store-context';
-import { InstallButton } from '../pwa/install-button';
-import { ShareButton } from '../pwa/share-button';
 import { ConversationList } from './conversations/conversation-list';
 import { Composer } from './chat/composer';
 import { ConversationBoundary } from './chat/conversation-boundary';
@@ -9,6 +7,9 @@ import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { ModelPanel } from './model/model-panel';
+import { Button } from './primitives/controls';
+import { InstallButton } from './pwa/install-button';
+import { ShareButton } from './pwa/share-button';
 import { SamplingSettings } from './settings/sampling-settings';
 import { ShareConversationButton } from './share/share-conversation-button';
 import { SharedConversationView, SharedLinkProblem } from './share/shared-conversation-view';
@@ -30,15 +31,17 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   const status = statusStyle[model.kind];
   return (
     <header className="flex items-center gap-2 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        tone="muted"
+        size="icon"
         aria-label={t('conversations.open')}
         aria-haspopup="dialog"
         onClick={onOpenConversations}
-        className="rounded-lg px-2 py-1 text-lg leading-none text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none md:hidden dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+        className="md:hidden"
       >
         <span aria-hidden="true">☰</span>
-      </button>
+      </Button>
       <div className="min-w-0 flex-1">
         <h1 className="text-lg leading-tight font-bold whitespace-nowrap">{t('app.title')}</h1>
         <p className="hidden truncate text-xs text-stone-600 sm:block dark:text-stone-400">
@@ -60,15 +63,17 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
       <ShareButton />
       <ShareConversationButton />
       <SamplingSettings />
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        tone="muted"
+        size="sm"
         lang={locale === 'ko' ? 'en' : 'ko'}
         aria-label={t('app.languageLabel')}
         onClick={() => setLocale(locale === 'ko' ? 'en' : 'ko')}
-        className="hidden rounded-lg px-2 py-1 text-sm text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none sm:inline-block dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+        className="hidden sm:inline-block"
       >
         {t('app.language')}
-      </button>
+      </Button>
     </header>
   );
 }
@@ -95,13 +100,9 @@ function ConversationDrawer({ open, onClosed }: { open: boolean; onClosed: () =>
       className="m-0 h-dvh max-h-none w-[min(20rem,85vw)] bg-stone-100 text-stone-900 backdrop:bg-black/40 md:hidden dark:bg-stone-900 dark:text-stone-100"
     >
       <div className="flex h-full flex-col">
-        <button
-          type="button"
-          onClick={close}
-          className="m-3 mb-0 self-end rounded-lg px-2 py-1 text-sm ring-1 ring-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:ring-stone-700"
-        >
+        <Button variant="outlined" size="sm" onClick={close} className="m-3 mb-0 self-end">
           {t('conversations.close')}
-        </button>
+        </Button>
         {open && <ConversationList onNavigate={close} />}
       </div>
     </dialog>

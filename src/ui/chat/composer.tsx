@@ -2,6 +2,7 @@ import { useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
 import { messageFit } from '../../chat/context-fit';
 import { useI18n } from '../i18n/i18n';
 import { useChat } from '../chat-store-context';
+import { Button } from '../primitives/controls';
 import {
   MessageFitWarning,
   RefusedInsertNotice,
@@ -89,21 +90,19 @@ export function Composer() {
           className="field-sizing-content max-h-48 min-h-11 flex-1 resize-none rounded-2xl border border-stone-300 bg-white px-4 py-2.5 text-base leading-6 text-stone-900 placeholder:text-stone-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100"
         />
         {answering ? (
-          <button
-            type="button"
-            onClick={stopAnswer}
-            className="h-11 shrink-0 rounded-2xl bg-stone-800 px-4 font-medium text-white hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-200 dark:text-stone-900"
-          >
+          <Button variant="inverse" size="xl" onClick={stopAnswer} className="shrink-0">
             {t('composer.stop')}
-          </button>
+          </Button>
         ) : (
-          <button
+          <Button
+            variant="primary"
+            size="xl"
             type="submit"
             disabled={!modelReady || draft.trim() === '' || fit.kind === 'too-long'}
-            className="h-11 shrink-0 rounded-2xl bg-teal-700 px-4 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-600 dark:disabled:bg-stone-700 dark:disabled:text-stone-300"
+            className="shrink-0 disabled:cursor-not-allowed disabled:bg-stone-300 disabled:text-stone-600 dark:disabled:bg-stone-700 dark:disabled:text-stone-300"
           >
             {t('composer.send')}
-          </button>
+          </Button>
         )}
       </div>
       <div className="mx-auto max-w-3xl px-1">

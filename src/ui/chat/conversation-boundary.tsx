@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useChat } from '../chat-store-context';
 import { ErrorBoundary } from '../error-boundary';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 
 function UnrenderableConversation() {
   const { t } = useI18n();
@@ -12,13 +13,9 @@ function UnrenderableConversation() {
         {t('conversation.unrenderable.title')}
       </h2>
       <p className="text-sm text-stone-600 dark:text-stone-400">{t('conversation.unrenderable.body')}</p>
-      <button
-        type="button"
-        onClick={newConversation}
-        className="mt-2 rounded-xl bg-teal-700 px-4 py-2 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none"
-      >
+      <Button variant="primary" size="lg" onClick={newConversation} className="mt-2 text-sm">
         {t('conversations.new')}
-      </button>
+      </Button>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 
 /**
  * Past this many characters (or {@link PREVIEW_LINES} lines) a text is shown folded. Laying out text is not
@@ -93,22 +94,14 @@ export function LongText({ text, className = '', testId }: LongTextProps) {
       {(rest > 0 || end > folded) && (
         <p className="mt-1 flex flex-wrap gap-x-3 text-xs">
           {rest > 0 && (
-            <button
-              type="button"
-              onClick={() => setLimit(end + STEP_CHARACTERS)}
-              className="font-medium underline underline-offset-2 hover:no-underline focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none"
-            >
+            <Button variant="link" onClick={() => setLimit(end + STEP_CHARACTERS)} className="font-medium">
               {t('text.more', { count: formatNumber(rest) })}
-            </button>
+            </Button>
           )}
           {end > folded && (
-            <button
-              type="button"
-              onClick={() => setLimit(undefined)}
-              className="underline underline-offset-2 hover:no-underline focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none"
-            >
+            <Button variant="link" onClick={() => setLimit(undefined)}>
               {t('text.less')}
-            </button>
+            </Button>
           )}
         </p>
       )}

@@ -1,12 +1,15 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ComponentPropsWithRef } from 'react';
 import { BOX_CHARACTERS } from '../../chat/context-fit';
 import type { AssistantMessage, UserMessage } from '../../conversation/messages';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 import { MessageFitWarning, RefusedInsertNotice, useInsertGuard, useMessageFit } from './message-fit';
 
-const actionButton =
-  'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-40 dark:text-stone-400 dark:hover:bg-stone-800';
+/** A small action beside a message; disabled, it fades more than other buttons do. */
+function ActionButton(props: Omit<ComponentPropsWithRef<'button'>, 'className'>) {
+  return <Button variant="ghost" tone="faint" size="xs" className="disabled:opacity-40" {...props} />;
+}
 
 /** "‹ 2 / 3 ›": browse the versions an exchange has had (edits and regenerations). */
 export function VersionSwitcher({ message }: { message: UserMessage }) {
@@ -20,25 +23,21 @@ export function VersionSwitcher({ message }: { message: UserMessage }) {
       className="flex items-center gap-1 text-xs text-stone-600 dark:text-stone-400"
       data-testid="version-switcher"
     >
-      <button
-        type="button"
+      <ActionButton
         aria-label={t('message.previousVersion')}
         disabled={busy || selected === 0}
         onClick={() => selectVersion(depth, selected - 1)}
-        className={actionButton}
       >
         ‹
-      </button>
+      </ActionButton>
       <span aria-live="polite">{t('message.version', { index: selected + 1, count })}</span>
-      <button
-        type="button"
+      <ActionButton
         aria-label={t('message.nextVersion')}
         disabled={busy || selected === count - 1}
         onClick={() => selectVersion(depth, selected + 1)}
-        className={actionButton}
       >
         ›
-      </button>
+      </ActionButton>
     </div>
   );
 }
@@ -83,16 +82,15 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
       <MessageFitWarning fit={fit} id={warningId} />
       <RefusedInsertNotice refused={insert.refused} />
       <div className="flex justify-end gap-2">
-        <button type="button" onClick={onDone} className={actionButton}>
-          {t('message.cancelEdit')}
-        </button>
-        <button
+        <ActionButton onClick={onDone}>{t('message.cancelEdit')}</ActionButton>
+        <Button
+          variant="primary"
           type="submit"
           disabled={text.trim() === '' || fit.kind === 'too-long'}
-          className="rounded-lg bg-teal-700 px-3 py-1 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-50"
+          className="rounded-lg px-3 py-1 text-sm disabled:opacity-50"
         >
           {t('message.resend')}
-        </button>
+        </Button>
       </div>
     </form>
   );
@@ -116,9 +114,9 @@ export function QuestionActions({ message, onEdit }: { message: UserMessage; onE
       )}
       <div className="flex items-center justify-end gap-1">
         <VersionSwitcher message={message} />
-        <button type="button" disabled={busy || uneditable} onClick={onEdit} className={actionButton}>
+        <ActionButton disabled={busy || uneditable} onClick={onEdit}>
           {t('message.edit')}
-        </button>
+        </ActionButton>
       </div>
     </div>
   );
@@ -136,8 +134,7 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
   if (message.status === 'pending' || message.status === 'streaming') return null;
   return (
     <div className="mt-1 flex gap-1">
-      <button
-        type="button"
+      <ActionButton
         disabled={message.content === ''}
         onClick={() =>
           void navigator.clipboard.writeText(message.content).then(() => {
@@ -145,18 +142,12 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
             setTimeout(() => setCopied(false), 2000);
           })
         }
-        className={actionButton}
       >
         {copied ? t('message.copied') : t('message.copy')}
-      </button>
-      <button
-        type="button"
-        disabled={busy || !questionFits}
-        onClick={() => regenerate(message.depth)}
-        className={actionButton}
-      >
+      </ActionButton>
+      <ActionButton disabled={busy || !questionFits} onClick={() => regenerate(message.depth)}>
         {t('message.regenerate')}
-      </button>
+      </ActionButton>
     </div>
   );
 }

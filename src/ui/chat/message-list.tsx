@@ -4,6 +4,7 @@ import type { ChatState, ChatStore } from '../../chat/chat-store';
 import type { ChatMessage } from '../../conversation/messages';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 import { AnswerAnnouncer } from './answer-announcer';
 import type { LiveText } from '../markdown/markdown-view';
 import { MessageView, onlyLiveTextGrew, preloadMarkdown } from './message-view';
@@ -161,13 +162,13 @@ export function MessageList() {
         </ol>
       </div>
       {awayFromLatest && (
-        <button
-          type="button"
+        <Button
+          variant="inverse"
           onClick={jumpToLatest}
-          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-stone-800 px-4 py-2 text-sm font-medium text-white shadow-lg hover:bg-stone-700 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none dark:bg-stone-200 dark:text-stone-900"
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full px-4 py-2 text-sm shadow-lg"
         >
           {t('chat.jumpToLatest')}
-        </button>
+        </Button>
       )}
       <AnswerAnnouncer />
     </div>

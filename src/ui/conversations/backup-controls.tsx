@@ -4,11 +4,9 @@ import type { ImportReport } from '../../chat/chat-store';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
+import { Button } from '../primitives/controls';
 import { useSettings } from '../settings-context';
 import { download, downloadMarkdown, today } from './conversation-files';
-
-const smallButton =
-  'rounded-lg px-2 py-1 text-left text-xs text-stone-700 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-50 dark:text-stone-300 dark:hover:bg-stone-800';
 
 const backupErrorKeys: Record<BackupErrorCode, MessageKey> = {
   'not-json': 'backup.error.not-json',
@@ -67,9 +65,11 @@ export function BackupControls() {
 
   return (
     <div className="flex flex-col gap-0.5 border-t border-stone-200 pt-2 dark:border-stone-800">
-      <button
-        type="button"
-        className={smallButton}
+      <Button
+        variant="ghost"
+        tone="muted"
+        size="xs"
+        className="text-left"
         onClick={() =>
           void exportBackup({ locale, theme }).then((text) =>
             download(`hangul-llama-backup-${today()}.json`, 'application/json', text),
@@ -77,10 +77,16 @@ export function BackupControls() {
         }
       >
         {t('backup.export')}
-      </button>
-      <button type="button" className={smallButton} onClick={() => input.current?.click()}>
+      </Button>
+      <Button
+        variant="ghost"
+        tone="muted"
+        size="xs"
+        className="text-left"
+        onClick={() => input.current?.click()}
+      >
         {t('backup.import')}
-      </button>
+      </Button>
       <input
         ref={input}
         type="file"
@@ -93,14 +99,16 @@ export function BackupControls() {
           if (file) void onFile(file);
         }}
       />
-      <button
-        type="button"
-        className={smallButton}
+      <Button
+        variant="ghost"
+        tone="muted"
+        size="xs"
+        className="text-left disabled:opacity-50"
         disabled={empty}
         onClick={() => downloadMarkdown(store.getState().current, t)}
       >
         {t('backup.markdown')}
-      </button>
+      </Button>
       <div role="status" className="text-xs">
         {outcome?.kind === 'imported' &&
           reportLines(outcome.report, t).map((line) => (

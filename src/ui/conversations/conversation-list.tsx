@@ -2,10 +2,8 @@ import { memo, useEffect, useId, useState } from 'react';
 import type { ConversationSummary, SearchHit } from '../../chat/chat-store';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 import { BackupControls } from './backup-controls';
-
-const itemButton =
-  'rounded-lg px-2 py-1 text-xs text-stone-600 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-400 dark:hover:bg-stone-800';
 
 /**
  * One entry of the list. An entry whose summary is the same object is not rendered again: while an answer
@@ -54,9 +52,9 @@ const ConversationItem = memo(function ConversationItem({
             }}
             className="min-w-0 flex-1 rounded-lg border border-stone-300 bg-white px-2 py-1 text-sm dark:border-stone-700 dark:bg-stone-900"
           />
-          <button type="submit" className={itemButton}>
+          <Button variant="ghost" tone="faint" size="xs" type="submit">
             {t('conversations.save')}
-          </button>
+          </Button>
         </form>
       </li>
     );
@@ -66,40 +64,42 @@ const ConversationItem = memo(function ConversationItem({
     <li
       className={`group rounded-xl [contain-intrinsic-size:auto_5rem] [content-visibility:auto] ${current ? 'bg-teal-50 dark:bg-teal-950' : ''}`}
     >
-      <button
-        type="button"
+      <Button
+        variant="plain"
         aria-current={current ? 'true' : undefined}
         onClick={() => {
           void openConversation(summary.id);
           onOpen();
         }}
-        className="block w-full rounded-xl px-3 pt-2 pb-1 text-left focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none"
+        className="block w-full rounded-xl px-3 pt-2 pb-1 text-left"
       >
         <span className="block truncate text-sm font-medium">{shownTitle}</span>
         <span className="block truncate text-xs text-stone-600 dark:text-stone-400">
           {'snippet' in summary ? summary.snippet : date}
         </span>
-      </button>
+      </Button>
       <div className="flex gap-1 px-2 pb-1">
-        <button
-          type="button"
+        <Button
+          variant="ghost"
+          tone="faint"
+          size="xs"
           aria-label={t('conversations.rename', { title: shownTitle })}
           onClick={() => {
             setTitle(summary.title);
             setRenaming(true);
           }}
-          className={itemButton}
         >
           {t('conversations.renameShort')}
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
+          variant="ghost"
+          tone="faint"
+          size="xs"
           aria-label={t('conversations.delete', { title: shownTitle })}
           onClick={() => void deleteConversation(summary.id)}
-          className={itemButton}
         >
           {t('conversations.deleteShort')}
-        </button>
+        </Button>
       </div>
     </li>
   );
@@ -174,16 +174,16 @@ export function ConversationList({ onNavigate = stayHere }: { onNavigate?: () =>
   const shown = searchResults ?? conversations;
   return (
     <nav aria-label={t('conversations.title')} className="flex h-full min-h-0 flex-col gap-2 p-3">
-      <button
-        type="button"
+      <Button
+        variant="primary"
+        size="lg"
         onClick={() => {
           newConversation();
           onNavigate();
         }}
-        className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none"
       >
         {t('conversations.new')}
-      </button>
+      </Button>
       <label htmlFor={searchId} className="sr-only">
         {t('conversations.search')}
       </label>
@@ -209,13 +209,13 @@ export function ConversationList({ onNavigate = stayHere }: { onNavigate?: () =>
           ))}
           {shown.length > limit && (
             <li>
-              <button
-                type="button"
+              <Button
+                variant="ghost"
                 onClick={() => setLimit((current) => current + PAGE)}
-                className="w-full rounded-xl px-3 py-2 text-sm text-teal-800 hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-teal-300 dark:hover:bg-stone-800"
+                className="w-full rounded-xl px-3 py-2 text-sm text-teal-800 dark:text-teal-300"
               >
                 {t('conversations.showMore', { count: Math.min(PAGE, shown.length - limit) })}
-              </button>
+              </Button>
             </li>
           )}
         </ul>

@@ -10,7 +10,7 @@ import { MEASURE_ROWS, type MeasureRow, type MeasureRowId } from '../../engine/p
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { smallOutlinedButton } from '../primitives/control-classes';
+import { Button } from '../primitives/controls';
 
 const MB = 1e6;
 const GB = 1e9;
@@ -114,12 +114,12 @@ function CopyButtons({ markdown, json }: { markdown: string; json: string }) {
   return (
     <div className="mt-3">
       <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={() => copy(markdown)} className={smallOutlinedButton}>
+        <Button variant="outlined" size="sm" onClick={() => copy(markdown)}>
           {t('measure.copyMarkdown')}
-        </button>
-        <button type="button" onClick={() => copy(json)} className={smallOutlinedButton}>
+        </Button>
+        <Button variant="outlined" size="sm" onClick={() => copy(json)}>
           {t('measure.copyJson')}
-        </button>
+        </Button>
       </div>
       <div role="status" className="mt-2 text-sm">
         {outcome?.kind === 'copied' && t('measure.copied')}
@@ -187,15 +187,15 @@ export function MeasurePanel() {
   const headers = [t('measure.col.what'), t('measure.col.value'), t('measure.col.note')] as const;
   return (
     <>
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        size="sm"
         aria-haspopup="dialog"
         disabled={!canStart}
         onClick={() => dialog.current?.showModal()}
-        className={smallOutlinedButton}
       >
         {t('measure.open')}
-      </button>
+      </Button>
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
@@ -208,23 +208,25 @@ export function MeasurePanel() {
         <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('measure.intro')}</p>
         <div className="mt-3 flex flex-wrap items-center gap-2">
           {running ? (
-            <button
-              type="button"
+            <Button
+              variant="secondary"
+              size="lg"
+              ringOffset={false}
               onClick={stopMeasure}
               disabled={measurement.stopping}
-              className="rounded-xl bg-stone-200 px-4 py-2 font-medium text-stone-900 hover:bg-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:bg-stone-800 dark:text-stone-100"
             >
               {t('measure.stop')}
-            </button>
+            </Button>
           ) : (
-            <button
-              type="button"
+            <Button
+              variant="primary"
+              size="lg"
               onClick={() => void measure()}
               disabled={!canStart}
-              className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-50"
+              className="disabled:opacity-50"
             >
               {t(measurement.kind === 'idle' ? 'measure.start' : 'measure.again')}
-            </button>
+            </Button>
           )}
           <StatusLine measurement={measurement} />
         </div>
@@ -267,9 +269,9 @@ export function MeasurePanel() {
           />
         )}
         <div className="mt-4 flex justify-end">
-          <button type="button" onClick={() => dialog.current?.close()} className={smallOutlinedButton}>
+          <Button variant="outlined" size="sm" onClick={() => dialog.current?.close()}>
             {t('measure.close')}
-          </button>
+          </Button>
         </div>
       </dialog>
     </>

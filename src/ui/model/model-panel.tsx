@@ -4,16 +4,11 @@ import type { Preflight } from '../../chat/preflight';
 import type { ModelStatus } from '../../chat/types';
 import { hasTrait } from '../../engine/error-codes';
 import { useChat } from '../chat-store-context';
-import { smallOutlinedButton } from '../primitives/control-classes';
 import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
+import { Button } from '../primitives/controls';
 import { filesFromDrop, filesFromInput } from './folder-files';
 import { MeasurePanel } from './measure-panel';
-
-const buttonClass =
-  'rounded-xl px-4 py-2 font-medium focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
-const primaryButton = `${buttonClass} bg-teal-700 text-white hover:bg-teal-800`;
-const secondaryButton = `${buttonClass} bg-stone-200 text-stone-900 hover:bg-stone-300 dark:bg-stone-800 dark:text-stone-100 dark:hover:bg-stone-700`;
 
 const GB = 1e9;
 const MB = 1e6;
@@ -203,9 +198,9 @@ function FolderImport() {
           event.currentTarget.value = '';
         }}
       />
-      <button type="button" onClick={() => input.current?.click()} className={secondaryButton}>
+      <Button variant="secondary" size="lg" onClick={() => input.current?.click()}>
         {t('folder.pick')}
-      </button>
+      </Button>
       <p className="mt-2 text-xs text-stone-600 dark:text-stone-400">
         {t('folder.hint')} {t('folder.drop')}
       </p>
@@ -291,9 +286,9 @@ function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' 
       {pending && (
         <p className="mt-1 flex flex-wrap items-center gap-2">
           <span>{t('model.ready.pending')}</span>
-          <button type="button" onClick={() => void reloadModel()} className={smallOutlinedButton}>
+          <Button variant="outlined" size="sm" onClick={() => void reloadModel()}>
             {t('model.ready.reloadNow')}
-          </button>
+          </Button>
         </p>
       )}
     </section>
@@ -332,17 +327,13 @@ export function ModelPanel() {
           ))}
         </ul>
         {preflight.cached && (
-          <button
-            type="button"
-            onClick={() => void deleteModelFiles()}
-            className={`${secondaryButton} mt-4 mr-2`}
-          >
+          <Button variant="secondary" size="lg" onClick={() => void deleteModelFiles()} className="mt-4 mr-2">
             {t('preflight.deleteFiles')}
-          </button>
+          </Button>
         )}
-        <button type="button" onClick={() => void checkDevice()} className={`${secondaryButton} mt-4`}>
+        <Button variant="secondary" size="lg" onClick={() => void checkDevice()} className="mt-4">
           {t('preflight.recheck')}
-        </button>
+        </Button>
       </Panel>
     );
   }
@@ -354,15 +345,15 @@ export function ModelPanel() {
           <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.idle.body')}</p>
           <DeviceFacts preflight={preflight} />
           <div className="mt-4 flex flex-wrap gap-2">
-            <button type="button" onClick={() => void loadModel()} className={primaryButton}>
+            <Button variant="primary" size="lg" onClick={() => void loadModel()}>
               {preflight.cached
                 ? t('model.load')
                 : t('model.loadSize', { size: formatNumber(preflight.model.downloadBytes / GB, 1) })}
-            </button>
+            </Button>
             {preflight.cached && (
-              <button type="button" onClick={() => void deleteModelFiles()} className={secondaryButton}>
+              <Button variant="secondary" size="lg" onClick={() => void deleteModelFiles()}>
                 {t('preflight.deleteFiles')}
-              </button>
+              </Button>
             )}
           </div>
           <FolderImport />
@@ -389,9 +380,9 @@ export function ModelPanel() {
           )}
           <LoadingProgress progress={model.progress} />
           <PersistenceNote />
-          <button type="button" onClick={cancelLoad} className={`${secondaryButton} mt-3`}>
+          <Button variant="secondary" size="lg" onClick={cancelLoad} className="mt-3">
             {t('model.cancel')}
-          </button>
+          </Button>
         </Panel>
       );
     case 'failed':
@@ -402,9 +393,9 @@ export function ModelPanel() {
             <summary>{t('error.details')}</summary>
             <code className="break-all">{model.error.message}</code>
           </details>
-          <button type="button" onClick={() => void loadModel()} className={`${primaryButton} mt-4`}>
+          <Button variant="primary" size="lg" onClick={() => void loadModel()} className="mt-4">
             {hasTrait(model.error.code, 'load-again') ? t('model.reload') : t('model.retry')}
-          </button>
+          </Button>
           {hasTrait(model.error.code, 'folder-helps') && <FolderImport />}
         </Panel>
       );
@@ -412,18 +403,18 @@ export function ModelPanel() {
       return (
         <Panel title={t('model.elsewhere.title')}>
           <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.elsewhere.body')}</p>
-          <button type="button" onClick={() => void takeOver()} className={`${primaryButton} mt-4`}>
+          <Button variant="primary" size="lg" onClick={() => void takeOver()} className="mt-4">
             {t('model.takeOver')}
-          </button>
+          </Button>
         </Panel>
       );
     case 'taken-over':
       return (
         <Panel title={t('model.takenOver.title')}>
           <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('model.takenOver.body')}</p>
-          <button type="button" onClick={() => void takeOver()} className={`${primaryButton} mt-4`}>
+          <Button variant="primary" size="lg" onClick={() => void takeOver()} className="mt-4">
             {t('model.takeBack')}
-          </button>
+          </Button>
         </Panel>
       );
     default:

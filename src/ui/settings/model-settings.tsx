@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { WindowOption } from '../../chat/gpu-fit';
 import { useChat } from '../chat-store-context';
-import { settingsSelect, smallOutlinedButton } from '../primitives/control-classes';
+import { Button, settingsSelect } from '../primitives/controls';
 import { useI18n } from '../i18n/i18n';
 
 const GB = 1e9;
@@ -129,9 +129,9 @@ export function ModelSettings() {
       </div>
       {hasOutcomes && (
         <div className="mt-2 flex flex-wrap items-center gap-2">
-          <button type="button" onClick={forgetGpuFit} className={smallOutlinedButton}>
+          <Button variant="outlined" size="sm" onClick={forgetGpuFit}>
             {t('settings.forget')}
-          </button>
+          </Button>
           <span className="text-xs text-stone-600 dark:text-stone-400">{t('settings.forget.help')}</span>
         </div>
       )}

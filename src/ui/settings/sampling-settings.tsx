@@ -3,7 +3,7 @@ import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { useSettings } from '../settings-context';
-import { settingsSelect } from '../primitives/control-classes';
+import { Button, settingsSelect } from '../primitives/controls';
 import { ModelSettings } from './model-settings';
 import { parseFieldValue, parseSeed, samplingFields, type SamplingField } from './sampling-fields';
 
@@ -151,14 +151,15 @@ export function SamplingSettings() {
   const titleId = useId();
   return (
     <>
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        tone="muted"
+        size="sm"
         aria-haspopup="dialog"
         onClick={() => dialog.current?.showModal()}
-        className="rounded-lg px-2 py-1 text-sm text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
       >
         {t('settings.open')}
-      </button>
+      </Button>
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
@@ -184,20 +185,12 @@ export function SamplingSettings() {
           </div>
         </div>
         <div className="mt-4 flex flex-wrap justify-end gap-2">
-          <button
-            type="button"
-            onClick={resetSampling}
-            className="rounded-xl bg-stone-200 px-4 py-2 font-medium text-stone-900 hover:bg-stone-300 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:bg-stone-800 dark:text-stone-100"
-          >
+          <Button variant="secondary" size="lg" ringOffset={false} onClick={resetSampling}>
             {t('settings.reset')}
-          </button>
-          <button
-            type="button"
-            onClick={() => dialog.current?.close()}
-            className="rounded-xl bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none"
-          >
+          </Button>
+          <Button variant="primary" size="lg" onClick={() => dialog.current?.close()}>
             {t('settings.close')}
-          </button>
+          </Button>
         </div>
       </dialog>
     </>

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ComponentPropsWithRef } from 'react';
 import { MAX_LINK_LENGTH, MESSENGER_LINK_LENGTH, shownPath } from '../../conversation/formats/shared-link';
 import { appLink, shareLink, type SharePlatform } from '../../pwa/share-link';
 import { useChat, useChatStore } from '../chat-store-context';
 import { downloadConversationBackup, downloadMarkdown } from '../conversations/conversation-files';
 import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
 
 const CONFIRMATION_MS = 4000;
 
@@ -18,11 +19,10 @@ type Shown =
   | { readonly kind: 'failed' | 'long'; readonly url: string; readonly length: number }
   | { readonly kind: 'too-long'; readonly length: number };
 
-const headerButton =
-  'rounded-lg px-2 py-1 text-sm whitespace-nowrap text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none disabled:opacity-50 disabled:hover:bg-transparent dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800';
-
-const panelButton =
-  'rounded-lg px-3 py-1.5 text-sm font-medium ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:ring-stone-700 dark:hover:bg-stone-800';
+/** An action of the panel under the button. */
+function PanelButton(props: Omit<ComponentPropsWithRef<'button'>, 'className'>) {
+  return <Button variant="outlined" size="md" className="font-medium" {...props} />;
+}
 
 /**
  * "이 대화 공유": puts the shown path of the current conversation into a link to the app (after the `#`, which
@@ -97,34 +97,28 @@ export function ShareConversationButton({ platform = navigator }: { platform?: S
   const close = (): void => setShown({ kind: 'nothing' });
   const files = (
     <>
-      <button
-        type="button"
-        className={panelButton}
-        onClick={() => downloadMarkdown(store.getState().current, t)}
-      >
+      <PanelButton onClick={() => downloadMarkdown(store.getState().current, t)}>
         {t('share.conversation.markdown')}
-      </button>
-      <button
-        type="button"
-        className={panelButton}
-        onClick={() => downloadConversationBackup(shownPath(store.getState().current))}
-      >
+      </PanelButton>
+      <PanelButton onClick={() => downloadConversationBackup(shownPath(store.getState().current))}>
         {t('share.conversation.json')}
-      </button>
+      </PanelButton>
     </>
   );
 
   return (
     <div className="relative">
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        tone="muted"
+        size="sm"
         title={unavailable ? t('share.conversation.unavailable') : t('share.conversation.label')}
         disabled={unavailable || shown.kind === 'working'}
         onClick={() => void share()}
-        className={headerButton}
+        className="whitespace-nowrap disabled:opacity-50 disabled:hover:bg-transparent"
       >
         {t('share.conversation')}
-      </button>
+      </Button>
       <p
         role="status"
         data-testid="share-conversation-status"
@@ -171,18 +165,12 @@ export function ShareConversationButton({ platform = navigator }: { platform?: S
           <p className="text-xs text-stone-600 dark:text-stone-400">{t('share.conversation.privacy')}</p>
           <div className="flex flex-wrap justify-end gap-2">
             {shown.kind === 'long' && (
-              <button
-                type="button"
-                className={panelButton}
-                onClick={() => void send(shown.url, shown.length)}
-              >
+              <PanelButton onClick={() => void send(shown.url, shown.length)}>
                 {t('share.conversation.anyway')}
-              </button>
+              </PanelButton>
             )}
             {files}
-            <button type="button" className={panelButton} onClick={close}>
-              {t('share.conversation.close')}
-            </button>
+            <PanelButton onClick={close}>{t('share.conversation.close')}</PanelButton>
           </div>
         </div>
       )}

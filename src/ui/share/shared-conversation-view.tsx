@@ -4,19 +4,20 @@ import { MessageView, preloadMarkdown } from '../chat/message-view';
 import { ErrorBoundary } from '../error-boundary';
 import { useI18n } from '../i18n/i18n';
 import { sharedProblemKey } from '../i18n/messages';
-
-const primaryButton =
-  'rounded-xl bg-teal-700 px-4 py-2 text-sm font-medium text-white hover:bg-teal-800 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 focus-visible:outline-none';
-const secondaryButton =
-  'rounded-xl px-4 py-2 text-sm font-medium text-stone-800 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-200 dark:ring-stone-700 dark:hover:bg-stone-800';
+import { Button } from '../primitives/controls';
 
 function CloseButton() {
   const { t } = useI18n();
   const closeShared = useChat((state) => state.closeShared);
   return (
-    <button type="button" onClick={closeShared} className={secondaryButton}>
+    <Button
+      variant="outlined"
+      size="lg"
+      onClick={closeShared}
+      className="text-sm font-medium text-stone-800 dark:text-stone-200"
+    >
       {t('shared.close')}
-    </button>
+    </Button>
   );
 }
 
@@ -94,9 +95,9 @@ export function SharedConversationView() {
             {modelId !== undefined && <> · {t('shared.model', { model: modelId })}</>}
           </p>
           <div className="flex flex-wrap gap-2">
-            <button type="button" onClick={() => void saveShared()} className={primaryButton}>
+            <Button variant="primary" size="lg" onClick={() => void saveShared()} className="text-sm">
               {t('shared.save')}
-            </button>
+            </Button>
             <CloseButton />
           </div>
         </div>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { useI18n } from '../ui/i18n/i18n';
-import type { MessageKey } from '../ui/i18n/messages';
-import { appLink, shareLink, type ShareOutcome } from './share-link';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { Button } from '../primitives/controls';
+import { appLink, shareLink, type ShareOutcome } from '../../pwa/share-link';
 
 const CONFIRMATION_MS = 4000;
 
@@ -34,14 +35,16 @@ export function ShareButton() {
     result && result.outcome !== 'cancelled' ? t(outcomeKey[result.outcome], { url: result.url }) : '';
   return (
     <div className="relative">
-      <button
-        type="button"
+      <Button
+        variant="outlined"
+        tone="muted"
+        size="sm"
         title={t('pwa.share.label')}
         onClick={() => void share()}
-        className="rounded-lg px-2 py-1 text-sm whitespace-nowrap text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800"
+        className="whitespace-nowrap"
       >
         {t('pwa.share')}
-      </button>
+      </Button>
       <p
         role="status"
         data-testid="share-status"

@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createChatStore, type ChatStore } from '../chat/chat-store';
-import type { ChatStatus } from '../chat/types';
-import { ScriptedEngine } from '../engine/scripted/scripted-engine';
-import { withUi } from '../test/with-ui';
-import type { InstallPrompt } from './install-prompt';
-import { PwaProvider } from './pwa-context';
-import { createServiceWorkerUpdates, type RegisterOptions } from './service-worker-updates';
+import { createChatStore, type ChatStore } from '../../chat/chat-store';
+import type { ChatStatus } from '../../chat/types';
+import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
+import { withUi } from '../../test/with-ui';
+import type { InstallPrompt } from '../../pwa/install-prompt';
+import { PwaProvider } from '../../pwa/pwa-context';
+import { createServiceWorkerUpdates, type RegisterOptions } from '../../pwa/service-worker-updates';
 import { UpdatePrompt } from './update-prompt';
 
 afterEach(cleanup);

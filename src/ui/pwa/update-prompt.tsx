@@ -1,11 +1,9 @@
 import { useEffect, useId, useSyncExternalStore } from 'react';
-import { useChat } from '../ui/chat-store-context';
-import { useI18n } from '../ui/i18n/i18n';
-import { usePwa } from './pwa-context';
-import { reloadDecision } from './reload-decision';
-
-const buttonBase =
-  'rounded-lg px-3 py-1.5 text-sm focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:outline-none';
+import { useChat } from '../chat-store-context';
+import { useI18n } from '../i18n/i18n';
+import { Button } from '../primitives/controls';
+import { usePwa } from '../../pwa/pwa-context';
+import { reloadDecision } from '../../pwa/reload-decision';
 
 /**
  * Tells the user a new version of the app is ready and lets them switch to it. The switch reloads the
@@ -44,20 +42,18 @@ export function UpdatePrompt() {
       )}
       <div className="mt-3 flex justify-end gap-2">
         {state.kind === 'available' && (
-          <button
-            type="button"
-            onClick={updates.dismiss}
-            className={`${buttonBase} text-stone-700 ring-1 ring-stone-300 hover:bg-stone-100 dark:text-stone-300 dark:ring-stone-700 dark:hover:bg-stone-800`}
-          >
+          <Button variant="outlined" tone="muted" size="md" onClick={updates.dismiss}>
             {t('pwa.update.later')}
-          </button>
+          </Button>
         )}
-        <button
-          type="button"
+        <Button
+          variant="primary"
+          size="md"
+          ringOffset={false}
           disabled={waiting || state.kind === 'activating'}
           aria-describedby={waiting ? hintId : undefined}
           onClick={activated ? updates.reload : () => void updates.activate()}
-          className={`${buttonBase} bg-teal-700 font-medium text-white hover:bg-teal-800 disabled:cursor-not-allowed disabled:bg-stone-400 dark:disabled:bg-stone-600`}
+          className="disabled:cursor-not-allowed disabled:bg-stone-400 dark:disabled:bg-stone-600"
         >
           {t(
             activated
@@ -66,7 +62,7 @@ export function UpdatePrompt() {
                 ? 'pwa.update.applying'
                 : 'pwa.update.apply',
           )}
-        </button>
+        </Button>
       </div>
     </section>
   );
