@@ -13,7 +13,7 @@ import { openStoredChat, waitForState } from '../test/stored-chat';
 import { RecordingEngine } from '../test/recording-engine';
 import type { ChatStore } from './chat-store';
 import { findVersion, type Conversation } from '../conversation/conversation';
-import { withLiveAnswer } from './generation';
+import { withLiveAnswer } from './live-answer';
 import { createConversationRepository } from './persistence/conversation-repository';
 import { conversationMigrations, openConversationDatabase, VERSIONS_STORE } from './persistence/database';
 import { LEGACY_RECORD_SCHEMA } from '../conversation/formats/records';

@@ -6,7 +6,8 @@ import { activePath, updateAt, type Conversation } from '../conversation/convers
 import { createConversationSync } from './conversation-sync';
 import { paced, type Schedule } from './paced-text';
 import { keepUnchanged, toMessages } from '../conversation/messages';
-import { createGeneration, withLiveAnswer } from './generation';
+import { createGeneration } from './generation';
+import { withLiveAnswer } from './live-answer';
 import {
   exportBackup,
   parseBackup,
@@ -21,7 +22,7 @@ import type { SearchHit } from './persistence/search-index';
 import type { ChatMessage } from '../conversation/messages';
 import type { ChatStatus, ComposerNotice, SendOutcome } from './types';
 
-export { titleFrom } from './generation';
+export { titleFrom } from './answer-request';
 export type { ConversationSummary, UnreadableSummary } from './persistence/schemas';
 export type { SearchHit } from './persistence/search-index';
 
