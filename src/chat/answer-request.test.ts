@@ -1,47 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_CARD_SAMPLING } from '../generation/sampling';
-import { activePath, type Conversation, type ExchangeVersion } from '../conversation/conversation';
+import { activePath } from '../conversation/conversation';
+import { conversationOf, usage, version } from '../test/conversations';
 import { pendingVersion, placeQuestion, titleFrom, turnsBefore } from './answer-request';
 
-const empty: Conversation = {
-  id: 'c',
-  title: '',
-  createdAt: 0,
-  updatedAt: 0,
-  sampling: MODEL_CARD_SAMPLING,
-  first: undefined,
-};
-
-const usage = {
-  promptTokens: 1,
-  completionTokens: 1,
-  prefillTokensPerSecond: 0,
-  decodeTokensPerSecond: 0,
-  timeToFirstTokenMs: 0,
-  totalMs: 0,
-};
-
-function answered(id: string, question: string, answer: Partial<ExchangeVersion['answer']> = {}) {
-  const version = pendingVersion(id, question, 1);
-  return {
-    ...version,
-    answer: { ...version.answer, status: 'complete', truncated: false, usage, droppedTurns: 0, ...answer },
-  } as ExchangeVersion;
-}
-
-/** A conversation whose path asks `versions` in turn, each a new exchange. */
-function asked(...versions: ExchangeVersion[]): Conversation {
-  return versions.reduce(
-    (conversation, version, depth) =>
-      placeQuestion(conversation, {
-        depth,
-        version,
-        placement: 'new-exchange',
-        newExchangeId: () => `e${depth}`,
-      }),
-    empty,
-  );
-}
+const empty = conversationOf('c', []);
 
 describe('the title a first question gives', () => {
   it('is its first line, trimmed', () => {
@@ -57,7 +19,16 @@ describe('the title a first question gives', () => {
 
 describe('placing a question', () => {
   it('adds a new exchange after the path, with the id it is given', () => {
-    const conversation = asked(answered('v1', '하나'), answered('v2', '둘'));
+    const conversation = [version('v1', '하나'), version('v2', '둘')].reduce(
+      (placed, asked, depth) =>
+        placeQuestion(placed, {
+          depth,
+          version: asked,
+          placement: 'new-exchange',
+          newExchangeId: () => `e${depth}`,
+        }),
+      empty,
+    );
     expect(activePath(conversation).map(({ exchange, version }) => [exchange.id, version.question])).toEqual([
       ['e0', '하나'],
       ['e1', '둘'],
@@ -65,7 +36,7 @@ describe('placing a question', () => {
   });
 
   it('adds a new version of the exchange at a depth, selected, keeping the old one', () => {
-    const conversation = placeQuestion(asked(answered('v1', '하나')), {
+    const conversation = placeQuestion(conversationOf('c', [version('v1', '하나')]), {
       depth: 0,
       version: pendingVersion('v2', '다시 하나', 2),
       placement: 'new-version',
@@ -88,11 +59,11 @@ describe('placing a question', () => {
 describe('the turns an answer is asked from', () => {
   it('are the exchanges above its depth, each answer with the ids of its version', () => {
     const tokens = { promptIds: [1], answerIds: [2, 3] };
-    const conversation = asked(
-      { ...answered('v1', '하나', { content: '일' }), tokens },
-      answered('v2', '둘', { content: '이' }),
-      answered('v3', '셋', { content: '삼' }),
-    );
+    const conversation = conversationOf('c', [
+      { ...version('v1', '하나', '일'), tokens },
+      version('v2', '둘', '이'),
+      version('v3', '셋', '삼'),
+    ]);
     expect(turnsBefore(conversation, 2)).toEqual([
       { role: 'user', content: '하나' },
       { role: 'assistant', content: '일', tokens },
@@ -103,10 +74,10 @@ describe('the turns an answer is asked from', () => {
   });
 
   it('leave out a failed exchange, and keep a stopped one', () => {
-    const conversation = asked(
-      answered('v1', '하나', { status: 'failed', error: { code: 'unknown', message: 'x' } }),
-      answered('v2', '둘', { content: '이', status: 'stopped' }),
-    );
+    const conversation = conversationOf('c', [
+      version('v1', '하나', '', { status: 'failed', error: { code: 'unknown', message: 'x' } }),
+      version('v2', '둘', '이', { status: 'stopped', usage, droppedTurns: 0 }),
+    ]);
     expect(turnsBefore(conversation, 2)).toEqual([
       { role: 'user', content: '둘' },
       { role: 'assistant', content: '이' },

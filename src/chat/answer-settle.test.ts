@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/chat-engine';
 import type { EngineErrorInfo, GenerationResult } from '../engine/protocol';
-import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { activePath, type Conversation } from '../conversation/conversation';
-import { pendingVersion, placeQuestion } from './answer-request';
+import { conversationOf, usage, version } from '../test/conversations';
 import {
   failedOutcome,
   outcomeOf,
@@ -15,14 +14,6 @@ import {
 } from './answer-settle';
 import type { ChatStatus } from './types';
 
-const usage = {
-  promptTokens: 3,
-  completionTokens: 2,
-  prefillTokensPerSecond: 0,
-  decodeTokensPerSecond: 0,
-  timeToFirstTokenMs: 0,
-  totalMs: 0,
-};
 const tokens = { promptIds: [1, 2, 3], answerIds: [4, 5] };
 const result = (finishReason: GenerationResult['finishReason']): GenerationResult => ({
   finishReason,
@@ -33,26 +24,15 @@ const result = (finishReason: GenerationResult['finishReason']): GenerationResul
 
 /** A conversation titled `title` whose first exchange has the versions `ids`, the last one selected. */
 function withVersions(title: string, ...ids: string[]): Conversation {
-  let conversation: Conversation = {
-    id: 'c',
-    title,
-    createdAt: 0,
-    updatedAt: 0,
-    sampling: MODEL_CARD_SAMPLING,
-    first: undefined,
+  const versions = ids.map((id) => ({
+    ...version(id, `질문 ${id}`),
+    answer: { content: '지금까지', createdAt: 1, status: 'streaming' as const },
+  }));
+  const conversation = conversationOf('c', versions.slice(0, 1), { title });
+  return {
+    ...conversation,
+    first: conversation.first && { ...conversation.first, versions, selected: versions.length - 1 },
   };
-  for (const [index, id] of ids.entries()) {
-    conversation = placeQuestion(conversation, {
-      depth: 0,
-      version: {
-        ...pendingVersion(id, `질문 ${id}`, 1),
-        answer: { content: '지금까지', createdAt: 1, status: 'streaming' },
-      },
-      placement: index === 0 ? 'new-exchange' : 'new-version',
-      newExchangeId: () => 'e',
-    });
-  }
-  return conversation;
 }
 
 describe('the outcome of an answer', () => {

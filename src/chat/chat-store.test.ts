@@ -437,26 +437,6 @@ describe('chat store: the context window', () => {
   });
 });
 
-describe('chat store: sampling settings', () => {
-  it('changes values for the conversation, sets and clears a seed, and resets to the model card', async () => {
-    const { store } = await checked();
-    store.getState().setSampling({ topK: 40, temperature: 0.7 });
-    store.getState().setSeed(1234);
-    expect(store.getState().sampling).toMatchObject({ topK: 40, temperature: 0.7, seed: 1234, topP: 0.92 });
-    store.getState().setSeed(undefined);
-    expect(store.getState().sampling).not.toHaveProperty('seed');
-    store.getState().resetSampling();
-    expect(store.getState().sampling).toEqual({
-      temperature: 1,
-      topK: 20,
-      topP: 0.92,
-      repetitionPenalty: 1.2,
-      noRepeatNgramSize: 3,
-      maxNewTokens: 1024,
-    });
-  });
-});
-
 describe('chat store: regenerate, edit and versions', () => {
   const texts = (store: ChatStore) => store.getState().messages.map((message) => message.content);
 
