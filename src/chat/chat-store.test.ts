@@ -304,26 +304,6 @@ describe('chat store: the device check before any download', () => {
     expect(store.getState().model).toEqual({ kind: 'idle' });
   });
 
-  it('blocks when WebGPU has no adapter', async () => {
-    const { store } = await checked({ gpu: 'no-adapter' });
-    expect(store.getState().preflight).toMatchObject({ kind: 'blocked', problems: [{ code: 'no-adapter' }] });
-  });
-
-  it('picks q4f16_1 with shader-f16 and q4f32_1 without it', async () => {
-    const withF16 = await checked({ gpu: 'f16' });
-    expect(withF16.store.getState().preflight).toMatchObject({
-      kind: 'ready',
-      model: { quantization: 'q4f16_1' },
-    });
-    close?.();
-    const without = await checked({ gpu: 'no-f16' });
-    expect(without.store.getState().preflight).toMatchObject({
-      kind: 'ready',
-      model: { quantization: 'q4f32_1' },
-      notes: ['no-shader-f16'],
-    });
-  });
-
   it('blocks a download that does not fit in storage, and asks for persistence before loading', async () => {
     const tight = await checked({}, { storage: fakeStorage(2e9, 1e9) });
     expect(tight.store.getState().preflight).toMatchObject({
