@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerateRequest } from '../engine/chat-engine';
 import { ScriptedEngine } from '../engine/scripted/scripted-engine';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
+import { manualSchedule } from '../test/manual-schedule';
 import { createAnswerStream, type AnswerStreamDependencies } from './answer-stream';
 import type { Schedule } from './paced-text';
 
@@ -21,15 +22,8 @@ async function loadedEngine(tokenDelayMs = 1) {
   return engine;
 }
 
-/** A schedule whose turns run when the test says. */
-function frames() {
-  const waiting: (() => void)[] = [];
-  const schedule: Schedule = (run) => {
-    waiting.push(run);
-    return () => waiting.splice(waiting.indexOf(run), 1);
-  };
-  return { schedule, waiting, next: () => waiting.shift()?.() };
-}
+/** A schedule that runs each turn at once. */
+const atOnce: Schedule = (run) => (run(), () => undefined);
 
 /** A stream whose handlers are recorded in `log`. */
 function recorded(
@@ -48,21 +42,27 @@ function recorded(
 
 const text = '한 번에 여러 조각이 옵니다. '.repeat(4);
 
+/** An echo of `text` streaming, its turns run by hand, once the first turn waits. */
+async function streamingByTurns() {
+  const engine = await loadedEngine(10);
+  const turns = manualSchedule();
+  const { stream, log } = recorded({ engine, schedule: turns.schedule });
+  const ended = stream.generate(ask(`/echo ${text}`), new AbortController().signal);
+  await expect.poll(() => turns.queue.length, { interval: 2 }).toBe(1);
+  return { turns, stream, log, ended };
+}
+
 describe('the text of an answer as it arrives', () => {
   it('is shown once per turn of the schedule, the pieces between two turns joined', async () => {
-    const engine = await loadedEngine(10);
-    const turns = frames();
-    const { stream, log } = recorded({ engine, schedule: turns.schedule });
-    const ended = stream.generate(ask(`/echo ${text}`), new AbortController().signal);
-    await expect.poll(() => turns.waiting.length, { interval: 2 }).toBe(1);
+    const { turns, log, ended } = await streamingByTurns();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(log).toEqual(['first text']);
-    turns.next();
+    turns.runNext();
     expect(log).toHaveLength(2);
     expect(log[1]?.length).toBeGreaterThan(3);
     const outcome = await ended;
     // What waited when the answer ended is shown then, not at a later turn.
-    expect(turns.waiting).toEqual([]);
+    expect(turns.queue).toEqual([]);
     expect(log.slice(1).join('')).toBe(text);
     expect(outcome).toMatchObject({ answer: { status: 'complete', truncated: false } });
     expect(outcome.tokens?.answerIds).toHaveLength(Array.from(text).length);
@@ -70,7 +70,7 @@ describe('the text of an answer as it arrives', () => {
 
   it('says once that text began, before any is shown', async () => {
     const engine = await loadedEngine();
-    const { stream, log } = recorded({ engine, schedule: (run) => (run(), () => undefined) });
+    const { stream, log } = recorded({ engine, schedule: atOnce });
     await stream.generate(ask(`/echo ${text}`), new AbortController().signal);
     expect(log[0]).toBe('first text');
     expect(log.filter((entry) => entry === 'first text')).toHaveLength(1);
@@ -78,20 +78,16 @@ describe('the text of an answer as it arrives', () => {
   });
 
   it('shows what waited at once when asked: the page is going away', async () => {
-    const engine = await loadedEngine(10);
-    const turns = frames();
-    const { stream, log } = recorded({ engine, schedule: turns.schedule });
-    const ended = stream.generate(ask(`/echo ${text}`), new AbortController().signal);
-    await expect.poll(() => turns.waiting.length, { interval: 2 }).toBe(1);
+    const { turns, stream, log, ended } = await streamingByTurns();
     stream.flushText();
-    expect(turns.waiting).toEqual([]);
+    expect(turns.queue).toEqual([]);
     expect(log).toHaveLength(2);
     await ended;
   });
 
   it('is dropped once the stream is no longer the answer being written', async () => {
     const engine = await loadedEngine();
-    const { stream, log } = recorded({ engine, schedule: (run) => (run(), () => undefined) }, () => false);
+    const { stream, log } = recorded({ engine, schedule: atOnce }, () => false);
     const outcome = await stream.generate(ask(`/echo ${text}`), new AbortController().signal);
     expect(log).toEqual([]);
     expect(outcome.answer.status).toBe('complete');
@@ -101,7 +97,7 @@ describe('the text of an answer as it arrives', () => {
 describe('how a stream ends', () => {
   it('is stopped when the signal ends it, with the text so far shown', async () => {
     const engine = await loadedEngine(5);
-    const { stream, log } = recorded({ engine, schedule: (run) => (run(), () => undefined) });
+    const { stream, log } = recorded({ engine, schedule: atOnce });
     const controller = new AbortController();
     const ended = stream.generate(ask(`/echo ${text.repeat(4)}`), controller.signal);
     await expect.poll(() => log.length).toBeGreaterThan(3);
@@ -114,7 +110,7 @@ describe('how a stream ends', () => {
   it('is failed, with the engine’s code, when the engine fails', async () => {
     const { stream } = recorded({
       engine: new ScriptedEngine(),
-      schedule: (run) => (run(), () => undefined),
+      schedule: atOnce,
     });
     const outcome = await stream.generate(ask('안녕'), new AbortController().signal);
     expect(outcome).toEqual({

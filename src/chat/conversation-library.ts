@@ -35,16 +35,11 @@ export interface ConversationLibrary {
   readonly closeCurrent: () => void;
 }
 
-export function createConversationLibrary({
-  get,
-  set,
-  repository,
-  sync,
-  shown,
-  list,
-  generation,
-  sharedView,
-}: ConversationLibraryDependencies): ConversationLibrary {
+export function createConversationLibrary(
+  dependencies: ConversationLibraryDependencies,
+): ConversationLibrary {
+  const { get, set, repository, sync, shown, list, generation, sharedView } = dependencies;
+
   function closeCurrent(): void {
     generation.stop();
     shown.show(shown.blank());

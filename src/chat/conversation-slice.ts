@@ -65,20 +65,12 @@ export function createConversationSlice({
           }),
       });
     const shown = createCurrentConversation({ get, set, now, newId, sync });
-    const answers = createConversationAnswers({
-      get,
-      set,
-      engine,
-      now,
-      newId,
-      schedule,
-      model,
-      change: shown.change,
-    });
+    const store = { get, set };
+    const { change } = shown;
+    const answers = createConversationAnswers({ ...store, engine, now, newId, schedule, model, change });
     const { generation } = answers;
     const library = createConversationLibrary({
-      get,
-      set,
+      ...store,
       repository,
       sync,
       shown,

@@ -3,8 +3,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
-import { conversationOf, shownConversation, version } from '../test/conversations';
-import { createConversationSync } from './conversation-sync';
+import { conversationOf, shownConversation, syncTo, version } from '../test/conversations';
 import { createConversationRepository } from './persistence/conversation-repository';
 
 let cleanups: (() => void)[] = [];
@@ -64,16 +63,7 @@ describe('a change of the conversation on screen', () => {
   it('is saved as it says: now, soon, or not at all; and nothing before the first message', async () => {
     const repository = createConversationRepository({ factory: new IDBFactory() });
     cleanups.push(() => repository.close());
-    const sync = createConversationSync({
-      repository,
-      intervalMs: 10_000,
-      onSaved: () => undefined,
-      onRemoved: () => undefined,
-      onDeletedElsewhere: () => undefined,
-      onError: (error) => {
-        throw error;
-      },
-    });
+    const sync = syncTo(repository, 10_000);
     const { shown } = shownConversation(sync);
     const titles = async () => (await repository.list()).summaries.map(({ title }) => title);
 

@@ -2,9 +2,8 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationOf, shownConversation, version } from '../test/conversations';
+import { conversationOf, shownConversation, syncTo, version } from '../test/conversations';
 import { fakeBrowser } from '../test/fake-tabs';
-import { createConversationSync } from './conversation-sync';
 import type { LiveAnswer } from './live-answer';
 import { createCurrentRefresh, followOtherTabs } from './other-tabs';
 import { createConversationRepository } from './persistence/conversation-repository';
@@ -39,16 +38,7 @@ function refreshing(
   repository: ConversationRepository,
   live: () => LiveAnswer | undefined = () => undefined,
 ) {
-  const sync = createConversationSync({
-    repository,
-    intervalMs: 10,
-    onSaved: () => undefined,
-    onRemoved: () => undefined,
-    onDeletedElsewhere: () => undefined,
-    onError: (error) => {
-      throw error;
-    },
-  });
+  const sync = syncTo(repository, 10);
   const { store, shown } = shownConversation(sync);
   const refresh = createCurrentRefresh({
     current: () => store.getState().current,

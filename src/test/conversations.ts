@@ -2,7 +2,8 @@ import type { GenerationUsage } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { createStore } from 'zustand/vanilla';
 import type { AnswerState, Conversation, Exchange, ExchangeVersion } from '../conversation/conversation';
-import type { ConversationSync } from '../chat/conversation-sync';
+import { createConversationSync, type ConversationSync } from '../chat/conversation-sync';
+import type { ConversationRepository } from '../chat/persistence/repository-types';
 import type { ConversationSlice } from '../chat/conversation-state';
 import { createCurrentConversation } from '../chat/current-conversation';
 
@@ -68,4 +69,18 @@ export function shownConversation(sync?: ConversationSync) {
     sync,
   });
   return { store, shown };
+}
+
+/** Saves through `repository` every `intervalMs`, telling nothing of what it did; a failed save fails the test. */
+export function syncTo(repository: ConversationRepository, intervalMs: number): ConversationSync {
+  return createConversationSync({
+    repository,
+    intervalMs,
+    onSaved: () => undefined,
+    onRemoved: () => undefined,
+    onDeletedElsewhere: () => undefined,
+    onError: (error) => {
+      throw error;
+    },
+  });
 }
