@@ -65,12 +65,12 @@ export function createConversationSlice({
           }),
       });
     const shown = createCurrentConversation({ get, set, now, newId, sync });
-    const store = { get, set };
     const { change } = shown;
-    const answers = createConversationAnswers({ ...store, engine, now, newId, schedule, model, change });
+    const answers = createConversationAnswers({ get, set, engine, now, newId, schedule, model, change });
     const { generation } = answers;
     const library = createConversationLibrary({
-      ...store,
+      get,
+      set,
       repository,
       sync,
       shown,
@@ -115,7 +115,7 @@ export function createConversationSlice({
       },
 
       ...answers.actions,
-      ...samplingActions(shown.change),
+      ...samplingActions(change),
       ...library.actions,
       searchConversations: search.searchConversations,
       ...backupActions({
