@@ -12,8 +12,7 @@ import { fakeBrowser } from '../test/fake-tabs';
 import { openStoredChat, waitForState } from '../test/stored-chat';
 import { RecordingEngine } from '../test/recording-engine';
 import type { ChatStore } from './chat-store';
-import { findVersion, type Conversation } from '../conversation/conversation';
-import { withLiveAnswer } from './generation';
+import type { Conversation } from '../conversation/conversation';
 import { createConversationRepository } from './persistence/conversation-repository';
 import { conversationMigrations, openConversationDatabase, VERSIONS_STORE } from './persistence/database';
 import { LEGACY_RECORD_SCHEMA } from '../conversation/formats/records';
@@ -272,31 +271,6 @@ describe('the ids sent back with each earlier answer', () => {
     );
     await answered(a.store, '/echo 셋');
     expect(sentIds(a.engine.requests[2])).toEqual([reported(a.engine, 0), reported(b.engine, 0)]);
-  });
-
-  it('of an answer this tab is writing are its own when another tab’s change is read, never the stored copy’s', () => {
-    const version = (tokens?: ExchangeTokens) => ({
-      id: 'live',
-      question: '질문',
-      askedAt: 1,
-      answer: { content: '이 탭에서 쓰는 중', createdAt: 2, status: 'streaming' as const },
-      ...(tokens ? { tokens } : {}),
-      next: undefined,
-    });
-    const conversation = (tokens?: ExchangeTokens): Conversation => ({
-      id: 'c',
-      title: '',
-      createdAt: 0,
-      updatedAt: 0,
-      sampling: MODEL_CARD_SAMPLING,
-      first: { id: 'e', versions: [version(tokens)], selected: 0 },
-    });
-    const stale = { promptIds: [1, 2, 3], answerIds: [4, 5] };
-    const shown = withLiveAnswer(conversation(stale), conversation(), {
-      conversationId: 'c',
-      versionId: 'live',
-    });
-    expect(shown && findVersion(shown, 'live')).toEqual(version());
   });
 });
 

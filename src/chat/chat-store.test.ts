@@ -304,26 +304,6 @@ describe('chat store: the device check before any download', () => {
     expect(store.getState().model).toEqual({ kind: 'idle' });
   });
 
-  it('blocks when WebGPU has no adapter', async () => {
-    const { store } = await checked({ gpu: 'no-adapter' });
-    expect(store.getState().preflight).toMatchObject({ kind: 'blocked', problems: [{ code: 'no-adapter' }] });
-  });
-
-  it('picks q4f16_1 with shader-f16 and q4f32_1 without it', async () => {
-    const withF16 = await checked({ gpu: 'f16' });
-    expect(withF16.store.getState().preflight).toMatchObject({
-      kind: 'ready',
-      model: { quantization: 'q4f16_1' },
-    });
-    close?.();
-    const without = await checked({ gpu: 'no-f16' });
-    expect(without.store.getState().preflight).toMatchObject({
-      kind: 'ready',
-      model: { quantization: 'q4f32_1' },
-      notes: ['no-shader-f16'],
-    });
-  });
-
   it('blocks a download that does not fit in storage, and asks for persistence before loading', async () => {
     const tight = await checked({}, { storage: fakeStorage(2e9, 1e9) });
     expect(tight.store.getState().preflight).toMatchObject({
@@ -434,26 +414,6 @@ describe('chat store: the context window', () => {
     store.getState().send('/echo 지금 질문');
     await waitFor(store, (state) => state.status === 'ready');
     expect(answer(store)).toMatchObject({ status: 'complete', droppedTurns: 2, content: '지금 질문' });
-  });
-});
-
-describe('chat store: sampling settings', () => {
-  it('changes values for the conversation, sets and clears a seed, and resets to the model card', async () => {
-    const { store } = await checked();
-    store.getState().setSampling({ topK: 40, temperature: 0.7 });
-    store.getState().setSeed(1234);
-    expect(store.getState().sampling).toMatchObject({ topK: 40, temperature: 0.7, seed: 1234, topP: 0.92 });
-    store.getState().setSeed(undefined);
-    expect(store.getState().sampling).not.toHaveProperty('seed');
-    store.getState().resetSampling();
-    expect(store.getState().sampling).toEqual({
-      temperature: 1,
-      topK: 20,
-      topP: 0.92,
-      repetitionPenalty: 1.2,
-      noRepeatNgramSize: 3,
-      maxNewTokens: 1024,
-    });
   });
 });
 

@@ -1,7 +1,7 @@
 // The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { fakeBrowser, memoryStorage } from '../test/fake-tabs';
@@ -279,29 +279,5 @@ describe('the messages a view reads', () => {
     // The answer itself did change, and its question stayed the same object once it was there.
     expect(new Set(streamed.map((messages) => messages[3])).size).toBeGreaterThan(2);
     expect(new Set(streamed.map((messages) => messages[2])).size).toBe(1);
-  });
-});
-
-describe('the list of conversations', () => {
-  it('is not built again for each save of a streaming answer, and takes the new time after a minute', async () => {
-    const { tab, counters } = browser();
-    const { store, repository } = await tab('A');
-    await store.getState().loadModel();
-    await answered(store, '/echo 첫 답');
-    const saves = vi.spyOn(repository, 'save');
-    const lists = new Set<unknown>([store.getState().conversations]);
-    const unsubscribe = store.subscribe((state) => lists.add(state.conversations));
-    await answered(store, `/echo ${'자라나는 답변입니다. '.repeat(60)}`);
-    unsubscribe();
-    expect(saves.mock.calls.length).toBeGreaterThan(4);
-    // Built again once, for the new question (the entry's preview); the answer's saves leave it as it is.
-    expect(lists.size).toBe(2);
-    const [entry] = store.getState().conversations;
-    expect(entry?.updatedAt).toBeLessThan(store.getState().current.updatedAt);
-
-    counters.clock += 60_000;
-    store.getState().setSampling({ temperature: 0.5 });
-    await store.getState().flushSaves();
-    expect(store.getState().conversations[0]?.updatedAt).toBe(store.getState().current.updatedAt);
   });
 });

@@ -1,15 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { paced, textBatch, type Schedule } from './paced-text';
-
-/** A schedule whose turns the test runs by hand. */
-function manualSchedule() {
-  const queue: (() => void)[] = [];
-  const schedule: Schedule = (run) => {
-    queue.push(run);
-    return () => queue.splice(queue.indexOf(run), 1);
-  };
-  return { schedule, queue, runNext: () => queue.shift()?.() };
-}
+import { manualSchedule } from '../test/manual-schedule';
+import { paced, textBatch } from './paced-text';
 
 describe('textBatch', () => {
   it('applies the pieces that arrive before a turn as one text', () => {

@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
 import type { LoadOptions } from '../engine/chat-engine';
 import type { LoadedModel, LoadPhase, LoadTarget, ScriptedScenario } from '../engine/protocol';
 import { ScriptedEngine } from '../engine/scripted/scripted-engine';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import { createChatStore, type TabLock } from './chat-store';
 import { GpuFitStorage, memoryStorage, type KeyValueStorage } from './gpu-fit-storage';
-import { adapterKey } from './gpu-fit';
+import { adapterKey, type AdapterOutcomes } from './gpu-fit';
+import type { ModelSlice } from './model-state';
+import { loadAtFittingWindow, ranOutAbove, type ReadyPreflight } from './model-window-load';
+import { decidePreflight } from './preflight';
 
 /** The scripted engine in the worker, with each load's window and the phases it went through. */
 class WatchedEngine extends ScriptedEngine {
@@ -194,5 +198,72 @@ describe('loading at the window that fits the GPU', () => {
     store.getState().forgetGpuFit();
     await expect.poll(() => store.getState().preflight).toMatchObject({ plan: [4096, 2048, 1024] });
     expect(engine.loads.map(({ contextWindow }) => contextWindow)).toEqual([4096, 2048, 1024]);
+  });
+});
+
+/** The scripted device's decision, with what loads showed of its memory. */
+async function ready(engine: ScriptedEngine, outcomes: AdapterOutcomes = { failed: {}, loaded: {} }) {
+  const preflight = decidePreflight(await engine.inspectDevice(), {}, () => true, { choice: {}, outcomes });
+  if (preflight.kind !== 'ready') throw new Error('expected a ready device check');
+  return preflight;
+}
+
+describe('the window that ran out of memory above the one loaded', () => {
+  it('is the smallest of the larger windows that failed on this GPU, and none when none did', async () => {
+    const preflight: ReadyPreflight = await ready(new ScriptedEngine(), {
+      failed: { q4f16_1: 2048 },
+      loaded: {},
+    });
+    expect(ranOutAbove(preflight, 1024)).toBe(2048);
+    // A window larger than one that ran out runs out too.
+    expect(ranOutAbove(preflight, 2048)).toBe(4096);
+    expect(ranOutAbove(preflight, 4096)).toBeUndefined();
+    expect(ranOutAbove(await ready(new ScriptedEngine()), 1024)).toBeUndefined();
+  });
+});
+
+describe('one load at the window that fits, alone', () => {
+  /** The load over the scripted engine and a store with only the model's state; `decided` counts decisions. */
+  async function windowLoad(scenario: ScriptedScenario) {
+    const engine = new WatchedEngine(scenario);
+    const store = createStore<Pick<ModelSlice, 'model'>>()(() => ({ model: { kind: 'idle' } }));
+    const fit = new GpuFitStorage(memoryStorage(), () => 0);
+    const counts = { decided: 0 };
+    const preflight = await ready(engine);
+    const adapter = adapterKey(preflight.gpu, BROWSER);
+    const load = (signal = new AbortController().signal) =>
+      loadAtFittingWindow(
+        {
+          set: store.setState,
+          engine,
+          now: () => 1000,
+          selection: (modelId) => ({ modelId, artifactsBaseUrl: 'http://localhost/models/' }),
+          fit,
+          decide: () => void (counts.decided += 1),
+        },
+        { preflight, adapter, chosen: undefined },
+        { signal, onProgress: () => undefined },
+      );
+    return { engine, store, fit, counts, adapter, load };
+  }
+
+  it('tries every window that runs out, remembering each, and leaves the state to the caller when none fits', async () => {
+    const { engine, store, fit, counts, adapter, load } = await windowLoad({ ...quick, gpuMemoryMB: 3000 });
+    expect(await load()).toBe('too-small');
+    expect(engine.loads.map(({ contextWindow }) => contextWindow)).toEqual([4096, 2048, 1024]);
+    expect(fit.outcomes(adapter)).toEqual({ failed: { q4f16_1: 1024 }, loaded: {} });
+    expect(counts.decided).toBe(3);
+    expect(store.getState().model).toMatchObject({
+      kind: 'loading',
+      attempt: { contextWindow: 1024, ranOut: 2048 },
+    });
+  });
+
+  it('tries nothing once cancelled', async () => {
+    const { engine, load } = await windowLoad(quick);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await load(controller.signal)).toBe('cancelled');
+    expect(engine.loads).toEqual([]);
   });
 });
