@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../engine/protocol';
 import { scriptedAnswer } from '../engine/scripted/scripted-engine';
-import type { Schedule } from './paced-text';
+import type { Schedule } from './answers/paced-text';
 import { connectScriptedEngine } from '../test/connect-scripted';
 import {
   createChatStore,

@@ -4,11 +4,11 @@ import {
   createConversationSlice,
   type ConversationRepository,
   type ConversationSlice,
-} from './conversation-slice';
-import type { Schedule } from './paced-text';
-import type { KeyValueStorage } from './gpu-fit-storage';
-import { createMeasureSlice, type MeasureSlice, type Versions } from './measure-slice';
-import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model-slice';
+} from './conversations/conversation-slice';
+import type { Schedule } from './answers/paced-text';
+import type { KeyValueStorage } from './model/gpu-fit-storage';
+import { createMeasureSlice, type MeasureSlice, type Versions } from './measure/measure-slice';
+import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model/model-slice';
 import { createSharedSlice, type SharedSlice } from './shared-slice';
 
 export type {
@@ -18,8 +18,8 @@ export type {
   ImportReport,
   SearchHit,
   UnreadableSummary,
-} from './conversation-slice';
-export type { StorageAccess, TabLock } from './model-slice';
+} from './conversations/conversation-slice';
+export type { StorageAccess, TabLock } from './model/model-slice';
 export type { SharedView, ShareLinkPlan } from './shared-slice';
 
 /** Everything the UI reads and calls: the model's life, the conversations, and a conversation sent as a link. */

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
-import type { ConversationSlice } from './conversation-slice';
-import type { ModelSlice } from './model-slice';
+import type { ConversationSlice } from './conversations/conversation-slice';
+import type { ModelSlice } from './model/model-slice';
 import type { Conversation } from '../conversation/conversation';
 import { toMessages } from '../conversation/messages';
 import {

@@ -12,7 +12,7 @@ import {
 import { headerSchema, legacyRecordSchema, versionRecordSchema } from '../conversation/formats/records';
 import { SHARE_VERSION, sharedEnvelopeSchema } from '../conversation/formats/shared-link';
 import { differences, shapeOf, type Shape } from '../test/schema-shape';
-import { GPU_FIT_VERSION, storedGpuFitSchema } from './gpu-fit-storage';
+import { GPU_FIT_VERSION, storedGpuFitSchema } from './model/gpu-fit-storage';
 import { DATABASE_VERSION, openConversationDatabase } from './persistence/database';
 import { exitDeleteSchema } from './persistence/exit-writes';
 import {

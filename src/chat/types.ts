@@ -1,7 +1,7 @@
 import type { Quantization } from '../engine/model-records';
 import type { EngineErrorInfo, LoadedModel } from '../engine/protocol';
-import type { LoadProgressView, LoadTimes } from './load-progress';
-import type { Preflight } from './preflight';
+import type { LoadProgressView, LoadTimes } from './model/load-progress';
+import type { Preflight } from './model/preflight';
 
 /** What the device check found: still asking, or its decision. */
 export type PreflightState = { readonly kind: 'checking' } | Preflight;

@@ -2,10 +2,10 @@ import type { GenerationUsage } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { createStore } from 'zustand/vanilla';
 import type { AnswerState, Conversation, Exchange, ExchangeVersion } from '../conversation/conversation';
-import { createConversationSync, type ConversationSync } from '../chat/conversation-sync';
+import { createConversationSync, type ConversationSync } from '../chat/conversations/conversation-sync';
 import type { ConversationRepository } from '../chat/persistence/repository-types';
-import type { ConversationSlice } from '../chat/conversation-state';
-import { createCurrentConversation } from '../chat/current-conversation';
+import type { ConversationSlice } from '../chat/conversations/conversation-state';
+import { createCurrentConversation } from '../chat/conversations/current-conversation';
 
 /** What a finished answer reports of its run. */
 export const usage: GenerationUsage = {

@@ -1,4 +1,4 @@
-import type { Schedule } from '../chat/paced-text';
+import type { Schedule } from '../chat/answers/paced-text';
 
 /** A schedule whose turns the test runs by hand. */
 export function manualSchedule() {

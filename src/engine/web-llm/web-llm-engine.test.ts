@@ -6,7 +6,7 @@ import { seededRandom } from '../../generation/random';
 import { MODEL_CARD_SAMPLING, type SamplingParams } from '../../generation/sampling';
 import { EOS_ID } from '../../generation/tokens';
 import { createChatStore } from '../../chat/chat-store';
-import { memoryStorage } from '../../chat/gpu-fit-storage';
+import { memoryStorage } from '../../chat/model/gpu-fit-storage';
 import {
   FakeCacheStorage,
   FakeHost,

@@ -1,5 +1,5 @@
 import { useId, useRef, type KeyboardEvent, type SubmitEvent } from 'react';
-import { messageFit } from '../../chat/context-fit';
+import { messageFit } from '../../chat/model/context-fit';
 import { useI18n } from '../i18n/i18n';
 import { useChat } from '../chat-store-context';
 import { Button } from '../primitives/controls';

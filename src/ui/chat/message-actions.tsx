@@ -1,5 +1,5 @@
 import { useId, useState, type ComponentPropsWithRef } from 'react';
-import { BOX_CHARACTERS } from '../../chat/context-fit';
+import { BOX_CHARACTERS } from '../../chat/model/context-fit';
 import type { AssistantMessage, UserMessage } from '../../conversation/messages';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';

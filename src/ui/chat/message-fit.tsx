@@ -1,5 +1,5 @@
 import { useMemo, useState, type ClipboardEvent, type DragEvent } from 'react';
-import { contextWindowOf, messageFit, tooBigForBox, type MessageFit } from '../../chat/context-fit';
+import { contextWindowOf, messageFit, tooBigForBox, type MessageFit } from '../../chat/model/context-fit';
 import { minimumTokens } from '../../generation/token-estimate';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';

@@ -1,4 +1,4 @@
-import type { PreflightProblem } from '../../chat/preflight';
+import type { PreflightProblem } from '../../chat/model/preflight';
 import type { SharedLinkProblem } from '../../conversation/formats/shared-link';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 

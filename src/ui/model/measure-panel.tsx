@@ -4,8 +4,8 @@ import {
   measureReportMarkdown,
   type MeasureContext,
   type ReportLine,
-} from '../../chat/measure-report';
-import type { MeasureState } from '../../chat/measure-slice';
+} from '../../chat/measure/measure-report';
+import type { MeasureState } from '../../chat/measure/measure-slice';
 import { MEASURE_ROWS, type MeasureRow, type MeasureRowId } from '../../engine/protocol';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';

@@ -1,6 +1,6 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
-import type { LoadProgressView } from '../../chat/load-progress';
-import type { Preflight } from '../../chat/preflight';
+import type { LoadProgressView } from '../../chat/model/load-progress';
+import type { Preflight } from '../../chat/model/preflight';
 import type { ModelStatus } from '../../chat/types';
 import { hasTrait } from '../../engine/error-codes';
 import { useChat } from '../chat-store-context';

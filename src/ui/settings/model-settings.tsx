@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { WindowOption } from '../../chat/gpu-fit';
+import type { WindowOption } from '../../chat/model/gpu-fit';
 import { useChat } from '../chat-store-context';
 import { Button, settingsSelect } from '../primitives/controls';
 import { useI18n } from '../i18n/i18n';

@@ -1,0 +1,129 @@
+import type { ChatEngine } from '../../engine/chat-engine';
+import { updateVersion, type Conversation, type ExchangeVersion } from '../../conversation/conversation';
+import { pendingVersion, placeQuestion, titleFrom, turnsBefore, type Placement } from './answer-request';
+import { settleAnswer, type AskedQuestion, type SettleEffects } from './answer-settle';
+import { createAnswerStream } from './answer-stream';
+import type { LiveAnswer } from './live-answer';
+import type { Schedule } from './paced-text';
+import type { SendOutcome } from '../types';
+
+/**
+ * What generation does to the rest of the store, named: the conversation shown, the chat status and message
+ * box (the conversation slice), and the model's state (the model slice).
+ */
+export interface GenerationEffects extends SettleEffects {
+  /** The conversation shown now. */
+  readonly current: () => Conversation;
+  /** A sent message: the message box empties and its notice goes. */
+  readonly sent: () => void;
+  readonly modelIsReady: () => boolean;
+}
+
+export interface GenerationDependencies {
+  readonly engine: ChatEngine;
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** When a streaming answer's waiting text is shown: at most every 100 ms (`ANSWER_UPDATE_MS`) in the app. */
+  readonly schedule: Schedule;
+  readonly effects: GenerationEffects;
+}
+
+export interface Generation {
+  /** Asks `question` at `depth` and streams its answer; anything but `sent` leaves the text unused. */
+  start(depth: number, question: string, placement: Placement): SendOutcome;
+  /** Stops the answer being streamed; the text so far is kept. */
+  stop(): void;
+  /** The answer being written, if one is. */
+  live(): LiveAnswer | undefined;
+  /** Shows (and so saves) the text that arrived and waits for the next frame: the page is going away. */
+  flushText(): void;
+}
+
+/** One answer at a time: asking, streaming it into its version, and how it ends. */
+export function createGeneration({
+  engine,
+  now,
+  newId,
+  schedule,
+  effects,
+}: GenerationDependencies): Generation {
+  let running:
+    (LiveAnswer & { readonly controller: AbortController; readonly flushText: () => void }) | undefined;
+
+  const updateAnswer = (
+    versionId: string,
+    update: (answer: ExchangeVersion['answer']) => ExchangeVersion['answer'],
+  ): void =>
+    effects.change(
+      (conversation) =>
+        updateVersion(conversation, versionId, (version) => ({ ...version, answer: update(version.answer) })),
+      { save: 'soon', stream: true },
+    );
+
+  async function stream(depth: number, asked: AskedQuestion): Promise<void> {
+    const conversation = effects.current();
+    const controller = new AbortController();
+    const answer = createAnswerStream({
+      engine,
+      schedule,
+      isCurrent: () => running === mine,
+      onFirstText: () => effects.setStatus('streaming'),
+      onText: (text) =>
+        updateAnswer(asked.versionId, ({ content, createdAt }) => ({
+          content: content + text,
+          createdAt,
+          status: 'streaming',
+        })),
+    });
+    const mine = {
+      conversationId: conversation.id,
+      versionId: asked.versionId,
+      controller,
+      flushText: answer.flushText,
+    };
+    running = mine;
+    const turns = [...turnsBefore(conversation, depth), { role: 'user' as const, content: asked.question }];
+    const outcome = await answer.generate({ turns, params: conversation.sampling }, controller.signal);
+    if (running !== mine) return;
+    running = undefined;
+    settleAnswer(effects, asked, outcome);
+  }
+
+  return {
+    start(depth, question, placement) {
+      if (question.trim() === '') return 'empty';
+      if (running) return 'busy';
+      if (!effects.modelIsReady()) return 'model-not-ready';
+      const askedAt = now();
+      const version = pendingVersion(newId(), question, askedAt);
+      const gaveTitle = effects.current().title === '';
+      effects.change(
+        (conversation) =>
+          placeQuestion(conversation, {
+            depth,
+            version,
+            placement,
+            newExchangeId: newId,
+            ...(gaveTitle ? { title: titleFrom(question) } : {}),
+          }),
+        { save: 'soon' },
+      );
+      effects.setStatus('submitted');
+      effects.sent();
+      void stream(depth, { versionId: version.id, question, gaveTitle });
+      return 'sent';
+    },
+
+    stop() {
+      running?.controller.abort();
+    },
+
+    live() {
+      return running && { conversationId: running.conversationId, versionId: running.versionId };
+    },
+
+    flushText() {
+      running?.flushText();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportBackup, parseBackup } from '../../conversation/formats/backup';
+import { conversationOf, version } from '../../test/conversations';
+import { backupActions, type ConversationBackupDependencies } from './conversation-backup';
+import { createConversationRepository } from '../persistence/conversation-repository';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  cleanups.forEach((cleanup) => cleanup());
+  cleanups = [];
+});
+
+const shown = conversationOf('shown', [version('v1', '화면의 질문')], { title: '화면', updatedAt: 5 });
+const blank = conversationOf('blank', []);
+
+/** Backup actions whose calls to the rest of the store are written in `log`. */
+function actions(dependencies: Partial<ConversationBackupDependencies> = {}) {
+  const log: string[] = [];
+  const backup = backupActions({
+    repository: undefined,
+    sync: undefined,
+    now: () => Date.UTC(2025, 0, 2),
+    current: () => shown,
+    saveNow: () => Promise.resolve(void log.push('saved')),
+    imported: () => Promise.resolve(void log.push('read again')),
+    ...dependencies,
+  });
+  return { backup, log };
+}
+
+function stored() {
+  const repository = createConversationRepository({ factory: new IDBFactory() });
+  cleanups.push(() => repository.close());
+  return repository;
+}
+
+const conversationsIn = (text: string) => {
+  const parsed = parseBackup(text);
+  if (!parsed.ok) throw new Error(parsed.error.detail);
+  return parsed.backup.conversations.map(({ id }) => id);
+};
+
+describe('exporting a backup', () => {
+  it('saves what is waiting, then writes every stored conversation, with the settings', async () => {
+    const repository = stored();
+    await repository.save(conversationOf('kept', [version('v', '저장된 질문')]), undefined);
+    const { backup, log } = actions({ repository });
+    const text = await backup.exportBackup({ theme: 'dark' });
+    expect(log).toEqual(['saved']);
+    expect(conversationsIn(text)).toEqual(['kept']);
+    expect(parseBackup(text)).toMatchObject({
+      ok: true,
+      backup: { exportedAt: '2025-01-02T00:00:00.000Z', settings: { theme: 'dark' } },
+    });
+  });
+
+  it('writes the conversation on screen when nothing is stored, and none before its first message', async () => {
+    expect(conversationsIn(await actions().backup.exportBackup({}))).toEqual(['shown']);
+    expect(conversationsIn(await actions({ current: () => blank }).backup.exportBackup({}))).toEqual([]);
+  });
+});
+
+describe('importing a backup', () => {
+  it('refuses a file that is not one, changing nothing', async () => {
+    const { backup, log } = actions({ repository: stored() });
+    expect(await backup.importBackup('{"format":"something else"}')).toMatchObject({
+      ok: false,
+      error: { code: 'not-a-backup' },
+    });
+    expect(await backup.importBackup('not json')).toMatchObject({ ok: false, error: { code: 'not-json' } });
+    expect(log).toEqual([]);
+  });
+
+  it('adds the conversations to storage, then reads again what it changed', async () => {
+    const repository = stored();
+    const { backup, log } = actions({ repository });
+    const outcome = await backup.importBackup(exportBackup([shown], {}, 0));
+    expect(outcome).toMatchObject({
+      ok: true,
+      report: { added: 1, updated: 0, kept: 0, unreadableAdded: 0 },
+    });
+    expect(log).toEqual(['read again']);
+    expect((await repository.list()).summaries.map(({ id }) => id)).toEqual(['shown']);
+  });
+
+  it('adds nothing without storage, and says so', async () => {
+    const { backup, log } = actions();
+    expect(await backup.importBackup(exportBackup([shown], {}, 0))).toMatchObject({
+      ok: true,
+      report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0 },
+    });
+    expect(log).toEqual([]);
+  });
+});
