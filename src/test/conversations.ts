@@ -1,4 +1,3 @@
-import type { GenerationUsage } from '../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../generation/sampling';
 import { createStore } from 'zustand/vanilla';
 import type { AnswerState, Conversation, Exchange, ExchangeVersion } from '../conversation/conversation';
@@ -6,18 +5,9 @@ import { createConversationSync, type ConversationSync } from '../chat/conversat
 import type { ConversationRepository } from '../chat/persistence/repository-types';
 import type { ConversationSlice } from '../chat/conversations/conversation-state';
 import { createCurrentConversation } from '../chat/conversations/current-conversation';
+import { complete } from './conversation-fixtures';
 
-/** What a finished answer reports of its run. */
-export const usage: GenerationUsage = {
-  promptTokens: 3,
-  completionTokens: 2,
-  prefillTokensPerSecond: 0,
-  decodeTokensPerSecond: 0,
-  timeToFirstTokenMs: 0,
-  totalMs: 0,
-};
-
-export const complete: AnswerState = { status: 'complete', truncated: false, usage, droppedTurns: 0 };
+export { complete, usage } from './conversation-fixtures';
 
 /** A version asking `question`, answered `answer` in the state given (complete unless said). */
 export function version(
