@@ -56,7 +56,29 @@ export type ChatStatus = 'ready' | 'submitted' | 'streaming';
 export type SendOutcome = 'sent' | 'empty' | 'busy' | 'model-not-ready';
 
 /** Something the composer tells the user about the last message it tried to send. */
-export type ComposerNotice =
-  | { readonly kind: 'too-long'; readonly detail: string }
-  /** The conversation could not be written (a full disk, say); it stays on screen. */
-  | { readonly kind: 'not-saved'; readonly detail: string };
+export type ComposerNotice = { readonly kind: 'too-long'; readonly detail: string };
+
+/**
+ * Why storage refused: the disk is full, a newer version of the app (open in another tab) upgraded the
+ * database so this one cannot open it, or another failure.
+ */
+export type StorageFailure = 'full' | 'newer-version' | 'failed';
+
+/** What storage did not do, told to the user until it is done or dismissed; what is on screen stays. */
+export type StorageProblem =
+  /** Changes on screen are not stored yet: they are written again by themselves, or with "try again". */
+  | { readonly kind: 'not-saved'; readonly failure: StorageFailure; readonly detail: string }
+  /** A conversation could not be deleted: it stays stored and listed. */
+  | {
+      readonly kind: 'not-deleted';
+      readonly failure: StorageFailure;
+      readonly detail: string;
+      readonly id: string;
+    }
+  /** The stored conversations (the list, or one of them) could not be read. */
+  | { readonly kind: 'not-read'; readonly failure: StorageFailure; readonly detail: string }
+  /**
+   * The browser's stored conversations were deleted under this tab (by the browser's settings, or a page of
+   * this site): what is on screen here has been saved again.
+   */
+  | { readonly kind: 'cleared' };

@@ -69,6 +69,7 @@ export function syncTo(repository: ConversationRepository, intervalMs: number): 
     onSaved: () => undefined,
     onRemoved: () => undefined,
     onDeletedElsewhere: () => undefined,
+    onRecovered: () => undefined,
     onError: (error) => {
       throw error;
     },

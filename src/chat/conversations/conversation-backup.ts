@@ -5,7 +5,7 @@ import type { ConversationSync } from './conversation-sync';
 
 export interface ConversationBackupDependencies {
   readonly repository: ConversationRepository | undefined;
-  readonly sync: Pick<ConversationSync, 'flush'> | undefined;
+  readonly sync: Pick<ConversationSync, 'written'> | undefined;
   readonly now: () => number;
   /** The conversation on screen: the whole backup when nothing is stored. */
   readonly current: () => ConversationSlice['current'];
@@ -42,7 +42,7 @@ export function backupActions({
           report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0 },
         };
       }
-      await sync?.flush().catch(() => undefined);
+      await sync?.written();
       const report = await repository.import(parsed.backup);
       await imported();
       return { ok: true, backup: parsed.backup, report };

@@ -5,6 +5,8 @@ import type { ConversationSync } from './conversation-sync';
 import type { CurrentConversation } from './current-conversation';
 import type { Generation } from '../answers/generation';
 import type { StoreAccess } from '../store-access';
+import type { StorageProblem } from '../types';
+import { notDeleted, notRead, told } from './storage-problems';
 
 /** Opening, adding, renaming, deleting and restoring the user's conversations. */
 export type LibraryActions = Pick<
@@ -19,12 +21,14 @@ export type LibraryActions = Pick<
 >;
 
 export interface ConversationLibraryDependencies extends StoreAccess<
-  Pick<ConversationSlice, 'conversations' | 'current' | 'draft' | 'notice' | 'deleted'>
+  Pick<ConversationSlice, 'conversations' | 'current' | 'draft' | 'notice' | 'deleted' | 'storageProblem'>
 > {
   readonly repository: ConversationRepository | undefined;
   readonly sync: ConversationSync | undefined;
   readonly shown: Pick<CurrentConversation, 'blank' | 'show' | 'edited' | 'saveNow'>;
   readonly list: Pick<ConversationList, 'refresh' | 'unlisted'>;
+  /** Tells the user what storage did not do. */
+  readonly tell: (problem: StorageProblem) => void;
   readonly generation: Pick<Generation, 'stop'>;
   readonly sharedView: SharedViewEffects;
 }
@@ -38,7 +42,10 @@ export interface ConversationLibrary {
 export function createConversationLibrary(
   dependencies: ConversationLibraryDependencies,
 ): ConversationLibrary {
-  const { get, set, repository, sync, shown, list, generation, sharedView } = dependencies;
+  const { get, set, repository, sync, shown, list, generation, sharedView, tell } = dependencies;
+
+  /** Reads a conversation; a failure is told, and undefined. */
+  const read = (id: string) => told(sync?.read(id), tell, notRead);
 
   function closeCurrent(): void {
     generation.stop();
@@ -54,7 +61,7 @@ export function createConversationLibrary(
         await list.refresh();
         const latest = get().conversations[0];
         if (!latest || get().current.first !== undefined) return;
-        const conversation = await sync?.read(latest.id).catch(() => undefined);
+        const conversation = await read(latest.id);
         if (conversation && get().current.first === undefined) shown.show(conversation);
       },
 
@@ -67,7 +74,7 @@ export function createConversationLibrary(
         sharedView.leave();
         if (id === get().current.id || !sync) return;
         generation.stop();
-        const conversation = await sync.read(id).catch(() => undefined);
+        const conversation = await read(id);
         if (conversation) {
           shown.show(conversation);
           set({ draft: '', notice: undefined });
@@ -91,22 +98,34 @@ export function createConversationLibrary(
           await shown.saveNow();
           return;
         }
-        const conversation = await sync?.read(id).catch(() => undefined);
+        const conversation = await read(id);
         if (conversation) {
           sync?.schedule({ ...conversation, title: trimmed });
-          await sync?.flush().catch(() => undefined);
+          await sync?.written();
         }
       },
 
       async deleteConversation(id) {
-        const conversation =
-          id === get().current.id ? get().current : await repository?.get(id).catch(() => undefined);
+        const wasCurrent = id === get().current.id;
+        const conversation = wasCurrent ? get().current : await told(repository?.get(id), tell, notRead);
         if (!conversation) return;
-        if (id === get().current.id) closeCurrent();
+        if (wasCurrent) closeCurrent();
         await sync?.discard(id);
-        await repository?.delete(id).catch(() => undefined);
+        try {
+          await repository?.delete(id);
+        } catch (error) {
+          // Still stored, and still listed: the user is told, and it is saved as it was shown.
+          tell(notDeleted(error, id));
+          sync?.schedule(conversation);
+          if (wasCurrent && get().current.first === undefined) shown.show(conversation);
+          return;
+        }
         list.unlisted(id);
-        set({ deleted: conversation });
+        const problem = get().storageProblem;
+        set({
+          deleted: conversation,
+          ...(problem?.kind === 'not-deleted' && problem.id === id ? { storageProblem: undefined } : {}),
+        });
       },
 
       async undoDelete() {
@@ -114,7 +133,7 @@ export function createConversationLibrary(
         if (!deleted) return;
         set({ deleted: undefined });
         sync?.schedule(deleted);
-        await sync?.flush().catch(() => undefined);
+        await sync?.written();
         if (get().current.first === undefined) shown.show(deleted);
       },
     },

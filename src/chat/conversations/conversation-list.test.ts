@@ -10,6 +10,8 @@ import type { ConversationSlice } from './conversation-state';
 import { createConversationRepository } from '../persistence/conversation-repository';
 import type { ConversationSummary } from '../persistence/schemas';
 import { conversationOf, version } from '../../test/conversations';
+import { ConversationRepositoryError } from '../persistence/conversation-repository';
+import type { StorageProblem } from '../types';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -73,7 +75,14 @@ describe('the list kept in the store', () => {
       conversations: [],
       unreadable: [],
     }));
-    return { store, repository, list: createConversationList({ set: store.setState, repository }) };
+    const told: StorageProblem[] = [];
+    const tell = (problem: StorageProblem) => told.push(problem);
+    return {
+      store,
+      repository,
+      told,
+      list: createConversationList({ set: store.setState, repository, tell }),
+    };
   }
 
   it('is read from storage, and follows what is saved and removed without reading it again', async () => {
@@ -88,6 +97,27 @@ describe('the list kept in the store', () => {
     expect(store.getState()).toBe(before);
     list.unlisted('a');
     expect(store.getState().conversations.map(({ id }) => id)).toEqual(['b']);
+  });
+
+  it('stays as it was when it cannot be read, and says why', async () => {
+    const { store, repository, list, told } = listStore();
+    await repository.save(conversationOf('a', [version('v', '저장된 질문')]), undefined);
+    await list.refresh();
+    vi.spyOn(repository, 'list').mockRejectedValue(
+      new ConversationRepositoryError(
+        'newer-version',
+        'VersionError: The requested version is less than the existing',
+      ),
+    );
+    await list.refresh();
+    expect(store.getState().conversations.map(({ id }) => id)).toEqual(['a']);
+    expect(told).toEqual([
+      {
+        kind: 'not-read',
+        failure: 'newer-version',
+        detail: 'VersionError: The requested version is less than the existing',
+      },
+    ]);
   });
 });
 

@@ -3,6 +3,8 @@ import type { ConversationRepository } from '../persistence/repository-types';
 import type { ConversationSummary } from '../persistence/schemas';
 import type { ConversationSlice } from './conversation-state';
 import type { StoreWrite } from '../store-access';
+import type { StorageProblem } from '../types';
+import { notRead, told } from './storage-problems';
 
 /** How old the newest entry's time in the list may grow while its conversation is saved again and again. */
 const LIST_TIME_STEP_MS = 60_000;
@@ -41,8 +43,11 @@ export interface ConversationList {
 export function createConversationList({
   set,
   repository,
+  tell,
 }: StoreWrite<Pick<ConversationSlice, 'conversations' | 'unreadable'>> & {
   readonly repository: ConversationRepository | undefined;
+  /** Tells the user the list could not be read (it stays as it was). */
+  readonly tell: (problem: StorageProblem) => void;
 }): ConversationList {
   return {
     listed: (summary) =>
@@ -53,7 +58,7 @@ export function createConversationList({
     unlisted: (id) =>
       set((state) => ({ conversations: state.conversations.filter((summary) => summary.id !== id) })),
     async refresh() {
-      const list = await repository?.list().catch(() => undefined);
+      const list = await told(repository?.list(), tell, notRead);
       if (list) set({ conversations: list.summaries, unreadable: list.unreadable });
     },
   };

@@ -12,6 +12,8 @@ import type { ConversationSlice, ModelEffects, SharedViewEffects } from './conve
 import { createCurrentConversation } from './current-conversation';
 import { createCurrentRefresh, followOtherTabs } from './other-tabs';
 import type { ConversationRepository } from '../persistence/repository-types';
+import type { StorageProblem } from '../types';
+import { notSaved } from './storage-problems';
 
 export { titleFrom } from '../answers/answer-request';
 export type { ConversationSlice, ImportOutcome, ModelEffects, SharedViewEffects } from './conversation-state';
@@ -47,7 +49,8 @@ export function createConversationSlice({
   schedule = paced(),
 }: ConversationSliceDependencies): StateCreator<ConversationSlice> {
   return (set, get) => {
-    const list = createConversationList({ set, repository });
+    const tell = (storageProblem: StorageProblem): void => set({ storageProblem });
+    const list = createConversationList({ set, repository, tell });
     const sync =
       repository &&
       createConversationSync({
@@ -59,10 +62,10 @@ export function createConversationSlice({
           list.unlisted(id);
           if (get().current.id === id) library.closeCurrent();
         },
-        onError: (error) =>
-          set({
-            notice: { kind: 'not-saved', detail: error instanceof Error ? error.message : String(error) },
-          }),
+        onError: (error) => tell(notSaved(error)),
+        onRecovered: () => {
+          if (get().storageProblem?.kind === 'not-saved') set({ storageProblem: undefined });
+        },
       });
     const shown = createCurrentConversation({ get, set, now, newId, sync });
     const { change } = shown;
@@ -77,6 +80,7 @@ export function createConversationSlice({
       list,
       generation,
       sharedView,
+      tell,
     });
     const search = createConversationSearch({ set, repository });
     const current = () => get().current;
@@ -88,6 +92,8 @@ export function createConversationSlice({
       searchAgain: search.searchAgain,
       refreshCurrent,
       closeCurrent: library.closeCurrent,
+      saveCurrent: shown.saveSoon,
+      cleared: () => tell({ kind: 'cleared' }),
     });
 
     const initial = shown.blank();
@@ -100,13 +106,32 @@ export function createConversationSlice({
       sampling: initial.sampling,
       draft: '',
       notice: undefined,
+      storageProblem: undefined,
       deleted: undefined,
       searchResults: undefined,
       searchMore: false,
 
+      async retryStorage() {
+        const problem = get().storageProblem;
+        if (!problem) return;
+        if (problem.kind === 'not-deleted') return library.actions.deleteConversation(problem.id);
+        if (problem.kind === 'not-read') {
+          set({ storageProblem: undefined });
+          return library.actions.restore();
+        }
+        if (problem.kind === 'cleared') {
+          set({ storageProblem: undefined });
+          return;
+        }
+        // A failure is told again by the sync; success clears the problem (`onRecovered`).
+        await sync?.written();
+      },
+
+      dismissStorageProblem: () => set({ storageProblem: undefined }),
+
       async flushSaves() {
         generation.flushText();
-        await sync?.flush().catch(() => undefined);
+        await sync?.written();
       },
 
       saveAtExit() {

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../../conversation/messages';
 import type { ImportReport } from '../persistence/repository-types';
 import type { ConversationSummary, UnreadableSummary } from '../persistence/schemas';
 import type { SearchHit } from '../persistence/search-index';
-import type { ChatStatus, ComposerNotice, SendOutcome } from '../types';
+import type { ChatStatus, ComposerNotice, SendOutcome, StorageProblem } from '../types';
 
 /** What an import did: refused (nothing changed), or what it added, replaced and kept. */
 export type ImportOutcome =
@@ -39,12 +39,18 @@ export interface ConversationSlice {
   /** The text in the message box; kept here so a message the model cannot take comes back to it. */
   readonly draft: string;
   readonly notice: ComposerNotice | undefined;
+  /** What storage did not do (a save, a delete, a read), until it is done or dismissed. */
+  readonly storageProblem: StorageProblem | undefined;
   /** A conversation just deleted, until the undo offer expires. */
   readonly deleted: Conversation | undefined;
   readonly searchResults: readonly SearchHit[] | undefined;
   /** The search stopped at its limit: more conversations may hold the text. */
   readonly searchMore: boolean;
 
+  /** Tries again what storage refused (the saves waiting, the delete, the read), at once. */
+  readonly retryStorage: () => Promise<void>;
+  /** Hides the storage problem shown (saves that failed are still tried again by themselves). */
+  readonly dismissStorageProblem: () => void;
   /** Writes whatever is waiting to be saved (the page is being hidden). */
   readonly flushSaves: () => Promise<void>;
   /** Starts writing the answer being streamed before returning: the page is being closed. */

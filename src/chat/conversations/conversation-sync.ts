@@ -13,8 +13,10 @@ export interface ConversationSyncOptions {
   readonly onRemoved: (id: string) => void;
   /** Another tab deleted a conversation this tab was saving: it was not written again. */
   readonly onDeletedElsewhere: (id: string) => void;
-  /** A save failed in the background (a full disk, say). */
+  /** A save failed (a full disk, say): it is tried again by itself, later and later. */
   readonly onError: (error: unknown) => void;
+  /** Every save that had failed has been written since. */
+  readonly onRecovered: () => void;
 }
 
 /**
@@ -29,8 +31,18 @@ export interface ConversationSync {
   adopt(conversation: Conversation): void;
   /** Saves soon. A conversation with no exchange is not saved (and taken out if it was). */
   schedule(conversation: Conversation): void;
-  /** Writes what is waiting and waits for it; rejects if a write fails. */
+  /** Writes what is waiting (and what failed) and waits for it; rejects if a write fails (told to `onError` too). */
   flush(): Promise<void>;
+  /**
+   * As `flush`, for callers with nothing to add to a failure: false when a write failed, which `onError` has told
+   * and which is tried again by itself.
+   */
+  written(): Promise<boolean>;
+  /**
+   * Forgets every copy it counted changes from: the stored conversations were deleted under this tab, so the
+   * next save of each writes it whole.
+   */
+  forgetStored(): void;
   /** Forgets a conversation that is being deleted: nothing waiting for it is written. */
   discard(id: string): Promise<void>;
   /**
@@ -47,17 +59,23 @@ export function createConversationSync({
   onRemoved,
   onDeletedElsewhere,
   onError,
+  onRecovered,
 }: ConversationSyncOptions): ConversationSync {
   const stored = new Map<string, Conversation>();
   // Raised when a conversation is read again: a save under way then must not put back the older copy it
   // counted from (the next save would take the other tab's versions for this tab's, and write them).
   const readings = new Map<string, number>();
+  // Raised when the stored conversations were deleted under this tab: a save under way then must not keep
+  // its copy as stored (the next save would count changes from it, and find the conversation deleted).
+  let forgotten = 0;
   const saver = createThrottledSaver<Conversation>({
     intervalMs,
     onError,
+    onRecovered,
     save: async (conversation) => {
       const previous = stored.get(conversation.id);
       const reading = readings.get(conversation.id);
+      const epoch = forgotten;
       if (conversation.first === undefined) {
         if (!previous) return;
         await repository.delete(conversation.id);
@@ -71,7 +89,8 @@ export function createConversationSync({
         onDeletedElsewhere(conversation.id);
         return;
       }
-      if (readings.get(conversation.id) === reading) stored.set(conversation.id, conversation);
+      if (readings.get(conversation.id) === reading && forgotten === epoch)
+        stored.set(conversation.id, conversation);
       if (outcome.kind === 'saved') onSaved(outcome.summary);
     },
   });
@@ -96,6 +115,17 @@ export function createConversationSync({
     },
 
     flush: () => saver.flush(),
+
+    written: () =>
+      saver.flush().then(
+        () => true,
+        () => false,
+      ),
+
+    forgetStored() {
+      forgotten += 1;
+      stored.clear();
+    },
 
     async discard(id) {
       // A save still waiting must not bring the conversation back.

@@ -56,7 +56,7 @@ export function createCurrentConversation({
 
   async function saveNow(): Promise<void> {
     saveSoon();
-    await sync?.flush().catch(() => undefined);
+    await sync?.written();
   }
 
   return {

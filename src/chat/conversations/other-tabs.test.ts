@@ -30,7 +30,7 @@ function twoTabs() {
     cleanups.push(() => repository.close());
     return repository;
   };
-  return { mine: open('mine'), other: open('other') };
+  return { factory, mine: open('mine'), other: open('other') };
 }
 
 /** This tab's conversation on screen, saved through `repository`, and its refresh from storage. */
@@ -118,21 +118,26 @@ describe('reading the conversation on screen again', () => {
 
 describe('following what another tab changes', () => {
   async function following() {
-    const { mine, other } = twoTabs();
+    const { factory, mine, other } = twoTabs();
     const log: string[] = [];
     let current = asked;
     followOtherTabs(mine, {
       current: () => current,
-      sync: { discard: (id) => Promise.resolve(void log.push(`discard ${id}`)) },
+      sync: {
+        discard: (id) => Promise.resolve(void log.push(`discard ${id}`)),
+        forgetStored: () => log.push('forget'),
+      },
       refreshList: () => Promise.resolve(void log.push('list')),
       searchAgain: () => log.push('search'),
       refreshCurrent: () => Promise.resolve(void log.push('current')),
       closeCurrent: () => log.push('closed'),
+      saveCurrent: () => log.push('save'),
+      cleared: () => log.push('told'),
     });
     await other.save(asked, undefined);
     await expect.poll(() => log).toEqual(['list', 'search', 'current']);
     log.length = 0;
-    return { other, log, show: (id: string) => (current = conversationOf(id, [])) };
+    return { factory, mine, other, log, show: (id: string) => (current = conversationOf(id, [])) };
   }
 
   it('reads the list, a search shown and the conversation on screen again when it saved that one', async () => {
@@ -159,5 +164,17 @@ describe('following what another tab changes', () => {
     const { other, log } = await following();
     await other.delete('asked');
     await expect.poll(() => log).toEqual(['list', 'search', 'discard asked', 'closed']);
+  });
+
+  it('keeps the conversation on screen and saves it again, whole, when the database was deleted under it', async () => {
+    const { factory, mine, log } = await following();
+    await mine.list();
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase('hangul-llama');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error ?? new Error('delete failed'));
+    });
+    await expect.poll(() => log).toEqual(['forget', 'save', 'list', 'search', 'told']);
+    expect(log).not.toContain('closed');
   });
 });

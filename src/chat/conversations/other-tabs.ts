@@ -39,7 +39,8 @@ export function createCurrentRefresh({
         refreshAgain = false;
         const { id } = current();
         const before = shown.edits();
-        await sync?.flush().catch(() => undefined);
+        await sync?.written();
+        // Unread, this tab keeps showing its own copy, which is as true as it was; the next change reads again.
         const fresh = await repository?.get(id).catch(() => undefined);
         if (!fresh || current().id !== id) continue;
         if (shown.edits() !== before) {
@@ -60,8 +61,12 @@ export function createCurrentRefresh({
 
 export interface OtherTabsDependencies {
   readonly current: () => ConversationSlice['current'];
-  readonly sync: Pick<ConversationSync, 'discard'> | undefined;
+  readonly sync: Pick<ConversationSync, 'discard' | 'forgetStored'> | undefined;
   readonly refreshList: () => Promise<void>;
+  /** Saves the conversation on screen (soon). */
+  readonly saveCurrent: () => void;
+  /** Tells the user the stored conversations were deleted under this tab. */
+  readonly cleared: () => void;
   readonly searchAgain: () => void;
   readonly refreshCurrent: () => Promise<void>;
   /** Leaves the current conversation for a new, empty one: another tab deleted it. */
@@ -71,9 +76,27 @@ export interface OtherTabsDependencies {
 /** Follows what another tab of this browser changes in storage: the list, a search shown, the current conversation. */
 export function followOtherTabs(
   repository: ConversationRepository | undefined,
-  { current, sync, refreshList, searchAgain, refreshCurrent, closeCurrent }: OtherTabsDependencies,
+  {
+    current,
+    sync,
+    refreshList,
+    searchAgain,
+    refreshCurrent,
+    closeCurrent,
+    saveCurrent,
+    cleared,
+  }: OtherTabsDependencies,
 ): void {
   repository?.onExternalChange((external) => {
+    if (external.kind === 'cleared') {
+      // Nothing this tab read is stored any more: what is on screen stays, and is written again, whole.
+      sync?.forgetStored();
+      saveCurrent();
+      void refreshList();
+      searchAgain();
+      cleared();
+      return;
+    }
     void refreshList();
     searchAgain();
     const { id } = current();

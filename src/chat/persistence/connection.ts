@@ -36,6 +36,8 @@ export function createConnection(
   migrations: readonly Migration[],
   /** Runs once each time the database is opened, before any work. */
   onOpened: (db: Database) => Promise<void>,
+  /** Told when the database was deleted under this connection; the next work opens a new, empty one. */
+  onDeleted: () => void = () => undefined,
 ): Connection {
   let connection: Promise<Database> | undefined;
   let opened: Database | undefined;
@@ -47,6 +49,7 @@ export function createConnection(
         connection = undefined;
         opened = undefined;
       },
+      onDeleted,
     }).then(
       async (db) => {
         opened = db;
@@ -75,6 +78,7 @@ export function createConnection(
     writing: (work) => run(work, 'readwrite'),
     opened: () => opened,
     close() {
+      // A connection that failed to open has nothing to close (its failure was told to the work that asked).
       void connection?.then((db) => db.close()).catch(() => undefined);
       connection = undefined;
       opened = undefined;

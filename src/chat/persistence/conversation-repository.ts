@@ -48,11 +48,14 @@ export function createConversationRepository({
   onSkippedRecord = (skipped) => console.warn('Skipped a conversation record:', skipped.key, skipped.reason),
   exitStorage,
 }: ConversationRepositoryOptions): ClosableConversationRepository {
-  const connection = createConnection(factory, migrations, foldAndTell);
+  const connection = createConnection(factory, migrations, foldAndTell, () => {
+    search.forget();
+    broadcast.happened({ kind: 'cleared' });
+  });
   const reader = createRecordReader(connection, exitStorage, onSkippedRecord);
   const search = createRepositorySearch(connection, reader, presence);
   const broadcast = createChangeBroadcast(channel, (change) => {
-    if (change.kind === 'imported') search.forget();
+    if (change.kind === 'imported' || change.kind === 'cleared') search.forget();
     else search.outdated(change.id);
   });
   const parts = { connection, presence, exitStorage, search, broadcast };

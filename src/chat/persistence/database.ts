@@ -241,13 +241,15 @@ export function describeError(error: unknown): string {
 export interface OpenOptions {
   /** Told when another tab needs this connection closed (to upgrade), or the browser closed it. */
   readonly onClose?: () => void;
+  /** Told (after `onClose`) when the connection was closed because the database is being deleted. */
+  readonly onDeleted?: () => void;
 }
 
 /** Opens the database, bringing it from whatever version it has to the last version of `migrations`. */
 export function openConversationDatabase(
   factory: IDBFactory,
   migrations: readonly Migration[] = conversationMigrations,
-  { onClose }: OpenOptions = {},
+  { onClose, onDeleted }: OpenOptions = {},
 ): Promise<Database> {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1)
@@ -287,9 +289,11 @@ export function openConversationDatabase(
   return (wrap(request) as Promise<Database>).then(
     (db) => {
       // Another tab is upgrading: let it, or it waits until this page is closed.
-      db.addEventListener('versionchange', () => {
+      db.addEventListener('versionchange', (event) => {
         db.close();
         onClose?.();
+        // No new version: the database is being deleted (the browser's "clear site data", or a page's call).
+        if (event.newVersion === null) onDeleted?.();
       });
       db.addEventListener('close', () => onClose?.());
       return db;

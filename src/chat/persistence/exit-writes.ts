@@ -2,15 +2,24 @@ import * as v from 'valibot';
 import {
   deleteWhole,
   dropSearchText,
+  CONVERSATIONS_STORE,
   EVERY_STORE,
   EXIT_WRITES_STORE,
   STALE_SEARCH_STORE,
   VERSIONS_STORE,
   versionsOf,
+  writeWhole,
   type Database,
+  type WriteTransaction,
 } from './database';
 import { isUnsettled } from '../../conversation/interrupted';
-import { versionRecordSchema, type VersionRecord } from '../../conversation/formats/records';
+import {
+  fromRecords,
+  headerSchema,
+  versionRecordSchema,
+  type HeaderRecord,
+  type VersionRecord,
+} from '../../conversation/formats/records';
 
 /**
  * The part of `localStorage` the repository writes a closing page's answer into. A write to IndexedDB started as a
@@ -21,6 +30,12 @@ export type ExitStorage = Pick<Storage, 'length' | 'key' | 'getItem' | 'setItem'
 
 /** Where in `localStorage` each version written as a page closed goes, followed by its key as JSON. */
 export const EXIT_KEY = 'hangul-llama:exit:';
+
+/**
+ * Where a closing page writes the header of a conversation that was never stored (every save of it failed, on
+ * a full disk say), followed by its id as JSON: its versions alone would be stored with nothing that lists them.
+ */
+export const EXIT_HEADER_KEY = 'hangul-llama:exit-header:';
 
 /** Where a closing page notes a conversation it was taking out of storage, followed by its id as JSON. */
 export const EXIT_DELETE_KEY = 'hangul-llama:exit-delete:';
@@ -95,7 +110,16 @@ export function noteSaveAtExit(
   storage: ExitStorage | undefined,
   conversationId: string,
   records: readonly VersionRecord[],
+  /** The conversation's header, when it was never stored. */
+  header?: HeaderRecord,
 ): void {
+  if (header) {
+    try {
+      storage?.setItem(`${EXIT_HEADER_KEY}${JSON.stringify(conversationId)}`, JSON.stringify(header));
+    } catch {
+      // Over localStorage's quota: the versions below may still be written; without a header nothing lists them.
+    }
+  }
   for (const record of records) {
     try {
       storage?.setItem(`${EXIT_KEY}${JSON.stringify([conversationId, record.id])}`, JSON.stringify(record));
@@ -126,6 +150,28 @@ export function noteDeleteAtExit(
 export interface Folded {
   readonly saved: ReadonlyMap<string, readonly string[]>;
   readonly deleted: readonly string[];
+}
+
+/**
+ * Stores whole a conversation that a closing page wrote the header of because it was never stored: from that
+ * header and its versions (those just folded in). Its id, or undefined when there is nothing to store (it is
+ * stored already, or none of its versions was written).
+ */
+async function storeNeverStored(transaction: WriteTransaction, record: unknown): Promise<string | undefined> {
+  const header = v.safeParse(headerSchema, record);
+  if (!header.success) return undefined;
+  const { id } = header.output;
+  if ((await transaction.objectStore(CONVERSATIONS_STORE).get(id)) !== undefined) return undefined;
+  const versions: VersionRecord[] = [];
+  for (const raw of await transaction.objectStore(VERSIONS_STORE).getAll(versionsOf(id))) {
+    const version = v.safeParse(versionRecordSchema, raw);
+    // A version this version cannot read stays stored as it is, as in any conversation.
+    if (version.success) versions.push(version.output);
+  }
+  const conversation = fromRecords(header.output, versions);
+  if (conversation.first === undefined) return undefined;
+  writeWhole(transaction, conversation);
+  return id;
 }
 
 /**
@@ -161,6 +207,11 @@ export async function foldExitWrites(db: Database, storage: ExitStorage | undefi
         saved.set(conversationId, [...(saved.get(conversationId) ?? []), id]);
       }),
     );
+    const headers = exitEntries(storage, EXIT_HEADER_KEY);
+    for (const { record } of headers) {
+      const id = await storeNeverStored(transaction, record);
+      if (id !== undefined && !saved.has(id)) saved.set(id, []);
+    }
     for (const { record } of deletes) {
       const parsed = v.safeParse(exitDeleteSchema, record);
       if (!parsed.success) continue;
@@ -173,7 +224,7 @@ export async function foldExitWrites(db: Database, storage: ExitStorage | undefi
       deleted.push(id);
     }
     await transaction.done;
-    for (const { key } of [...fromStorage, ...deletes]) storage?.removeItem(key);
+    for (const { key } of [...fromStorage, ...headers, ...deletes]) storage?.removeItem(key);
   } catch {
     // Left for the next page that opens the database; reads fold the versions in meanwhile.
     return { saved: new Map(), deleted: [] };

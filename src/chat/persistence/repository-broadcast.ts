@@ -19,6 +19,8 @@ export interface ChangeBroadcast {
   readonly tell: (change: ExternalChange) => void;
   /** Calls `listener` when another tab changed the conversations; returns a function that stops it. */
   readonly onExternalChange: (listener: (change: ExternalChange) => void) => () => void;
+  /** Tells this tab's listeners of a change no tab told (the database deleted under it). */
+  readonly happened: (change: ExternalChange) => void;
   readonly close: () => void;
 }
 
@@ -49,6 +51,9 @@ export function createChangeBroadcast(
     onExternalChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    happened(change) {
+      for (const listener of listeners) listener(change);
     },
     close: () => channel?.close(),
   };

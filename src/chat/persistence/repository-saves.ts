@@ -176,7 +176,8 @@ export function saveAtExit(
   }
   if (!changes || changes.put.length === 0) return;
   try {
-    noteSaveAtExit(exitStorage, next.id, changes.put);
+    // Never stored (every save of it failed): without its header, its versions would be listed nowhere.
+    noteSaveAtExit(exitStorage, next.id, changes.put, previous ? undefined : headerOf(next));
     const transaction = db.transaction(EXIT_WRITES_STORE, 'readwrite');
     for (const record of changes.put) void transaction.store.put(record).catch(() => undefined);
     transaction.commit();

@@ -58,7 +58,12 @@ export type ExternalChange =
       readonly removed: readonly string[];
     }
   | { readonly kind: 'deleted'; readonly id: string }
-  | { readonly kind: 'imported' };
+  | { readonly kind: 'imported' }
+  /**
+   * The whole database was deleted under this tab (the browser's "clear site data", or a page of this site):
+   * nothing this tab read or saved is stored any more. Never told by another tab: each sees it itself.
+   */
+  | { readonly kind: 'cleared' };
 
 /** The part of `BroadcastChannel` the repository uses to tell the other tabs what changed. */
 export interface ChangeChannel {

@@ -182,23 +182,89 @@ describe('the throttled saver', () => {
     ]);
   });
 
-  it('reports a failed save, and retries it with the next save rather than on its own', async () => {
+  it('reports a failed save, and retries it with the next save or on its own, less and less often', async () => {
     const { clock, saver, saved, saves, errors, holdSaves } = setup();
     holdSaves();
     saver.schedule({ id: 'a', text: 'a1' });
     const full = new Error('QuotaExceededError');
     saves[0]?.fail(full);
-    await clock.advance(5000);
-    expect(errors).toEqual([[full, { id: 'a', text: 'a1' }]]);
-    expect(saved()).toEqual([[0, 'a1']]);
-
-    saver.schedule({ id: 'b', text: 'b1' });
     await settle();
+    expect(errors).toEqual([[full, { id: 'a', text: 'a1' }]]);
+
+    // On its own after 1 s, then 2 s, then 4 s…
+    await clock.advance(999);
+    expect(saved()).toEqual([[0, 'a1']]);
+    await clock.advance(1);
     expect(saved()).toEqual([
       [0, 'a1'],
-      [5000, 'a1'],
-      [5000, 'b1'],
+      [1000, 'a1'],
     ]);
+    saves[1]?.fail(full);
+    await settle();
+    await clock.advance(2000);
+    expect(saved().map(([at]) => at)).toEqual([0, 1000, 3000]);
+    saves[2]?.fail(full);
+    await settle();
+    await clock.advance(3999);
+    expect(saved()).toHaveLength(3);
+    expect(errors).toHaveLength(3);
+
+    // …and at once with the next save of anything.
+    saver.schedule({ id: 'b', text: 'b1' });
+    await settle();
+    expect(saved().slice(3)).toEqual([
+      [6999, 'a1'],
+      [6999, 'b1'],
+    ]);
+  });
+
+  it('waits at most the last delay between tries, and says when everything failed is saved', async () => {
+    const clock = fakeClock();
+    const recorder = recordingSave(clock);
+    let recovered = 0;
+    const saver = createThrottledSaver<Draft>({
+      save: recorder.save,
+      clock,
+      retryDelaysMs: [100, 300],
+      onError: () => undefined,
+      onRecovered: () => (recovered += 1),
+    });
+    recorder.holdSaves();
+    saver.schedule({ id: 'a', text: 'a1' });
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      recorder.saves[attempt]?.fail(new Error('full'));
+      await settle();
+      await clock.advance(attempt === 0 ? 100 : 300);
+    }
+    expect(recorder.saved().map(([at]) => at)).toEqual([0, 100, 400, 700, 1000]);
+    expect(recovered).toBe(0);
+
+    recorder.saves[4]?.finish();
+    await settle();
+    expect(recovered).toBe(1);
+    await clock.advance(10_000);
+    expect(recorder.saves).toHaveLength(5);
+    expect(clock.timers()).toBe(0);
+  });
+
+  it('counts a failed conversation that was discarded as no longer waiting', async () => {
+    const clock = fakeClock();
+    const recorder = recordingSave(clock);
+    let recovered = 0;
+    const saver = createThrottledSaver<Draft>({
+      save: recorder.save,
+      clock,
+      onError: () => undefined,
+      onRecovered: () => (recovered += 1),
+    });
+    recorder.holdSaves();
+    saver.schedule({ id: 'a', text: 'a1' });
+    recorder.saves[0]?.fail(new Error('full'));
+    await settle();
+    await saver.discard('a');
+    expect(recovered).toBe(1);
+    await clock.advance(60_000);
+    expect(recorder.saves).toHaveLength(1);
   });
 
   it('rejects a flush whose save fails, keeping the value for the next one', async () => {
@@ -213,7 +279,7 @@ describe('the throttled saver', () => {
     const full = new Error('full');
     saves[1]?.fail(full);
     await expect(flushing).rejects.toBe(full);
-    expect(errors).toEqual([]);
+    expect(errors).toEqual([[full, { id: 'a', text: '끝' }]]);
 
     const again = saver.flush();
     await settle();

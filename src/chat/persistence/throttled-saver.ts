@@ -18,8 +18,16 @@ export interface ThrottledSaverOptions<T> {
   /** The shortest time between the starts of two saves. */
   readonly intervalMs?: number;
   readonly clock?: SaverClock;
-  /** Told about saves that failed in the background (default: `console.error`); `flush` rejects instead. */
+  /** Told about every save that failed (default: `console.error`); a `flush` whose save failed rejects too. */
   readonly onError?: (error: unknown, value: T) => void;
+  /** Told when every value that had failed has been saved since. */
+  readonly onRecovered?: () => void;
+  /**
+   * How long after a failure its values are tried again, by how many tries in a row have failed (the last delay
+   * repeats): a full disk is tried less and less often, never every interval, and what it refused is written
+   * soon after the user frees space.
+   */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 export interface ThrottledSaver<T> {
@@ -43,6 +51,8 @@ interface Failure<T> {
 
 export const DEFAULT_SAVE_INTERVAL_MS = 500;
 
+export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15_000];
+
 /**
  * Saves values (conversations, by id) at most once per interval while they change quickly, as an answer
  * streams: the first change is saved at once, later ones wait for the end of the interval and only the latest
@@ -53,18 +63,48 @@ export function createThrottledSaver<T extends { readonly id: string }>({
   intervalMs = DEFAULT_SAVE_INTERVAL_MS,
   clock = systemClock,
   onError = (error) => console.error('Saving failed:', error),
+  onRecovered = () => undefined,
+  retryDelaysMs = DEFAULT_RETRY_DELAYS_MS,
 }: ThrottledSaverOptions<T>): ThrottledSaver<T> {
   const waiting = new Map<string, T>();
-  // Failed values are retried with the next save of anything, never on their own: a full disk must not
-  // turn into a save every interval forever.
+  // Failed values are retried with the next save of anything, and on their own after a delay that grows
+  // with each failure: a full disk must not turn into a save every interval forever.
   const failed = new Map<string, T>();
   let lastStart = Number.NEGATIVE_INFINITY;
   let cancelTimer: (() => void) | undefined;
+  let cancelRetry: (() => void) | undefined;
+  let failuresInARow = 0;
   let running: Promise<Failure<T>[]> | undefined;
 
   function stopTimer(): void {
     cancelTimer?.();
     cancelTimer = undefined;
+  }
+
+  function stopRetry(): void {
+    cancelRetry?.();
+    cancelRetry = undefined;
+  }
+
+  /** After a run: tries the failed values again later, or says they are all saved now. */
+  function afterRun(failures: readonly Failure<T>[]): void {
+    for (const { error, value } of failures) onError(error, value);
+    if (failed.size === 0) {
+      stopRetry();
+      if (failuresInARow > 0 && failures.length === 0) {
+        failuresInARow = 0;
+        onRecovered();
+      }
+      return;
+    }
+    if (failures.length > 0) failuresInARow += 1;
+    if (cancelRetry) return;
+    const delay = retryDelaysMs[Math.min(failuresInARow, retryDelaysMs.length) - 1] ?? 0;
+    cancelRetry = clock.startTimer(() => {
+      cancelRetry = undefined;
+      if (running || failed.size === 0) return;
+      void run();
+    }, delay);
   }
 
   function run(): Promise<Failure<T>[]> {
@@ -83,8 +123,10 @@ export function createThrottledSaver<T extends { readonly id: string }>({
     );
     const done = Promise.all(saves).then((results) => {
       running = undefined;
+      const failures = results.filter((result) => result !== undefined);
+      afterRun(failures);
       wake();
-      return results.filter((result) => result !== undefined);
+      return failures;
     });
     running = done;
     return done;
@@ -100,9 +142,8 @@ export function createThrottledSaver<T extends { readonly id: string }>({
       }, wait);
       return;
     }
-    void run().then((failures) => {
-      for (const { error, value } of failures) onError(error, value);
-    });
+    // Its failures are told through `onError` (see `afterRun`).
+    void run();
   }
 
   async function settle(): Promise<void> {
@@ -130,10 +171,13 @@ export function createThrottledSaver<T extends { readonly id: string }>({
       waiting.delete(id);
       failed.delete(id);
       await settle();
+      // What had failed is gone with it: nothing is left to try again.
+      if (failed.size === 0 && failuresInARow > 0) afterRun([]);
     },
 
     dispose() {
       stopTimer();
+      stopRetry();
       waiting.clear();
       failed.clear();
     },

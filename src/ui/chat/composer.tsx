@@ -11,6 +11,7 @@ import {
   useMessageFit,
 } from './message-fit';
 import { isSendKeystroke } from './send-keystroke';
+import { StorageNotice } from './storage-notice';
 
 export function Composer() {
   const { t, formatNumber } = useI18n();
@@ -111,13 +112,12 @@ export function Composer() {
       </div>
       {notice && (
         <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">
-          {notice.kind === 'too-long'
-            ? contextWindow === undefined
-              ? t('error.context-window-exceeded')
-              : t('composer.tooLong', { tokens: formatNumber(contextWindow) })
-            : `${t('composer.notSaved')} (${notice.detail})`}
+          {contextWindow === undefined
+            ? t('error.context-window-exceeded')
+            : t('composer.tooLong', { tokens: formatNumber(contextWindow) })}
         </p>
       )}
+      <StorageNotice />
       <p id={hintId} className="mx-auto mt-1.5 max-w-3xl px-1 text-xs text-stone-600 dark:text-stone-400">
         {t(answering ? 'composer.hint.answering' : modelReady ? 'composer.hint' : 'composer.hint.notReady')}
       </p>

@@ -332,7 +332,21 @@ const ko = {
   'composer.send': '보내기',
   'composer.tooLong':
     '메시지가 너무 깁니다. 모델의 문맥 창({tokens} 토큰)에 답변할 자리까지 들어가지 않습니다. 줄여서 다시 보내 주세요.',
-  'composer.notSaved': '대화를 저장하지 못했습니다. 저장 공간을 확인하세요. 화면의 대화는 그대로 있습니다.',
+  'storage.notSaved.full':
+    '저장 공간이 가득 차서 대화를 저장하지 못했습니다. 화면의 내용은 이 탭에만 있고 아직 저장되지 않았습니다. 공간을 비우면 저절로 다시 저장합니다. 그 전에 이 탭을 닫으면 저장되지 않은 내용을 잃습니다.',
+  'storage.notSaved.failed':
+    '대화를 저장하지 못했습니다. 화면의 내용은 이 탭에만 있고 아직 저장되지 않았습니다. 잠시 뒤 저절로 다시 저장합니다. 그 전에 이 탭을 닫으면 저장되지 않은 내용을 잃습니다.',
+  'storage.notDeleted': '대화를 삭제하지 못했습니다. 대화는 그대로 저장되어 있고 목록에 남아 있습니다.',
+  'storage.notRead': '저장된 대화를 읽지 못했습니다. 저장된 대화는 지워지지 않았습니다.',
+  'storage.newerVersion':
+    '이 앱의 새 버전이 다른 탭에서 열리면서 저장소를 새 형식으로 바꿨습니다. 이 탭은 이전 버전이라 대화를 읽거나 저장할 수 없습니다. 새로 고치면 새 버전으로 열립니다.',
+  'storage.newerVersion.unsaved':
+    '이 앱의 새 버전이 다른 탭에서 열리면서 저장소를 새 형식으로 바꿨습니다. 이 탭은 이전 버전이라 화면의 내용을 저장할 수 없습니다. 저장되지 않은 내용을 복사해 둔 뒤 새로 고치면 새 버전으로 열립니다.',
+  'storage.cleared':
+    '이 브라우저에 저장된 대화가 지워졌습니다(브라우저 설정이나 이 사이트의 다른 페이지에서). 화면의 대화는 다시 저장합니다.',
+  'storage.retry': '다시 시도',
+  'storage.reload': '새로 고침',
+  'storage.dismiss': '알림 닫기',
   'message.dropped': '문맥 창이 가득 차서 앞선 메시지 {count}개를 빼고 답했습니다.',
   'composer.stop': '답변 중지',
   'error.details': '자세한 내용',
@@ -711,8 +725,21 @@ const en: Record<MessageKey, string> = {
   'composer.send': 'Send',
   'composer.tooLong':
     'The message is too long: with room for the answer it does not fit the model’s context window ({tokens} tokens). Shorten it and send again.',
-  'composer.notSaved':
-    'The conversation could not be saved. Check the storage space. The conversation on screen is kept.',
+  'storage.notSaved.full':
+    'Storage is full, so the conversation could not be saved. What is on screen is only in this tab and not saved yet. Once you free space it is saved again by itself; closing this tab before then loses what is not saved.',
+  'storage.notSaved.failed':
+    'The conversation could not be saved. What is on screen is only in this tab and not saved yet. It is saved again by itself shortly; closing this tab before then loses what is not saved.',
+  'storage.notDeleted': 'The conversation could not be deleted. It is still saved and stays in the list.',
+  'storage.notRead': 'The saved conversations could not be read. Nothing saved was deleted.',
+  'storage.newerVersion':
+    'A newer version of this app, opened in another tab, has changed the storage to a new format. This tab runs the older version and cannot read or save conversations. Reload to open the newer version.',
+  'storage.newerVersion.unsaved':
+    'A newer version of this app, opened in another tab, has changed the storage to a new format. This tab runs the older version and cannot save what is on screen. Copy what is not saved, then reload to open the newer version.',
+  'storage.cleared':
+    'The conversations saved in this browser were deleted (by the browser’s settings or another page of this site). The conversation on screen is being saved again.',
+  'storage.retry': 'Try again',
+  'storage.reload': 'Reload',
+  'storage.dismiss': 'Dismiss',
   'message.dropped': 'The context window was full: the answer leaves out the {count} earliest messages.',
   'composer.stop': 'Stop answer',
   'error.details': 'Details',

@@ -1,0 +1,78 @@
+import type { CDPSession, Page } from '@playwright/test';
+
+/** How IndexedDB writes fail: as a full disk does, or as any other write failure. */
+export type WriteFault = 'quota' | 'failure';
+
+/**
+ * Makes the page's IndexedDB writes fail on demand (`failWrites`), the way a full disk fails them: the
+ * transaction of a write is aborted (when the write's request succeeds, so everything it wrote is rolled back),
+ * and its `error` is a `QuotaExceededError`. With `failure`, deletes fail too, with an `UnknownError`. Reads
+ * go on. The fault outlives a reload of the tab (it is kept in `sessionStorage`), as a full disk does. Call
+ * before the page is opened.
+ */
+export async function installStorageFaults(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const failed = new WeakMap<IDBTransaction, DOMException>();
+    const fault = (): WriteFault | undefined =>
+      (sessionStorage.getItem('storage-fault') as WriteFault | null) ?? undefined;
+    // The browser's own getter, called on each transaction below.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const errorOf = Object.getOwnPropertyDescriptor(IDBTransaction.prototype, 'error')?.get as
+      ((this: IDBTransaction) => DOMException | null) | undefined;
+    Object.defineProperty(IDBTransaction.prototype, 'error', {
+      configurable: true,
+      get(this: IDBTransaction) {
+        return failed.get(this) ?? errorOf?.call(this) ?? null;
+      },
+    });
+    // Kept unbound on purpose: each is called on the store it was called on (`write.apply(this, …)`).
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const { add, put, delete: remove } = IDBObjectStore.prototype;
+    function failing<A extends unknown[]>(
+      write: (this: IDBObjectStore, ...args: A) => IDBRequest,
+      faults: readonly WriteFault[],
+    ) {
+      return function (this: IDBObjectStore, ...args: A): IDBRequest {
+        const request = write.apply(this, args);
+        const kind = fault();
+        const { transaction } = this;
+        if (kind && faults.includes(kind) && !failed.has(transaction)) {
+          failed.set(
+            transaction,
+            kind === 'quota'
+              ? new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+              : new DOMException('A write failed.', 'UnknownError'),
+          );
+          request.addEventListener('success', () => transaction.abort());
+        }
+        return request;
+      };
+    }
+    IDBObjectStore.prototype.put = failing(put, ['quota', 'failure']);
+    IDBObjectStore.prototype.add = failing(add, ['quota', 'failure']);
+    IDBObjectStore.prototype.delete = failing(remove, ['failure']);
+  });
+}
+
+/** From now on, every IndexedDB write of the page fails (see `installStorageFaults`). */
+export async function failWrites(page: Page, fault: WriteFault = 'quota'): Promise<void> {
+  await page.evaluate((kind) => sessionStorage.setItem('storage-fault', kind), fault);
+}
+
+/** Writes succeed again, as after the user freed space. */
+export async function allowWrites(page: Page): Promise<void> {
+  await page.evaluate(() => sessionStorage.removeItem('storage-fault'));
+}
+
+/**
+ * The real thing: Chromium's quota for the page's origin set to `bytes` through CDP. Chromium applies it to
+ * persistent profiles (`launchPersistentContext`), and reads the quota again at most every 30 s.
+ */
+export async function overrideQuota(page: Page, bytes: number | undefined): Promise<CDPSession> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(page.url()).origin,
+    ...(bytes === undefined ? {} : { quotaSize: bytes }),
+  });
+  return session;
+}
