@@ -25,6 +25,18 @@ export async function installStorageFaults(page: Page): Promise<void> {
         return failed.get(this) ?? errorOf?.call(this) ?? null;
       },
     });
+    // The requests of a failed transaction fail with its error, as a refused commit's do.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const requestErrorOf = Object.getOwnPropertyDescriptor(IDBRequest.prototype, 'error')?.get as
+      ((this: IDBRequest) => DOMException | null) | undefined;
+    Object.defineProperty(IDBRequest.prototype, 'error', {
+      configurable: true,
+      get(this: IDBRequest) {
+        const own = requestErrorOf?.call(this) ?? null;
+        const failure = this.transaction && failed.get(this.transaction);
+        return own && failure ? failure : own;
+      },
+    });
     // Kept unbound on purpose: each is called on the store it was called on (`write.apply(this, …)`).
     // eslint-disable-next-line @typescript-eslint/unbound-method
     const { add, put, delete: remove } = IDBObjectStore.prototype;

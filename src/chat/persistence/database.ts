@@ -83,23 +83,25 @@ export type WriteTransaction = IDBPTransaction<
 /** Writes a whole conversation into the stores of version 2: header, versions, summary and search filter. */
 function writeWholeVersion2(transaction: WriteTransaction, conversation: Conversation): void {
   const { header, versions } = toRecords(conversation);
-  void transaction.objectStore(CONVERSATIONS_STORE).put(header);
-  const store = transaction.objectStore(VERSIONS_STORE);
-  for (const version of versions) void store.put(version);
-  void transaction.objectStore(SUMMARIES_STORE).put(summarize(conversation));
-  void transaction.objectStore(SEARCH_STORE).put(buildFilter(conversation));
+  writeOnly(transaction, CONVERSATIONS_STORE).put(header);
+  const store = writeOnly(transaction, VERSIONS_STORE);
+  for (const version of versions) store.put(version);
+  writeOnly(transaction, SUMMARIES_STORE).put(summarize(conversation));
+  writeOnly(transaction, SEARCH_STORE).put(buildFilter(conversation));
 }
 
 /** Writes what search keeps of a conversation's text: its head, and the whole text where it is longer. */
 export function writeSearchText(transaction: WriteTransaction, conversation: Conversation): void {
   const text = searchTextOf(conversation);
   const head = headOf(text);
-  void transaction.objectStore(SEARCH_HEAD_STORE).put(head);
-  if (head.whole) void transaction.objectStore(SEARCH_TEXT_STORE).delete(text.id);
+  writeOnly(transaction, SEARCH_HEAD_STORE).put(head);
+  if (head.whole) writeOnly(transaction, SEARCH_TEXT_STORE).delete(text.id);
   else
-    void transaction
-      .objectStore(SEARCH_TEXT_STORE)
-      .put({ id: text.id, updatedAt: text.updatedAt, text: text.text });
+    writeOnly(transaction, SEARCH_TEXT_STORE).put({
+      id: text.id,
+      updatedAt: text.updatedAt,
+      text: text.text,
+    });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   STALE_SEARCH_STORE,
   VERSIONS_STORE,
   versionsOf,
+  writeOnly,
   writeWhole,
   type Database,
   type WriteTransaction,
@@ -187,7 +188,9 @@ export async function foldExitWrites(db: Database, storage: ExitStorage | undefi
     const transaction = db.transaction(EVERY_STORE, 'readwrite');
     const exits = transaction.objectStore(EXIT_WRITES_STORE);
     const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
-    for (const key of keys) void exits.delete(key);
+    // A failed request aborts the whole fold, which the catch below tells; their own rejections would say it again.
+    transaction.done.catch(() => undefined);
+    for (const key of keys) writeOnly(transaction, EXIT_WRITES_STORE).delete(key);
     const versions = transaction.objectStore(VERSIONS_STORE);
     // The newest of each version's exit writes, wherever it was written.
     const newest = new Map<string, unknown>();
@@ -201,8 +204,8 @@ export async function foldExitWrites(db: Database, storage: ExitStorage | undefi
       [...newest.values()].map(async (record) => {
         const { conversationId, id } = record as { conversationId: string; id: string };
         if (!supersedes(record, await versions.get([conversationId, id]))) return;
-        void versions.put(record);
-        void transaction.objectStore(STALE_SEARCH_STORE).put({ id: conversationId });
+        writeOnly(transaction, VERSIONS_STORE).put(record);
+        writeOnly(transaction, STALE_SEARCH_STORE).put({ id: conversationId });
         dropSearchText(transaction, conversationId);
         saved.set(conversationId, [...(saved.get(conversationId) ?? []), id]);
       }),

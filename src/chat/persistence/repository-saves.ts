@@ -110,7 +110,6 @@ async function patchedHeader(
   if (raw === undefined) return previous ? undefined : headerOf(next);
   const stored = check(headerSchema, raw, 'record');
   if (!stored.ok) {
-    transaction.done.catch(() => undefined);
     transaction.abort();
     throw new ConversationRepositoryError(
       'invalid-conversation',
@@ -129,6 +128,8 @@ async function writeChanges(
   search: Pick<RepositorySearch, 'saved'>,
 ): Promise<SaveOutcome> {
   const transaction = db.transaction(SAVE_STORES, 'readwrite');
+  // A request that fails aborts the transaction and rejects what awaits it below: `done` then says it twice.
+  transaction.done.catch(() => undefined);
   const header = await patchedHeader(transaction, next, previous, changes);
   if (!header) {
     await transaction.done;
