@@ -7,7 +7,7 @@ interface Running {
 
 function run(work: (signal: AbortSignal) => Promise<void>): Running {
   const controller = new AbortController();
-  return { controller, ended: work(controller.signal).catch(() => undefined) };
+  return { controller, ended: work(controller.signal).catch(() => undefined) }; // The call's own caller is told.
 }
 
 /**

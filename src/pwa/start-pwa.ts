@@ -25,7 +25,7 @@ export function startPwa(): Pwa {
     },
     onRegistered: (registration) => {
       setInterval(() => {
-        if (navigator.onLine) registration.update().catch(() => undefined);
+        if (navigator.onLine) registration.update().catch(() => undefined); // Checked again at the next interval.
       }, UPDATE_CHECK_MS);
     },
     onError: (error) => console.warn('No service worker: the app will not open offline.', error),

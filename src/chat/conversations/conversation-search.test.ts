@@ -1,12 +1,16 @@
 // The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import type { StorageProblem } from '../types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import { conversationOf, version } from '../../test/conversations';
 import { createConversationSearch } from './conversation-search';
 import type { ConversationSlice } from './conversation-state';
-import { createConversationRepository } from '../persistence/conversation-repository';
+import {
+  ConversationRepositoryError,
+  createConversationRepository,
+} from '../persistence/conversation-repository';
 import type { ConversationRepository } from '../persistence/repository-types';
 
 let cleanups: (() => void)[] = [];
@@ -29,9 +33,14 @@ async function searching(edge: (stored: ConversationRepository) => ConversationR
   await repository.save(conversationOf('cat', [version('v1', '고양이는 왜 상자를 좋아하나요?')]), undefined);
   await repository.save(conversationOf('dog', [version('v2', '강아지 산책은 얼마나?')]), undefined);
   const store = searchStore();
-  const search = createConversationSearch({ set: store.setState, repository: edge(repository) });
+  const told: StorageProblem[] = [];
+  const search = createConversationSearch({
+    set: store.setState,
+    repository: edge(repository),
+    tell: (problem) => told.push(problem),
+  });
   const found = () => store.getState().searchResults?.map(({ id }) => id);
-  return { store, search, repository, found };
+  return { store, search, repository, found, told };
 }
 
 describe('searching the stored conversations', () => {
@@ -80,9 +89,21 @@ describe('searching the stored conversations', () => {
 
   it('finds nothing without storage', async () => {
     const store = searchStore();
-    await createConversationSearch({ set: store.setState, repository: undefined }).searchConversations(
-      '뭐든',
-    );
+    await createConversationSearch({
+      set: store.setState,
+      repository: undefined,
+      tell: () => undefined,
+    }).searchConversations('뭐든');
     expect(store.getState()).toEqual({ searchResults: [], searchMore: false });
+  });
+
+  it('shows no results it did not find when storage cannot be read, and says so', async () => {
+    const { store, search, told } = await searching((stored) => ({
+      ...stored,
+      search: () => Promise.reject(new ConversationRepositoryError('read-failed', 'UnknownError: gone')),
+    }));
+    await search.searchConversations('고양이');
+    expect(store.getState().searchResults).toBeUndefined();
+    expect(told).toEqual([{ kind: 'not-read', failure: 'failed', detail: 'UnknownError: gone' }]);
   });
 });

@@ -82,7 +82,7 @@ export function createConversationSlice({
       sharedView,
       tell,
     });
-    const search = createConversationSearch({ set, repository });
+    const search = createConversationSearch({ set, repository, tell });
     const current = () => get().current;
     const refreshCurrent = createCurrentRefresh({ current, repository, sync, shown, generation });
     followOtherTabs(repository, {

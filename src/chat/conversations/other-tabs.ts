@@ -40,8 +40,7 @@ export function createCurrentRefresh({
         const { id } = current();
         const before = shown.edits();
         await sync?.written();
-        // Unread, this tab keeps showing its own copy, which is as true as it was; the next change reads again.
-        const fresh = await repository?.get(id).catch(() => undefined);
+        const fresh = await repository?.get(id).catch(() => undefined); // Unread: this tab's copy stays shown.
         if (!fresh || current().id !== id) continue;
         if (shown.edits() !== before) {
           refreshAgain = true;

@@ -52,7 +52,7 @@ export function createModelSlice({
       stopAnswer();
       const ended = task.abandon();
       set({ model: { kind: 'taken-over' } });
-      void ended.then(() => engine.unload()).catch(() => undefined);
+      void ended.then(() => engine.unload()).catch(() => undefined); // Gone with the worker if it fails; the screen says taken over.
     }
 
     async function load(steal: boolean): Promise<void> {
@@ -86,7 +86,7 @@ export function createModelSlice({
 
     /** Lets the model go: the engine unloads it, and the lock is free for another tab. */
     async function unload(): Promise<void> {
-      await engine.unload().catch(() => undefined);
+      await engine.unload().catch(() => undefined); // A failed unload ends with the worker: the model is let go either way.
       tabLock?.release();
       set({ model: { kind: 'idle' } });
     }
@@ -126,7 +126,7 @@ export function createModelSlice({
         await task.abandon();
         await unload();
         // A step that fails leaves some files; the device check below shows what is still cached.
-        await engine.deleteCached(selection(target.id)).catch(() => undefined);
+        await engine.deleteCached(selection(target.id)).catch(() => undefined); // Told by the device check below.
         await get().checkDevice();
       },
 

@@ -8,7 +8,7 @@ export async function readStorage(storage: StorageAccess | undefined): Promise<S
   const noEstimate: { quota?: number; usage?: number } = {};
   const [estimate, persisted] = await Promise.all([
     storage.estimate().catch(() => noEstimate),
-    storage.persisted().catch(() => undefined),
+    storage.persisted().catch(() => undefined), // Unknown: shown as not promised, which is what the browser did.
   ]);
   return {
     ...(estimate.quota === undefined ? {} : { quotaBytes: estimate.quota }),
@@ -26,6 +26,6 @@ export async function askToPersist(
   { get, set }: StoreAccess<Pick<ModelSlice, 'persistence'>>,
 ): Promise<void> {
   if (!storage || get().persistence !== 'unknown') return;
-  const granted = await storage.persist().catch(() => undefined);
+  const granted = await storage.persist().catch(() => undefined); // A browser that cannot say: shown as unsupported.
   set({ persistence: granted === undefined ? 'unsupported' : granted ? 'granted' : 'denied' });
 }

@@ -84,7 +84,7 @@ export async function loadAtFittingWindow(
     const offline = await engine.isCached(selection(record.id)).catch(() => false);
     // Cancelled too late for the engine to notice: the model is loaded, and must not stay.
     if (cancelled()) {
-      await engine.unload().catch(() => undefined);
+      await engine.unload().catch(() => undefined); // The cancel stands; a failed unload ends with the worker.
       return 'cancelled';
     }
     fit.setOutcomes(adapter, recordLoaded(fit.outcomes(adapter), record.quantization, contextWindow));

@@ -79,7 +79,7 @@ export function createConnection(
     opened: () => opened,
     close() {
       // A connection that failed to open has nothing to close (its failure was told to the work that asked).
-      void connection?.then((db) => db.close()).catch(() => undefined);
+      void connection?.then((db) => db.close()).catch(() => undefined); // Never opened: nothing to close.
       connection = undefined;
       opened = undefined;
     },

@@ -272,7 +272,7 @@ export function openConversationDatabase(
     const db = wrap(request.result) as Database;
     const transaction = wrap(raw) as unknown as UpgradeTransaction;
     // A failed upgrade is reported by the open request; its transaction's own rejection is the same news.
-    transaction.done.catch(() => undefined);
+    transaction.done.catch(() => undefined); // The same failure the open request reports.
     const run = async (): Promise<void> => {
       for (const migration of migrations) {
         if (migration.version > event.oldVersion) await migration.migrate(db, transaction);

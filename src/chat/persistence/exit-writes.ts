@@ -189,7 +189,7 @@ export async function foldExitWrites(db: Database, storage: ExitStorage | undefi
     const exits = transaction.objectStore(EXIT_WRITES_STORE);
     const [keys, values] = await Promise.all([exits.getAllKeys(), exits.getAll()]);
     // A failed request aborts the whole fold, which the catch below tells; their own rejections would say it again.
-    transaction.done.catch(() => undefined);
+    transaction.done.catch(() => undefined); // Told by the awaited requests and `done` below.
     for (const key of keys) writeOnly(transaction, EXIT_WRITES_STORE).delete(key);
     const versions = transaction.objectStore(VERSIONS_STORE);
     // The newest of each version's exit writes, wherever it was written.

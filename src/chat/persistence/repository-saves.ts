@@ -129,7 +129,7 @@ async function writeChanges(
 ): Promise<SaveOutcome> {
   const transaction = db.transaction(SAVE_STORES, 'readwrite');
   // A request that fails aborts the transaction and rejects what awaits it below: `done` then says it twice.
-  transaction.done.catch(() => undefined);
+  transaction.done.catch(() => undefined); // Rejects what awaits below too: the save's failure, told once.
   const header = await patchedHeader(transaction, next, previous, changes);
   if (!header) {
     await transaction.done;
@@ -173,6 +173,7 @@ export function saveAtExit(
   try {
     changes = checkedChanges(next, previous, presence.self);
   } catch {
+    // Not valid as records: the throttled save of it failed the same way, and told the user.
     return;
   }
   if (!changes || changes.put.length === 0) return;
@@ -180,9 +181,9 @@ export function saveAtExit(
     // Never stored (every save of it failed): without its header, its versions would be listed nowhere.
     noteSaveAtExit(exitStorage, next.id, changes.put, previous ? undefined : headerOf(next));
     const transaction = db.transaction(EXIT_WRITES_STORE, 'readwrite');
-    for (const record of changes.put) void transaction.store.put(record).catch(() => undefined);
+    for (const record of changes.put) void transaction.store.put(record).catch(() => undefined); // Exit: localStorage has it.
     transaction.commit();
-    transaction.done.catch(() => undefined);
+    transaction.done.catch(() => undefined); // The page is closing: localStorage holds what this misses. // Rejects what awaits below too: the save's failure, told once.
     broadcast.tell({ kind: 'saved', id: next.id, versions: changes.put.map(({ id }) => id), removed: [] });
   } catch {
     // The connection is closing with the page; the last throttled save is what remains.

@@ -57,5 +57,5 @@ export async function repairSearch(
     }
     await transaction.done;
     cache.repaired(filters);
-  }).catch(() => undefined);
+  }).catch(() => undefined); // Search reads the records whole meanwhile, and the next search repairs again.
 }

@@ -140,7 +140,7 @@ export async function downloadModel(
   let hashing: Promise<unknown> = Promise.resolve();
   const hash = (data: ArrayBuffer): Promise<string> => {
     const result = hashing.then(() => digest(data));
-    hashing = result.catch(() => undefined);
+    hashing = result.catch(() => undefined); // Only the queue: `result` rejects to its own caller.
     return result;
   };
 
@@ -165,7 +165,7 @@ export async function downloadModel(
     if (cached) {
       if (cached.headers.get(VERIFIED_HEADER) === tag) {
         // Not read: not awaited either (a cancelled branch of a teed body waits for its twin).
-        void cached.body?.cancel().catch(() => undefined);
+        void cached.body?.cancel().catch(() => undefined); // An unread body: nothing is lost if it does not cancel.
         // A trusted file of unknown size is not read for its size: the total leaves it out.
         progress(file.bytes ?? 0, false);
         return undefined;
@@ -349,7 +349,7 @@ async function everyFileCached(caches: DownloadCaches, urls: ModelFileUrls): Pro
   )
     return false;
   const index = await (await caches.open(WEB_LLM_CACHES.model)).match(urls.tensorCache);
-  const shards = shardsOf(index ? await index.json().catch(() => undefined) : undefined);
+  const shards = shardsOf(index ? await index.json().catch(() => undefined) : undefined); // Unreadable: not cached.
   if (!shards) return false;
   for (const { dataPath } of shards) {
     if (!(await has(WEB_LLM_CACHES.model, new URL(dataPath, urls.base).href))) return false;

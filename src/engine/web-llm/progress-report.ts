@@ -97,7 +97,7 @@ export class LoadProgressRelay {
   ) {}
 
   report(report: WebLlmProgressReport): void {
-    this.total ??= this.readTotal().catch(() => undefined);
+    this.total ??= this.readTotal().catch(() => undefined); // No total: progress shows bytes without a percentage.
     const total = this.total;
     this.queue = this.queue.then(async () => {
       const progress = toLoadProgress(report, await total);

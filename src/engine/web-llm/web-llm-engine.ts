@@ -59,7 +59,7 @@ async function readDownloadTotal(
   handedOver: { bytes: number } | undefined,
 ): Promise<DownloadTotal | undefined> {
   const manifest = await (await caches.open(WEB_LLM_CACHES.model)).match(urls.tensorCache);
-  const shardBytes = manifest ? shardBytesOf(await manifest.json().catch(() => undefined)) : undefined;
+  const shardBytes = manifest ? shardBytesOf(await manifest.json().catch(() => undefined)) : undefined; // Unknown size.
   if (shardBytes === undefined) return undefined;
   if (handedOver) return { shardBytes, libraryBytes: handedOver.bytes };
   const library = await (await caches.open(WEB_LLM_CACHES.wasm)).match(urls.library);
@@ -344,7 +344,7 @@ export class WebLlmEngine implements ChatEngine {
       // Read before the unload below, which destroys the device itself.
       const loss = signal?.aborted ? undefined : device.lost();
       // Whatever ended the load, nothing of it may stay on the GPU: 6-9 GB, and the tab would keep the lock.
-      await this.engine.unload().catch(() => undefined);
+      await this.engine.unload().catch(() => undefined); // The load's own error is what is thrown.
       throw loss ? lostInLoad(loss, error) : error;
     } finally {
       if (this.loadedDevice !== device) device.stop();
@@ -421,7 +421,7 @@ export class WebLlmEngine implements ChatEngine {
       const mapped = toEngineError(error);
       if (!hasTrait(mapped.code, 'host-file')) throw mapped;
       throw (
-        (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped
+        (await diagnoseModelFiles(urls, (url, init) => fetch(url, init)).catch(() => undefined)) ?? mapped // Undiagnosed: the error as mapped.
       );
     } finally {
       // The library is compiled by now (or never will be): the blob holds its whole size in memory.
