@@ -77,8 +77,9 @@ export async function allowWrites(page: Page): Promise<void> {
 }
 
 /**
- * The real thing: Chromium's quota for the page's origin set to `bytes` through CDP. Chromium applies it to
- * persistent profiles (`launchPersistentContext`), and reads the quota again at most every 30 s.
+ * The real thing: Chromium's quota for the page's origin set to `bytes` through CDP (undefined: back to the
+ * browser's own). Chromium applies it to persistent profiles (`launchPersistentContext`) only, and an origin
+ * that has stored something meets it once Chromium reads the quota again (within about 30 s): see `whenFull`.
  */
 export async function overrideQuota(page: Page, bytes: number | undefined): Promise<CDPSession> {
   const session = await page.context().newCDPSession(page);
@@ -87,4 +88,28 @@ export async function overrideQuota(page: Page, bytes: number | undefined): Prom
     ...(bytes === undefined ? {} : { quotaSize: bytes }),
   });
   return session;
+}
+
+/** Whether a write of a few bytes into a scratch database of the page's origin is refused as over quota. */
+export async function storageRefuses(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const request = indexedDB.open('quota-probe', 1);
+        request.onupgradeneeded = () => request.result.createObjectStore('probe');
+        request.onerror = () => resolve(request.error?.name === 'QuotaExceededError');
+        request.onsuccess = () => {
+          const transaction = request.result.transaction('probe', 'readwrite');
+          transaction.objectStore('probe').put('x'.repeat(1000), Date.now());
+          transaction.oncomplete = () => {
+            request.result.close();
+            resolve(false);
+          };
+          transaction.onabort = () => {
+            request.result.close();
+            resolve(transaction.error?.name === 'QuotaExceededError');
+          };
+        };
+      }),
+  );
 }
