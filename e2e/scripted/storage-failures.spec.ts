@@ -253,7 +253,7 @@ test('the real thing: Chromium’s quota made full through CDP refuses a send, a
   const context = await playwright.chromium.launchPersistentContext(testInfo.outputPath('profile'), {
     ...testInfo.project.use.launchOptions,
     locale: 'ko-KR',
-    baseURL,
+    ...(baseURL === undefined ? {} : { baseURL }),
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
