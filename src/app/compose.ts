@@ -4,6 +4,7 @@ import { createSettingsStore, type SettingsStore } from '../chat/settings-store'
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
+import { decodeSharedLinkOffThread } from './shared-link-decoder';
 import { takeSharedFragment } from './shared-link-location';
 import { webTabLock } from './tab-lock';
 import { webTabPresence } from './tab-presence';
@@ -30,6 +31,7 @@ export function composeApp(): ChatStore {
     fitStorage: localStorage,
     browser: navigator.userAgent,
     versions: { app: __APP_VERSION__, webLlm: __WEB_LLM_VERSION__ },
+    decodeLink: (hash) => decodeSharedLinkOffThread(hash),
   });
   void store.getState().checkDevice();
   void store.getState().restore();

@@ -9,7 +9,7 @@ import type { Schedule } from './answers/paced-text';
 import type { KeyValueStorage } from './model/gpu-fit-storage';
 import { createMeasureSlice, type MeasureSlice, type Versions } from './measure/measure-slice';
 import { createModelSlice, type ModelSlice, type StorageAccess, type TabLock } from './model/model-slice';
-import { createSharedSlice, type SharedSlice } from './shared-slice';
+import { createSharedSlice, type SharedSlice, type SharedSliceDependencies } from './shared-slice';
 
 export type {
   ConversationRepository,
@@ -45,6 +45,8 @@ export interface ChatStoreDependencies {
   readonly saveEveryMs?: number;
   /** When a streaming answer's waiting text is shown: at most every 100 ms (`ANSWER_UPDATE_MS`) in the app. */
   readonly schedule?: Schedule;
+  /** Reads a shared link's hash: in a worker of its own in the app. */
+  readonly decodeLink?: SharedSliceDependencies['decodeLink'];
 }
 
 export function createChatStore({
@@ -67,7 +69,11 @@ export function createChatStore({
       },
       sharedView: { leave: () => get().closeShared() },
     })(set, get, store),
-    ...createSharedSlice({ now, newId })(set, get, store),
+    ...createSharedSlice({
+      now,
+      newId,
+      ...(dependencies.decodeLink ? { decodeLink: dependencies.decodeLink } : {}),
+    })(set, get, store),
     ...createMeasureSlice({
       engine: dependencies.engine,
       versions,

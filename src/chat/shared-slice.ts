@@ -11,6 +11,7 @@ import {
   MESSENGER_LINK_LENGTH,
   type SharedConversation,
   type SharedLinkProblem,
+  type SharedLinkResult,
 } from '../conversation/formats/shared-link';
 import { withNewIds } from '../conversation/copy';
 import type { ChatMessage } from '../conversation/messages';
@@ -43,6 +44,8 @@ export type ShareLinkPlan =
 export interface SharedSliceDependencies {
   readonly now: () => number;
   readonly newId: () => string;
+  /** Reads a link's hash (off the page's thread in the app, where a crafted link must cost nothing). */
+  readonly decodeLink?: (hash: string) => Promise<SharedLinkResult>;
 }
 
 export interface SharedSlice {
@@ -69,6 +72,7 @@ export function planShareLink(url: string): ShareLinkPlan {
 export function createSharedSlice({
   now,
   newId,
+  decodeLink = decodeSharedConversation,
 }: SharedSliceDependencies): StateCreator<
   SharedSlice & Pick<ConversationSlice, 'addConversation' | 'current'> & Pick<ModelSlice, 'model'>,
   [],
@@ -87,13 +91,11 @@ export function createSharedSlice({
         const mine = ++opened;
         const before = get().shared;
         set({ shared: { kind: 'opening' } });
-        const result = await decodeSharedConversation(hash).catch(
-          (error: unknown): Awaited<ReturnType<typeof decodeSharedConversation>> => ({
-            kind: 'invalid',
-            problem: 'corrupt',
-            detail: error instanceof Error ? error.message : String(error),
-          }),
-        );
+        const result = await decodeLink(hash).catch((error: unknown): SharedLinkResult => ({
+          kind: 'invalid',
+          problem: 'corrupt',
+          detail: error instanceof Error ? error.message : String(error),
+        }));
         if (mine !== opened) return;
         switch (result.kind) {
           case 'none':

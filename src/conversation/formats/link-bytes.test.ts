@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deflateBomb, MiB } from '../../test/deflate-bomb';
 import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
 
@@ -17,6 +17,10 @@ describe('base64url', () => {
     expect(fromBase64Url('abcde')).toBeUndefined();
     expect(fromBase64Url('한글')).toBeUndefined();
   });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
 });
 
 describe('deflate and inflate', () => {
@@ -56,6 +60,43 @@ describe('deflate and inflate', () => {
     const bomb = await deflateBomb(1024);
     expect(bomb.length).toBeLessThan(1.1 * MiB);
     expect(await inflate(bomb, 8 * MiB)).toEqual({ kind: 'failed', reason: 'too-large' });
+  });
+
+  it('feeds a bomb to the inflater a slice at a time, so it stops within a few MiB of the limit', async () => {
+    const bomb = await deflateBomb(1024);
+    const Real = DecompressionStream;
+    let given = 0;
+    let made = 0;
+    // The browser's inflater, with what goes in and what comes out counted.
+    class Counted {
+      readonly writable: WritableStream<BufferSource>;
+      readonly readable: ReadableStream<Uint8Array>;
+      constructor(format: CompressionFormat) {
+        const real = new Real(format);
+        const writer = real.writable.getWriter();
+        this.writable = new WritableStream<BufferSource>({
+          async write(chunk) {
+            given += chunk.byteLength;
+            await writer.write(chunk);
+          },
+          close: () => writer.close(),
+          abort: (reason: unknown) => writer.abort(reason),
+        });
+        this.readable = real.readable.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              made += chunk.byteLength;
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+      }
+    }
+    vi.stubGlobal('DecompressionStream', Counted);
+    expect(await inflate(bomb, 8 * MiB)).toEqual({ kind: 'failed', reason: 'too-large' });
+    // 1 GiB was on offer: about 8 MiB was made, from a few KiB of the link.
+    expect(made).toBeLessThan(16 * MiB);
+    expect(given).toBeLessThan(32 * 1024);
   });
 
   it('stops a 1 KB link that inflates a thousandfold', async () => {

@@ -34,14 +34,30 @@ async function collect(stream: ReadableStream<Uint8Array>, limit: number): Promi
   return bytes;
 }
 
-/** The bytes as a stream of one chunk (no `Blob`: jsdom's has no `stream()`). */
-function streamOf(bytes: Uint8Array): ReadableStream<BufferSource> {
-  return new ReadableStream<BufferSource>({
-    start(controller) {
-      controller.enqueue(bytes as Uint8Array<ArrayBuffer>);
-      controller.close();
+/** How much of a link's bytes the inflater is given at a time: deflate expands at most ~1,032 times. */
+const INFLATE_SLICE = 4096;
+
+/**
+ * The bytes as a stream, in slices handed out only as the reader asks for them (no `Blob`: jsdom's has no
+ * `stream()`). Given whole, a deflate bomb is expanded whole in one task before its first chunk can be read
+ * and refused; a slice at a time, no more than a few MiB is made past the limit.
+ */
+function streamOf(bytes: Uint8Array, slice = bytes.byteLength): ReadableStream<BufferSource> {
+  let offset = 0;
+  return new ReadableStream<BufferSource>(
+    {
+      pull(controller) {
+        if (offset >= bytes.byteLength) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(offset + Math.max(slice, 1), bytes.byteLength);
+        controller.enqueue(bytes.slice(offset, end));
+        offset = end;
+      },
     },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 export async function deflate(text: string): Promise<Uint8Array> {
@@ -54,7 +70,7 @@ export async function deflate(text: string): Promise<Uint8Array> {
 export async function inflate(bytes: Uint8Array, maxBytes: number): Promise<InflateResult> {
   let inflated: Uint8Array | undefined;
   try {
-    const input = streamOf(bytes);
+    const input = streamOf(bytes, INFLATE_SLICE);
     inflated = await collect(input.pipeThrough(new DecompressionStream('deflate-raw')), maxBytes);
   } catch {
     // Not deflate data, or a stream that ends in the middle.
