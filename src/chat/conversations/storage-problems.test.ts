@@ -109,6 +109,28 @@ describe('storage that fails', () => {
     expect(store.getState().conversations.map(({ title }) => title)).toEqual(['새 이름']);
   });
 
+  it('says an undone delete and an added conversation are not saved yet, and saves them by themselves', async () => {
+    const { store, repository, stored } = await tab();
+    await answered(store, '/echo 되살릴 대화');
+    const { id } = store.getState().current;
+    await store.getState().deleteConversation(id);
+    const save = vi.spyOn(repository, 'save').mockRejectedValue(full());
+    await store.getState().undoDelete();
+    expect(store.getState().storageProblem).toMatchObject({ kind: 'not-saved', failure: 'full' });
+    expect(store.getState().current.id).toBe(id);
+    expect(await stored(id)).toBeUndefined();
+
+    const added = { ...store.getState().current, id: 'added', title: '받은 대화' };
+    await store.getState().addConversation(added);
+    expect(store.getState().storageProblem).toMatchObject({ kind: 'not-saved' });
+    expect(store.getState().current.id).toBe('added');
+
+    save.mockRestore();
+    await waitForState(store, (state) => state.storageProblem === undefined);
+    expect(await stored(id)).toBeDefined();
+    expect((await stored('added'))?.title).toBe('받은 대화');
+  });
+
   it('says the list could not be read when a newer version of the app holds the database', async () => {
     const { store, repository } = await tab();
     vi.spyOn(repository, 'list').mockRejectedValue(
