@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { benchBundle } from './bench/bundle';
 import { benchConversations } from './bench/conversations';
+import { benchFirstVisit } from './bench/first-visit';
 import { benchLogits } from './bench/logits';
 import { benchPrefill } from './bench/prefill';
 import { benchStreaming } from './bench/streaming';
@@ -16,6 +17,7 @@ const sections: Record<string, () => string | Promise<string>> = {
   streaming: benchStreaming,
   prefill: benchPrefill,
   conversations: benchConversations,
+  'first-visit': benchFirstVisit,
 };
 
 const only = process.argv.slice(2);
