@@ -14,6 +14,7 @@ import { createSharedSlice, type SharedSlice } from './shared-slice';
 export type {
   ConversationRepository,
   ConversationSummary,
+  ImportErrorCode,
   ImportOutcome,
   ImportReport,
   SearchHit,
