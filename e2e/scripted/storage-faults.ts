@@ -113,3 +113,15 @@ export async function storageRefuses(page: Page): Promise<boolean> {
       }),
   );
 }
+
+/**
+ * Chromium's quota for `origin` set to `bytes` through CDP before the page first opens its storage: then it
+ * holds at once, in the ordinary (not persistent) context too, since Chromium reads the quota when the origin
+ * starts using storage (`overrideQuota` above, set later, waits for the next read). A write past it fails at
+ * commit with `QuotaExceededError`. Returns the session, as `overrideQuota` does.
+ */
+export async function quotaFromTheStart(page: Page, origin: string, bytes: number): Promise<CDPSession> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Storage.overrideQuotaForOrigin', { origin: new URL(origin).origin, quotaSize: bytes });
+  return session;
+}

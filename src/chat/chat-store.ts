@@ -14,6 +14,7 @@ import { createSharedSlice, type SharedSlice, type SharedSliceDependencies } fro
 export type {
   ConversationRepository,
   ConversationSummary,
+  ImportErrorCode,
   ImportOutcome,
   ImportReport,
   SearchHit,

@@ -43,6 +43,16 @@ function messageOf(schema: unknown): string | undefined {
   return messageOf(wrapped);
 }
 
+/** The message of a missing key: that of the key's own schema, as a wrong value would get. */
+function keyMessage(entries: v.ObjectEntries, message: string) {
+  return (issue: v.BaseIssue<unknown>): string => {
+    const key = issue.path?.at(-1)?.key;
+    const missing =
+      issue.expected !== 'Object' && typeof key === 'string' ? messageOf(entries[key]) : undefined;
+    return missing ?? message;
+  };
+}
+
 /**
  * `v.object` whose missing keys are reported with the message of the key's own schema (`title: expected a
  * string`), as a wrong value would be, instead of the object's message.
@@ -51,10 +61,13 @@ export function object<const TEntries extends v.ObjectEntries>(
   entries: TEntries,
   message = 'expected an object',
 ) {
-  return v.object(entries, (issue) => {
-    const key = issue.path?.at(-1)?.key;
-    const missing =
-      issue.expected !== 'Object' && typeof key === 'string' ? messageOf(entries[key]) : undefined;
-    return missing ?? message;
-  });
+  return v.object(entries, keyMessage(entries, message));
+}
+
+/** As {@link object}, keeping the keys it does not name as they are. */
+export function looseObject<const TEntries extends v.ObjectEntries>(
+  entries: TEntries,
+  message = 'expected an object',
+) {
+  return v.looseObject(entries, keyMessage(entries, message));
 }

@@ -331,7 +331,7 @@ describe('the ids of answers kept before ids were', () => {
     expect(file).not.toContain('tokens');
 
     const b = await browser().tab('b');
-    const imported = await b.store.getState().importBackup(file);
+    const imported = await b.store.getState().importBackup(new Blob([file]));
     expect(imported.ok).toBe(true);
     await b.store.getState().openConversation(a.store.getState().current.id);
     await answered(b.store, '/echo 둘');

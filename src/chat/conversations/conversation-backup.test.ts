@@ -1,8 +1,8 @@
 // The IndexedDB classes idb looks for as globals (`instanceof IDBRequest`), from the fake.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { exportBackup, parseBackup } from '../../conversation/formats/backup';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exportBackup, MAX_BACKUP_BYTES, parseBackup } from '../../conversation/formats/backup';
 import { conversationOf, version } from '../../test/conversations';
 import { backupActions, type ConversationBackupDependencies } from './conversation-backup';
 import { createConversationRepository } from '../persistence/conversation-repository';
@@ -11,7 +11,10 @@ let cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.forEach((cleanup) => cleanup());
   cleanups = [];
+  vi.restoreAllMocks();
 });
+
+const fileOf = (text: string) => new Blob([text], { type: 'application/json' });
 
 const shown = conversationOf('shown', [version('v1', '화면의 질문')], { title: '화면', updatedAt: 5 });
 const blank = conversationOf('blank', []);
@@ -66,21 +69,24 @@ describe('exporting a backup', () => {
 describe('importing a backup', () => {
   it('refuses a file that is not one, changing nothing', async () => {
     const { backup, log } = actions({ repository: stored() });
-    expect(await backup.importBackup('{"format":"something else"}')).toMatchObject({
+    expect(await backup.importBackup(fileOf('{"format":"something else"}'))).toMatchObject({
       ok: false,
       error: { code: 'not-a-backup' },
     });
-    expect(await backup.importBackup('not json')).toMatchObject({ ok: false, error: { code: 'not-json' } });
+    expect(await backup.importBackup(fileOf('not json'))).toMatchObject({
+      ok: false,
+      error: { code: 'not-json' },
+    });
     expect(log).toEqual([]);
   });
 
   it('adds the conversations to storage, then reads again what it changed', async () => {
     const repository = stored();
     const { backup, log } = actions({ repository });
-    const outcome = await backup.importBackup(exportBackup([shown], {}, 0));
+    const outcome = await backup.importBackup(fileOf(exportBackup([shown], {}, 0)));
     expect(outcome).toMatchObject({
       ok: true,
-      report: { added: 1, updated: 0, kept: 0, unreadableAdded: 0 },
+      report: { added: 1, updated: 0, kept: 0, unreadableAdded: 0, skipped: 0 },
     });
     expect(log).toEqual(['read again']);
     expect((await repository.list()).summaries.map(({ id }) => id)).toEqual(['shown']);
@@ -88,10 +94,56 @@ describe('importing a backup', () => {
 
   it('adds nothing without storage, and says so', async () => {
     const { backup, log } = actions();
-    expect(await backup.importBackup(exportBackup([shown], {}, 0))).toMatchObject({
+    expect(await backup.importBackup(fileOf(exportBackup([shown], {}, 0)))).toMatchObject({
       ok: true,
-      report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0 },
+      report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0, skipped: 0 },
     });
     expect(log).toEqual([]);
+  });
+
+  it('refuses a file over the limit before reading any of it', async () => {
+    const { backup, log } = actions({ repository: stored() });
+    const file = fileOf(exportBackup([shown], {}, 0));
+    Object.defineProperty(file, 'size', { value: MAX_BACKUP_BYTES + 1 });
+    const read = vi.spyOn(file, 'text');
+    expect(await backup.importBackup(file)).toEqual({
+      ok: false,
+      error: {
+        code: 'too-large',
+        detail: `the file has ${MAX_BACKUP_BYTES + 1} bytes; a backup has at most ${MAX_BACKUP_BYTES}`,
+      },
+    });
+    expect(read).not.toHaveBeenCalled();
+    expect(log).toEqual([]);
+  });
+
+  it('says so when the file cannot be read', async () => {
+    const { backup, log } = actions({ repository: stored() });
+    const file = fileOf('{}');
+    vi.spyOn(file, 'text').mockRejectedValue(new DOMException('The file changed.', 'NotReadableError'));
+    expect(await backup.importBackup(file)).toEqual({
+      ok: false,
+      error: { code: 'unreadable-file', detail: 'NotReadableError: The file changed.' },
+    });
+    expect(log).toEqual([]);
+  });
+
+  it.each([
+    [new DOMException('The quota is exceeded.', 'QuotaExceededError'), 'storage-full'],
+    [new DOMException('The transaction was aborted.', 'AbortError'), 'write-failed'],
+  ] as const)('writes nothing when storage fails (%s), and says why: %s', async (error, code) => {
+    const repository = stored();
+    await repository.save(conversationOf('kept', [version('v', '저장된 질문')]), undefined);
+    const { backup, log } = actions({ repository });
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw error;
+    });
+    expect(await backup.importBackup(fileOf(exportBackup([shown], {}, 0)))).toEqual({
+      ok: false,
+      error: { code, detail: `${error.name}: ${error.message}` },
+    });
+    vi.restoreAllMocks();
+    expect(log).toEqual([]);
+    expect((await repository.list()).summaries.map(({ id }) => id)).toEqual(['kept']);
   });
 });

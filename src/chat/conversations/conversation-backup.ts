@@ -1,6 +1,7 @@
-import { exportBackup, parseBackup } from '../../conversation/formats/backup';
-import type { ConversationRepository } from '../persistence/repository-types';
-import type { ConversationSlice } from './conversation-state';
+import { checkBackupSize, exportBackup, parseBackup } from '../../conversation/formats/backup';
+import { ConversationRepositoryError, describeError } from '../persistence/database';
+import type { ConversationRepository, ImportReport } from '../persistence/repository-types';
+import type { ConversationSlice, ImportError } from './conversation-state';
 import type { ConversationSync } from './conversation-sync';
 
 export interface ConversationBackupDependencies {
@@ -32,20 +33,44 @@ export function backupActions({
       return exportBackup(conversations, settings, now(), unreadable);
     },
 
-    async importBackup(text) {
+    async importBackup(file) {
+      const tooLarge = checkBackupSize(file.size);
+      if (tooLarge) return { ok: false, error: tooLarge };
+      let text: string;
+      try {
+        text = await file.text();
+      } catch (error) {
+        // The file was moved, changed or taken away after it was picked.
+        return { ok: false, error: { code: 'unreadable-file', detail: describeError(error) } };
+      }
       const parsed = parseBackup(text);
       if (!parsed.ok) return parsed;
       if (!repository) {
         return {
           ok: true,
           backup: parsed.backup,
-          report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0 },
+          report: { added: 0, updated: 0, kept: 0, unreadableAdded: 0, skipped: 0 },
         };
       }
+      // A save that fails is told on its own (the storage notice) and tried again; the import goes on.
       await sync?.written();
-      const report = await repository.import(parsed.backup);
+      let report: ImportReport;
+      try {
+        report = await repository.import(parsed.backup);
+      } catch (error) {
+        return { ok: false, error: storageFailure(error) };
+      }
       await imported();
       return { ok: true, backup: parsed.backup, report };
     },
+  };
+}
+
+/** An import the repository refused, all of it unwritten: for lack of space, or for any other reason. */
+function storageFailure(error: unknown): ImportError {
+  const quota = error instanceof ConversationRepositoryError && error.code === 'quota-exceeded';
+  return {
+    code: quota ? 'storage-full' : 'write-failed',
+    detail: error instanceof Error ? error.message : String(error),
   };
 }

@@ -155,8 +155,14 @@ describe('two tabs of one browser', () => {
       {},
       0,
     );
-    const outcome = await a.store.getState().importBackup(backup);
-    expect(outcome.ok && outcome.report).toEqual({ added: 1, updated: 0, kept: 0, unreadableAdded: 0 });
+    const outcome = await a.store.getState().importBackup(new Blob([backup]));
+    expect(outcome.ok && outcome.report).toEqual({
+      added: 1,
+      updated: 0,
+      kept: 0,
+      unreadableAdded: 0,
+      skipped: 0,
+    });
     await waitForState(b.store, (state) => state.conversations.some(({ title }) => title === '가져온 대화'));
 
     await a.store.getState().deleteConversation(id);

@@ -16,7 +16,14 @@ import type { StorageProblem } from '../types';
 import { notSaved } from './storage-problems';
 
 export { titleFrom } from '../answers/answer-request';
-export type { ConversationSlice, ImportOutcome, ModelEffects, SharedViewEffects } from './conversation-state';
+export type {
+  ConversationSlice,
+  ImportError,
+  ImportErrorCode,
+  ImportOutcome,
+  ModelEffects,
+  SharedViewEffects,
+} from './conversation-state';
 export type { ConversationSummary, UnreadableSummary } from '../persistence/schemas';
 export type { SearchHit } from '../persistence/search-index';
 

@@ -1,16 +1,28 @@
 import type { EngineErrorInfo } from '../../engine/protocol';
 import type { SamplingParams } from '../../generation/sampling';
 import type { Conversation } from '../../conversation/conversation';
-import type { Backup, BackupError, BackupSettings } from '../../conversation/formats/backup';
+import type { Backup, BackupErrorCode, BackupSettings } from '../../conversation/formats/backup';
 import type { ChatMessage } from '../../conversation/messages';
 import type { ImportReport } from '../persistence/repository-types';
 import type { ConversationSummary, UnreadableSummary } from '../persistence/schemas';
 import type { SearchHit } from '../persistence/search-index';
 import type { ChatStatus, ComposerNotice, SendOutcome, StorageProblem } from '../types';
 
-/** What an import did: refused (nothing changed), or what it added, replaced and kept. */
+/**
+ * Why an import wrote nothing: the file was refused (`BackupErrorCode`), could not be read (`unreadable-file`),
+ * or the storage failed: `storage-full` (the browser's quota) or `write-failed` (any other failure).
+ */
+export type ImportErrorCode = BackupErrorCode | 'unreadable-file' | 'storage-full' | 'write-failed';
+
+export interface ImportError {
+  readonly code: ImportErrorCode;
+  /** Technical detail in English, shown under the translated explanation. */
+  readonly detail: string;
+}
+
+/** What an import did: failed (nothing changed), or what it added, replaced and kept. */
 export type ImportOutcome =
-  | { readonly ok: false; readonly error: BackupError }
+  | { readonly ok: false; readonly error: ImportError }
   | { readonly ok: true; readonly backup: Backup; readonly report: ImportReport };
 
 /** What the conversation slice does to the model slice, named. */
@@ -87,8 +99,9 @@ export interface ConversationSlice {
   /** Every conversation (every version), what cannot be read as it is, and the settings: a JSON backup. */
   readonly exportBackup: (settings: BackupSettings) => Promise<string>;
   /**
-   * Restores a backup: checked whole first, so a bad or foreign file changes nothing; then its conversations
-   * are added, a stored one with the same id replaced only by a newer copy. Nothing stored is deleted.
+   * Restores a backup file: its size checked before it is read, then checked whole, so a bad or foreign file
+   * changes nothing; then its conversations are added in one transaction, a stored one with the same id
+   * replaced only by a newer copy. Nothing stored is deleted, and a failure writes nothing. Never rejects.
    */
-  readonly importBackup: (text: string) => Promise<ImportOutcome>;
+  readonly importBackup: (file: Blob) => Promise<ImportOutcome>;
 }

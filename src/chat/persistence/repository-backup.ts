@@ -9,7 +9,9 @@ import {
   SUMMARIES_STORE,
   VERSIONS_STORE,
   versionsOf,
+  writeOnly,
   writeWhole,
+  type WriteTransaction,
 } from './database';
 import { newestFirst, readKept, readRecords } from './record-reader';
 import { headerSchema } from '../../conversation/formats/records';
@@ -47,65 +49,94 @@ export async function readBackup({ reading }: Connection): Promise<StoredData> {
 
 /**
  * Adds a backup's conversations in one transaction: one with an id already here replaces the stored one only if
- * it is newer (`updatedAt`). Nothing stored is deleted, whether this version can read it or not.
+ * it is newer (`updatedAt`). Nothing stored is deleted, whether this version can read it or not. A record the
+ * backup holds both readable and unreadable is taken readable. Written whole or not at all: on any failure the
+ * transaction is aborted, and the error (`quota-exceeded`, `write-failed`) thrown.
  */
 export async function importInto(
   { writing }: Connection,
-  { conversations, unreadable }: StoredData,
+  data: StoredData,
   /** Ids for conversations that must be stored beside one this version cannot read. */
   newId: () => string,
 ): Promise<ImportReport> {
   return writing(async (db) => {
     const transaction = db.transaction(EVERY_STORE, 'readwrite');
-    const store = transaction.objectStore(CONVERSATIONS_STORE);
-    const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
-    const stored = new Map<unknown, unknown>(keys.map((key, index) => [key, values[index]]));
-    let added = 0;
-    let updated = 0;
-    let kept = 0;
-    let unreadableAdded = 0;
-    for (const conversation of conversations) {
-      const existing = stored.get(conversation.id);
-      if (existing === undefined) {
-        writeWhole(transaction, conversation);
-        added += 1;
-        continue;
+    try {
+      const report = await writeImport(transaction, data, newId);
+      await transaction.done;
+      return report;
+    } catch (error) {
+      // What was put before the failure must not be committed without the rest.
+      try {
+        transaction.abort();
+      } catch {
+        // Already aborted, by the browser or by the request that failed.
       }
-      const header = check(headerSchema, existing, 'record');
-      if (!header.ok) {
-        // Never over a record this version cannot read: the backup's copy goes beside it.
-        writeWhole(transaction, { ...conversation, id: newId() });
-        added += 1;
-      } else if (header.value.updatedAt >= conversation.updatedAt) {
-        kept += 1;
-      } else {
-        void transaction.objectStore(VERSIONS_STORE).delete(versionsOf(conversation.id));
-        void transaction.objectStore(STALE_SEARCH_STORE).delete(conversation.id);
-        void transaction.objectStore(EXIT_WRITES_STORE).delete(versionsOf(conversation.id));
-        writeWhole(transaction, conversation);
-        updated += 1;
-      }
+      // The abort's own news: the failure is the error thrown.
+      await transaction.done.catch(() => undefined);
+      throw error;
     }
-    for (const { record, versions } of unreadable) {
-      const id = (record as { id: string | number }).id;
-      if (stored.has(id)) {
-        kept += 1;
-        continue;
-      }
-      const readable = readKept(record, versions);
-      if (readable.ok) {
-        // Written by a version that could not read it, and this one can.
-        writeWhole(transaction, readable.conversation);
-        added += 1;
-        continue;
-      }
-      void store.put(record);
-      for (const version of versions) void transaction.objectStore(VERSIONS_STORE).put(version);
-      const summary: UnreadableSummary = { id, unreadable: readable.reason };
-      void transaction.objectStore(SUMMARIES_STORE).put(summary);
-      unreadableAdded += 1;
-    }
-    await transaction.done;
-    return { added, updated, kept, unreadableAdded };
   });
+}
+
+async function writeImport(
+  transaction: WriteTransaction,
+  { conversations, unreadable }: StoredData,
+  newId: () => string,
+): Promise<ImportReport> {
+  const store = transaction.objectStore(CONVERSATIONS_STORE);
+  const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+  const stored = new Map<unknown, unknown>(keys.map((key, index) => [key, values[index]]));
+  const readable = new Set<unknown>(conversations.map(({ id }) => id));
+  let added = 0;
+  let updated = 0;
+  let kept = 0;
+  let unreadableAdded = 0;
+  let skipped = 0;
+  for (const conversation of conversations) {
+    const existing = stored.get(conversation.id);
+    if (existing === undefined) {
+      writeWhole(transaction, conversation);
+      added += 1;
+      continue;
+    }
+    const header = check(headerSchema, existing, 'record');
+    if (!header.ok) {
+      // Never over a record this version cannot read: the backup's copy goes beside it.
+      writeWhole(transaction, { ...conversation, id: newId() });
+      added += 1;
+    } else if (header.value.updatedAt >= conversation.updatedAt) {
+      kept += 1;
+    } else {
+      writeOnly(transaction, VERSIONS_STORE).delete(versionsOf(conversation.id));
+      writeOnly(transaction, STALE_SEARCH_STORE).delete(conversation.id);
+      writeOnly(transaction, EXIT_WRITES_STORE).delete(versionsOf(conversation.id));
+      writeWhole(transaction, conversation);
+      updated += 1;
+    }
+  }
+  for (const { record, versions } of unreadable) {
+    const id = (record as { id: string | number }).id;
+    if (readable.has(id)) {
+      skipped += 1;
+      continue;
+    }
+    if (stored.has(id)) {
+      kept += 1;
+      continue;
+    }
+    const read = readKept(record, versions);
+    if (read.ok) {
+      // Written by a version that could not read it, and this one can.
+      writeWhole(transaction, read.conversation);
+      added += 1;
+      continue;
+    }
+    writeOnly(transaction, CONVERSATIONS_STORE).put(record);
+    for (const version of versions) writeOnly(transaction, VERSIONS_STORE).put(version);
+    const summary: UnreadableSummary = { id, unreadable: read.reason };
+    writeOnly(transaction, SUMMARIES_STORE).put(summary);
+    unreadableAdded += 1;
+  }
+  return { added, updated, kept, unreadableAdded, skipped };
 }

@@ -46,6 +46,8 @@ export interface ImportReport {
   readonly kept: number;
   /** Records from the backup this version cannot read, stored as they were for a newer version. */
   readonly unreadableAdded: number;
+  /** Records the backup also holds readable, under the same id: the readable copy is imported, not these. */
+  readonly skipped: number;
 }
 
 /** What another tab changed, as it tells the others. */
@@ -105,7 +107,8 @@ export interface ConversationRepository {
   backup(): Promise<StoredData>;
   /**
    * Adds a backup's conversations: one with an id already here replaces the stored one only if it is newer
-   * (`updatedAt`). Nothing stored is deleted, whether this version can read it or not.
+   * (`updatedAt`). Nothing stored is deleted, whether this version can read it or not. All or nothing: a
+   * failure (`quota-exceeded`, `write-failed`) writes none of it.
    */
   import(data: StoredData): Promise<ImportReport>;
   /** Calls `listener` when another tab changed the conversations; returns a function that stops it. */

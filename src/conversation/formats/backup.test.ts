@@ -3,7 +3,16 @@ import type { GenerationUsage } from '../../engine/protocol';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation, Exchange, ExchangeVersion } from '../conversation';
 import type { AnswerState } from '../conversation';
-import { BACKUP_FORMAT, exportBackup, parseBackup, type BackupErrorCode } from './backup';
+import {
+  BACKUP_FORMAT,
+  checkBackupSize,
+  exportBackup,
+  MAX_BACKUP_BYTES,
+  MAX_RECORD_DEPTH,
+  nestsDeeperThan,
+  parseBackup,
+  type BackupErrorCode,
+} from './backup';
 
 const usage: GenerationUsage = {
   promptTokens: 20,
@@ -103,7 +112,7 @@ describe('a backup', () => {
     const unreadable = [
       {
         record: { id: 'future', schema: 9, title: '새 버전', shape: { nested: [1, 2] } },
-        versions: [{ x: 1 }],
+        versions: [{ conversationId: 'future', id: 'v1', x: 1 }],
       },
       { record: { id: 7, anything: true }, versions: [] },
     ];
@@ -198,6 +207,19 @@ describe('a backup', () => {
       status: 'failed',
       error: { code: 'unknown', message: 'new in a later version' },
     });
+  });
+});
+
+describe('how deep a value nests', () => {
+  it('is counted in objects and arrays, without recursion', () => {
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+    expect(nestsDeeperThan({ a: [1, { b: null }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [1, { b: {} }] }, 3)).toBe(true);
+    let deep: unknown = {};
+    // A million levels: {} in 999,999 arrays.
+    for (let level = 1; level < 1_000_000; level += 1) deep = [deep];
+    expect(nestsDeeperThan(deep, 1_000_000)).toBe(false);
+    expect(nestsDeeperThan(deep, 999_999)).toBe(true);
   });
 });
 
@@ -297,6 +319,68 @@ describe('a file that is not a good backup', () => {
   it('is far too large, and is called that, not damaged', () => {
     const result = parseBackup(exportBackup(sample(), {}, exportedAt), { maxCharacters: 100 });
     expect(!result.ok && result.error.code).toBe('too-large');
+  });
+
+  it('is over the size limit, which is known before any of it is read', () => {
+    expect(checkBackupSize(MAX_BACKUP_BYTES)).toBeUndefined();
+    expect(checkBackupSize(100_000_000)).toEqual({
+      code: 'too-large',
+      detail: `the file has 100000000 bytes; a backup has at most ${MAX_BACKUP_BYTES}`,
+    });
+  });
+
+  it('has a record this version cannot read whose version lacks the fields it is stored by', () => {
+    const data = file();
+    data['unreadable'] = [
+      { record: { id: 'future', schema: 9 }, versions: [{ schema: 9, text: '키 없음' }] },
+    ];
+    expect(rejected(JSON.stringify(data))).toEqual({
+      code: 'invalid',
+      detail: 'unreadable[0].versions[0].conversationId: expected an id',
+    });
+    data['unreadable'] = [{ record: { id: 'future' }, versions: [{ conversationId: 'future', id: [] }] }];
+    expect(rejected(JSON.stringify(data)).detail).toBe('unreadable[0].versions[0].id: expected an id');
+    data['unreadable'] = [{ record: { id: 'future' }, versions: ['not a record'] }];
+    expect(rejected(JSON.stringify(data)).detail).toBe('unreadable[0].versions[0]: expected an object');
+  });
+
+  it('has a version of a record this version cannot read that belongs to another conversation', () => {
+    const data = file();
+    data['unreadable'] = [{ record: { id: 'future' }, versions: [{ conversationId: 'c1', id: 'v1' }] }];
+    expect(rejected(JSON.stringify(data)).detail).toBe(
+      'unreadable[0].versions[0].conversationId: expected the record\'s id, "future"',
+    );
+  });
+
+  it('has the same record this version cannot read twice', () => {
+    const data = file();
+    data['unreadable'] = [
+      { record: { id: 7 }, versions: [] },
+      { record: { id: '7' }, versions: [] },
+      { record: { id: 7, other: true }, versions: [] },
+    ];
+    expect(rejected(JSON.stringify(data)).detail).toBe('unreadable[2].record.id: 7 appears twice');
+  });
+
+  it('has a record this version cannot read nested too deep to be stored, and says so without overflowing', () => {
+    const nested = (depth: number): string => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+    const withRecord = (record: string, version = '{"conversationId":"deep","id":"v"}') =>
+      JSON.stringify(file()).replace(
+        /}$/,
+        `,"unreadable":[{"record":{"id":"deep","x":${record}},"versions":[${version}]}]}`,
+      );
+    expect(parseBackup(withRecord(nested(MAX_RECORD_DEPTH - 1))).ok).toBe(true);
+    expect(rejected(withRecord(nested(MAX_RECORD_DEPTH)))).toEqual({
+      code: 'invalid',
+      detail: `unreadable[0].record: nested more than ${MAX_RECORD_DEPTH} levels deep`,
+    });
+    expect(rejected(withRecord(nested(20_000))).detail).toBe(
+      `unreadable[0].record: nested more than ${MAX_RECORD_DEPTH} levels deep`,
+    );
+    const deepVersion = `{"conversationId":"deep","id":"v","x":${nested(20_000)}}`;
+    expect(rejected(withRecord('1', deepVersion)).detail).toBe(
+      `unreadable[0].versions[0]: nested more than ${MAX_RECORD_DEPTH} levels deep`,
+    );
   });
 
   it('has a time no date can show', () => {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { check, object } from '../../schema/issues';
+import { check, looseObject, object } from '../../schema/issues';
 import type { Conversation } from '../conversation';
 import { markInterrupted } from '../interrupted';
 import {
@@ -14,6 +14,13 @@ export const BACKUP_FORMAT = 'hangul-llama-backup';
 export const BACKUP_VERSION = 1;
 /** Larger than any real history (it is text), small enough that parsing a wrong file cannot freeze the page. */
 export const MAX_BACKUP_CHARACTERS = 64 * 1024 * 1024;
+/** The same limit on the file itself, checked before any of it is read (decoding 100 MB froze the page). */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
+/**
+ * How deep the objects of a record this version cannot read may nest: far deeper than any record the app writes
+ * (five levels), far from where the browser's copy of a value into IndexedDB runs out of stack (20,000 did).
+ */
+export const MAX_RECORD_DEPTH = 100;
 
 /**
  * The settings a backup carries, in the file's own terms: the settings store keeps its own schema, and a test
@@ -40,6 +47,21 @@ const unreadableSchema = object({
   ),
   versions: v.array(v.unknown(), 'expected an array'),
 });
+
+/** A key of a stored record: what the app's stores are keyed by, and nothing IndexedDB would refuse. */
+const storedKey = v.union([v.pipe(v.string(), v.nonEmpty()), v.number()], 'expected an id');
+
+/**
+ * The fields the stores key the unreadable records by, which storing them again needs. The app never wrote a
+ * record without them (its stores refuse one), so this is no change of the format: it refuses a file edited or
+ * damaged so that the import would fail halfway through its writes.
+ */
+const unreadableKeysSchema = v.array(
+  object({
+    record: looseObject({ id: storedKey }),
+    versions: v.array(looseObject({ conversationId: storedKey, id: storedKey }), 'expected an array'),
+  }),
+);
 
 const headSchema = v.looseObject({ format: v.literal(BACKUP_FORMAT) });
 
@@ -128,6 +150,52 @@ function failure(code: BackupErrorCode, detail: string): ParsedBackup {
   return { ok: false, error: { code, detail } };
 }
 
+/** The size a backup file may have, checked before it is read: `too-large` past {@link MAX_BACKUP_BYTES}. */
+export function checkBackupSize(bytes: number): BackupError | undefined {
+  return bytes > MAX_BACKUP_BYTES
+    ? { code: 'too-large', detail: `the file has ${bytes} bytes; a backup has at most ${MAX_BACKUP_BYTES}` }
+    : undefined;
+}
+
+/**
+ * Whether `value` has objects nested more than `limit` levels deep, found with a stack of its own so that no
+ * value, however deep, can overflow the page's.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { readonly value: unknown; readonly depth: number }[] = [{ value, depth: 1 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth > limit) return true;
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth: item.depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * Why the backup's unreadable records could not be stored again as they are, or nothing: one lacks a key, is
+ * there twice, names another conversation in a version's key, or nests too deep for the browser to store it.
+ */
+function unreadableProblem(unreadable: readonly UnreadableRecord[]): string | undefined {
+  const keyed = check(unreadableKeysSchema, unreadable, 'unreadable');
+  if (!keyed.ok) return keyed.reason;
+  const seen = new Set<string | number>();
+  for (const [index, { record, versions }] of keyed.value.entries()) {
+    const at = `unreadable[${index}]`;
+    if (seen.has(record.id)) return `${at}.record.id: ${JSON.stringify(record.id)} appears twice`;
+    seen.add(record.id);
+    const stray = versions.findIndex(({ conversationId }) => conversationId !== record.id);
+    if (stray >= 0) {
+      return `${at}.versions[${stray}].conversationId: expected the record's id, ${JSON.stringify(record.id)}`;
+    }
+    if (nestsDeeperThan(record, MAX_RECORD_DEPTH)) {
+      return `${at}.record: nested more than ${MAX_RECORD_DEPTH} levels deep`;
+    }
+    const deep = versions.findIndex((version) => nestsDeeperThan(version, MAX_RECORD_DEPTH));
+    if (deep >= 0) return `${at}.versions[${deep}]: nested more than ${MAX_RECORD_DEPTH} levels deep`;
+  }
+  return undefined;
+}
+
 /**
  * Reads a backup file, checking every field before anything is used: the caller changes its data only on
  * `ok`, so a damaged or foreign file changes nothing. Answers cut off while the backup was made come back
@@ -173,6 +241,8 @@ export function parseBackup(
     conversations.push(markInterrupted(built.value));
   }
   const { exportedAt, unreadable = [], settings } = file.value;
+  const problem = unreadableProblem(unreadable);
+  if (problem !== undefined) return failure('invalid', problem);
   return {
     ok: true,
     backup: {

@@ -1,6 +1,5 @@
 import { useRef, useState } from 'react';
-import type { BackupErrorCode } from '../../conversation/formats/backup';
-import type { ImportReport } from '../../chat/chat-store';
+import type { ImportErrorCode, ImportReport } from '../../chat/chat-store';
 import { useChat, useChatStore } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -8,12 +7,15 @@ import { Button } from '../primitives/controls';
 import { useSettings } from '../settings-context';
 import { download, downloadMarkdown, today } from './conversation-files';
 
-const backupErrorKeys: Record<BackupErrorCode, MessageKey> = {
+const backupErrorKeys: Record<ImportErrorCode, MessageKey> = {
   'not-json': 'backup.error.not-json',
   'not-a-backup': 'backup.error.not-a-backup',
   'newer-version': 'backup.error.newer-version',
   'too-large': 'backup.error.too-large',
   invalid: 'backup.error.invalid',
+  'unreadable-file': 'backup.error.unreadable-file',
+  'storage-full': 'backup.error.storage-full',
+  'write-failed': 'backup.error.write-failed',
 };
 
 type Outcome =
@@ -29,6 +31,7 @@ function reportLines(report: ImportReport, t: ReturnType<typeof useI18n>['t']): 
     report.unreadableAdded > 0
       ? t('backup.importedUnreadable', { count: report.unreadableAdded })
       : undefined,
+    report.skipped > 0 ? t('backup.importedSkipped', { count: report.skipped }) : undefined,
   ].filter((line) => line !== undefined);
   return lines.length > 0 ? lines : [t('backup.importedNone')];
 }
@@ -50,7 +53,7 @@ export function BackupControls() {
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
 
   const onFile = async (file: File): Promise<void> => {
-    const result = await importBackup(await file.text());
+    const result = await importBackup(file);
     if (!result.ok) {
       setOutcome({
         kind: 'failed',

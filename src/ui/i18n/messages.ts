@@ -299,6 +299,12 @@ const ko = {
   'backup.importedUnreadable': '이 버전이 읽을 수 없는 대화 {count}개는 그대로 보관했습니다.',
   'backup.error.too-large':
     '백업 파일이 너무 커서 가져오지 않았습니다 (최대 64MB). 아무것도 바뀌지 않았습니다.',
+  'backup.error.unreadable-file': '파일을 읽지 못해 가져오지 않았습니다. 아무것도 바뀌지 않았습니다.',
+  'backup.error.storage-full':
+    '저장 공간이 부족해 백업을 가져오지 못했습니다. 아무것도 바뀌지 않았습니다. 브라우저 저장 공간을 비운 뒤 다시 시도하세요.',
+  'backup.error.write-failed': '백업을 저장하지 못해 가져오지 않았습니다. 아무것도 바뀌지 않았습니다.',
+  'backup.importedSkipped':
+    '백업에 읽을 수 있는 사본과 읽을 수 없는 사본이 함께 있던 대화 {count}개는 읽을 수 있는 사본만 가져왔습니다.',
   'message.interrupted': '새로 고침으로 중단됨',
   'markdown.copyCode': '코드 복사',
   'markdown.copyFailed': '복사하지 못했습니다',
@@ -692,6 +698,13 @@ const en: Record<MessageKey, string> = {
   'backup.importedKept': 'Kept {count} conversations as they were: this browser’s copy is as new or newer.',
   'backup.importedUnreadable': 'Kept {count} conversations this version cannot read, as they were.',
   'backup.error.too-large': 'The backup file is too large to import (at most 64 MB). Nothing was changed.',
+  'backup.error.unreadable-file': 'The file could not be read, so nothing was imported. Nothing was changed.',
+  'backup.error.storage-full':
+    'There is not enough storage to import the backup. Nothing was changed. Free up browser storage and try again.',
+  'backup.error.write-failed':
+    'The backup could not be stored, so nothing was imported. Nothing was changed.',
+  'backup.importedSkipped':
+    'The backup held {count} conversations both readable and unreadable: only the readable copy was imported.',
   'message.interrupted': 'Interrupted by a reload',
   'markdown.copyCode': 'Copy code',
   'markdown.copyFailed': 'Could not copy',
