@@ -35,16 +35,30 @@ export function interrupted(answer: Answer): Answer {
 }
 
 /**
- * Marks every answer still pending or streaming as interrupted: for a conversation read from a backup, where
- * nothing can still be writing it. Exchanges without such an answer are shared with the input, which is
- * returned as is when nothing changed.
+ * An answer that will never be finished because its conversation was deleted while it was written (and its
+ * writer stopped), as a stopped one, its text kept: not interrupted, since no reload or crash ended it.
  */
-export function markInterrupted(conversation: Conversation): Conversation {
+export function abandoned(answer: Answer): Answer {
+  if (!isUnsettled(answer)) return answer;
+  return {
+    content: answer.content,
+    createdAt: answer.createdAt,
+    status: 'stopped',
+    usage: zeroUsage,
+    droppedTurns: 0,
+  };
+}
+
+/**
+ * The conversation with every answer replaced by `settle`'s. Exchanges it changed nothing in are shared with
+ * the input, which is returned as is when nothing changed.
+ */
+function settleAll(conversation: Conversation, settle: (answer: Answer) => Answer): Conversation {
   const replaced = new Map<Exchange, Exchange>();
   for (const exchange of exchangesOf(conversation.first).reverse()) {
     const versions = exchange.versions.map((version) => {
       const next = version.next && (replaced.get(version.next) ?? version.next);
-      const answer = interrupted(version.answer);
+      const answer = settle(version.answer);
       return next === version.next && answer === version.answer ? version : { ...version, answer, next };
     });
     if (versions.some((version, index) => version !== exchange.versions[index])) {
@@ -53,4 +67,22 @@ export function markInterrupted(conversation: Conversation): Conversation {
   }
   const first = conversation.first && replaced.get(conversation.first);
   return first ? { ...conversation, first } : conversation;
+}
+
+/**
+ * Marks every answer still pending or streaming as interrupted: for a conversation read from a backup, where
+ * nothing can still be writing it. Exchanges without such an answer are shared with the input, which is
+ * returned as is when nothing changed.
+ */
+export function markInterrupted(conversation: Conversation): Conversation {
+  return settleAll(conversation, interrupted);
+}
+
+/**
+ * Marks every answer still pending or streaming as stopped: for a deleted conversation brought back, which
+ * nothing can still be writing (the delete stopped its answer, in whichever tab wrote it). Shares what it
+ * did not change, as `markInterrupted`.
+ */
+export function markAbandoned(conversation: Conversation): Conversation {
+  return settleAll(conversation, abandoned);
 }

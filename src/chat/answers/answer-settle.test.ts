@@ -106,7 +106,7 @@ describe('settling an answer', () => {
     const log: string[] = [];
     let current = conversation;
     const recorded: SettleEffects = {
-      change: (update, { save }) => {
+      changeAnswer: (_answer, update, { save }) => {
         current = update(current);
         log.push(`change (${save})`);
       },
@@ -116,7 +116,7 @@ describe('settling an answer', () => {
     };
     return { recorded, log, current: () => current };
   }
-  const asked = { versionId: 'v1', question: '질문 v1', gaveTitle: true };
+  const asked = { conversationId: 'c', versionId: 'v1', question: '질문 v1', gaveTitle: true };
 
   it('writes the answer at once and makes the chat ready', () => {
     const { recorded, log, current } = effects(withVersions('질문 v1', 'v1'));

@@ -13,6 +13,7 @@ import {
   type AnswerState,
   type Conversation,
 } from '../../conversation/conversation';
+import type { LiveAnswer } from './live-answer';
 import type { ChatStatus } from '../types';
 
 /** How an answer ended, and the ids the engine reported for its text (only ids a request can carry). */
@@ -79,8 +80,12 @@ export function withSettledAnswer(
   }));
 }
 
-/** Shows a change of the current conversation, and says when to write it. */
-export type ChangeCurrent = (
+/**
+ * Changes the conversation an answer belongs to, wherever it is now (on screen, or left while the answer was
+ * written), and says when to write it.
+ */
+export type ChangeAnswer = (
+  answer: LiveAnswer,
   update: (conversation: Conversation) => Conversation,
   /** `soon`: throttled, while text streams. `stream` marks the answer's own growth, which never undoes another tab's change. */
   options: { readonly save: 'soon' | 'now'; readonly stream?: boolean },
@@ -88,7 +93,7 @@ export type ChangeCurrent = (
 
 /** What settling an answer does to the rest of the store. */
 export interface SettleEffects {
-  readonly change: ChangeCurrent;
+  readonly changeAnswer: ChangeAnswer;
   readonly setStatus: (status: ChatStatus) => void;
   /** A message the model cannot take comes back to the message box, with why. */
   readonly returned: (question: string, detail: string) => void;
@@ -96,9 +101,8 @@ export interface SettleEffects {
   readonly modelGone: (error: EngineErrorInfo) => void;
 }
 
-/** The question an answer was asked for, and where it went. */
-export interface AskedQuestion {
-  readonly versionId: string;
+/** The question an answer was asked for, and where it went: its conversation and its version. */
+export interface AskedQuestion extends LiveAnswer {
   readonly question: string;
   /** The question gave the conversation its title. */
   readonly gaveTitle: boolean;
@@ -109,18 +113,19 @@ export interface AskedQuestion {
  * version (or the exchange it added) is taken back, also from storage, and so is the title it gave a new
  * conversation; the text returns to the message box with a notice.
  */
-export function settleAnswer(
-  effects: SettleEffects,
-  { versionId, question, gaveTitle }: AskedQuestion,
-  outcome: AnswerOutcome,
-): void {
+export function settleAnswer(effects: SettleEffects, asked: AskedQuestion, outcome: AnswerOutcome): void {
+  const { versionId, question, gaveTitle } = asked;
   const { answer } = outcome;
   if (answer.status === 'failed' && answer.error.code === 'context-window-exceeded') {
-    effects.change((conversation) => withoutVersion(conversation, versionId, gaveTitle), { save: 'now' });
+    effects.changeAnswer(asked, (conversation) => withoutVersion(conversation, versionId, gaveTitle), {
+      save: 'now',
+    });
     effects.returned(question, answer.error.message);
     return;
   }
-  effects.change((conversation) => withSettledAnswer(conversation, versionId, outcome), { save: 'now' });
+  effects.changeAnswer(asked, (conversation) => withSettledAnswer(conversation, versionId, outcome), {
+    save: 'now',
+  });
   effects.setStatus('ready');
   // The conversation stays; the model has to come back before the next answer.
   if (answer.status === 'failed' && hasTrait(answer.error.code, 'model-gone'))

@@ -7,13 +7,22 @@ import type { LiveAnswer } from './live-answer';
 import type { Schedule } from './paced-text';
 import type { SendOutcome } from '../types';
 
+/** Shows a change of the conversation on screen, and says when to write it. */
+export type ChangeCurrent = (
+  update: (conversation: Conversation) => Conversation,
+  options: { readonly save: 'soon' | 'now' },
+) => void;
+
 /**
  * What generation does to the rest of the store, named: the conversation shown, the chat status and message
- * box (the conversation slice), and the model's state (the model slice).
+ * box (the conversation slice), and the model's state (the model slice). A question is asked in the
+ * conversation shown; its answer's updates go to its own conversation, on screen or not (`changeAnswer`).
  */
 export interface GenerationEffects extends SettleEffects {
   /** The conversation shown now. */
   readonly current: () => Conversation;
+  /** Changes the conversation shown now. */
+  readonly changeCurrent: ChangeCurrent;
   /** A sent message: the message box empties and its notice goes. */
   readonly sent: () => void;
   readonly modelIsReady: () => boolean;
@@ -51,12 +60,16 @@ export function createGeneration({
     (LiveAnswer & { readonly controller: AbortController; readonly flushText: () => void }) | undefined;
 
   const updateAnswer = (
-    versionId: string,
+    asked: AskedQuestion,
     update: (answer: ExchangeVersion['answer']) => ExchangeVersion['answer'],
   ): void =>
-    effects.change(
+    effects.changeAnswer(
+      asked,
       (conversation) =>
-        updateVersion(conversation, versionId, (version) => ({ ...version, answer: update(version.answer) })),
+        updateVersion(conversation, asked.versionId, (version) => ({
+          ...version,
+          answer: update(version.answer),
+        })),
       { save: 'soon', stream: true },
     );
 
@@ -69,14 +82,14 @@ export function createGeneration({
       isCurrent: () => running === mine,
       onFirstText: () => effects.setStatus('streaming'),
       onText: (text) =>
-        updateAnswer(asked.versionId, ({ content, createdAt }) => ({
+        updateAnswer(asked, ({ content, createdAt }) => ({
           content: content + text,
           createdAt,
           status: 'streaming',
         })),
     });
     const mine = {
-      conversationId: conversation.id,
+      conversationId: asked.conversationId,
       versionId: asked.versionId,
       controller,
       flushText: answer.flushText,
@@ -96,8 +109,9 @@ export function createGeneration({
       if (!effects.modelIsReady()) return 'model-not-ready';
       const askedAt = now();
       const version = pendingVersion(newId(), question, askedAt);
-      const gaveTitle = effects.current().title === '';
-      effects.change(
+      const { id: conversationId, title } = effects.current();
+      const gaveTitle = title === '';
+      effects.changeCurrent(
         (conversation) =>
           placeQuestion(conversation, {
             depth,
@@ -110,11 +124,12 @@ export function createGeneration({
       );
       effects.setStatus('submitted');
       effects.sent();
-      void stream(depth, { versionId: version.id, question, gaveTitle });
+      void stream(depth, { conversationId, versionId: version.id, question, gaveTitle });
       return 'sent';
     },
 
     stop() {
+      // Its end is written into its own conversation, wherever that is by then: see `changeAnswer`.
       running?.controller.abort();
     },
 

@@ -1,9 +1,10 @@
+import type { Conversation } from '../../conversation/conversation';
 import type { ConversationRepository } from '../persistence/repository-types';
 import type { ConversationList } from './conversation-list';
 import type { ConversationSlice, SharedViewEffects } from './conversation-state';
 import type { ConversationSync } from './conversation-sync';
 import type { CurrentConversation } from './current-conversation';
-import type { Generation } from '../answers/generation';
+import type { ConversationAnswers } from './conversation-answers';
 import type { StoreAccess } from '../store-access';
 import type { StorageProblem } from '../types';
 import { notDeleted, notRead, told } from './storage-problems';
@@ -29,7 +30,7 @@ export interface ConversationLibraryDependencies extends StoreAccess<
   readonly list: Pick<ConversationList, 'refresh' | 'unlisted'>;
   /** Tells the user what storage did not do. */
   readonly tell: (problem: StorageProblem) => void;
-  readonly generation: Pick<Generation, 'stop'>;
+  readonly answers: Pick<ConversationAnswers, 'leave' | 'withOwnAnswer' | 'restored'>;
   readonly sharedView: SharedViewEffects;
 }
 
@@ -42,15 +43,24 @@ export interface ConversationLibrary {
 export function createConversationLibrary(
   dependencies: ConversationLibraryDependencies,
 ): ConversationLibrary {
-  const { get, set, repository, sync, shown, list, generation, sharedView, tell } = dependencies;
+  const { get, set, repository, sync, shown, list, answers, sharedView, tell } = dependencies;
 
   /** Reads a conversation; a failure is told, and undefined. */
   const read = (id: string) => told(sync?.read(id), tell, notRead);
 
-  function closeCurrent(): void {
-    generation.stop();
-    shown.show(shown.blank());
+  /**
+   * Shows `next` instead of the current conversation, whichever way it goes (a new one, another entry of the
+   * list, a saved shared link, a delete here or in another tab): the answer being written stops, and ends in
+   * its own conversation, not in `next`.
+   */
+  function leaveFor(next: Conversation): void {
+    answers.leave(get().current);
+    shown.show(next);
     set({ draft: '', notice: undefined });
+  }
+
+  function closeCurrent(): void {
+    leaveFor(shown.blank());
   }
 
   return {
@@ -73,19 +83,16 @@ export function createConversationLibrary(
       async openConversation(id) {
         sharedView.leave();
         if (id === get().current.id || !sync) return;
-        generation.stop();
         const conversation = await read(id);
-        if (conversation) {
-          shown.show(conversation);
-          set({ draft: '', notice: undefined });
-        }
+        if (!conversation || id === get().current.id) return;
+        leaveFor(answers.withOwnAnswer(conversation));
+        // The answer this tab ended in it after it left the screen, if that was not written (it was deleted).
+        if (get().current !== conversation) await shown.saveNow();
       },
 
       async addConversation(conversation) {
-        generation.stop();
         shown.edited();
-        shown.show(conversation);
-        set({ draft: '', notice: undefined });
+        leaveFor(conversation);
         await shown.saveNow();
       },
 
@@ -114,10 +121,12 @@ export function createConversationLibrary(
         try {
           await repository?.delete(id);
         } catch (error) {
-          // Still stored, and still listed: the user is told, and it is saved as it was shown.
+          // Still stored, and still listed: the user is told, and it is saved as it was shown, with the end of
+          // the answer the delete stopped.
           tell(notDeleted(error, id));
-          sync?.schedule(conversation);
-          if (wasCurrent && get().current.first === undefined) shown.show(conversation);
+          const kept = answers.withOwnAnswer(conversation);
+          sync?.restore(kept);
+          if (wasCurrent && get().current.first === undefined) shown.show(kept);
           return;
         }
         list.unlisted(id);
@@ -132,9 +141,10 @@ export function createConversationLibrary(
         const { deleted } = get();
         if (!deleted) return;
         set({ deleted: undefined });
-        sync?.schedule(deleted);
+        const restored = answers.restored(deleted);
+        sync?.restore(restored);
         await sync?.written();
-        if (get().current.first === undefined) shown.show(deleted);
+        if (get().current.first === undefined) shown.show(restored);
       },
     },
   };

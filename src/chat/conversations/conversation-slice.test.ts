@@ -287,3 +287,120 @@ describe('the messages a view reads', () => {
     expect(new Set(streamed.map((messages) => messages[2])).size).toBe(1);
   });
 });
+
+describe('an answer whose conversation leaves the screen while it is written', () => {
+  const long = '화면을 떠난 대화의 답입니다. '.repeat(20);
+
+  /** A tab of `browser` writing a long answer, once some of it is shown: its store, its conversation, the text. */
+  async function streaming(name = 'a', { tab } = browser()) {
+    const a = await tab(name, { tokenDelayMs: 15, loadMs: 5 });
+    await a.store.getState().loadModel();
+    a.store.getState().send(`/echo ${long}`);
+    await waitForState(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 20);
+    const { id } = a.store.getState().current;
+    return { ...a, id, shown: () => a.store.getState().messages.at(-1)?.content ?? '' };
+  }
+
+  /** The answer of the conversation's last exchange, as this tab reads it from storage. */
+  async function storedAnswer(repository: ConversationRepository, id: string) {
+    const conversation = await repository.get(id);
+    return conversation && activePath(conversation).at(-1)?.version.answer;
+  }
+
+  /** Stopped, with the text shown before it left (and perhaps a little more), and its statistics. */
+  function endedWith(shown: string) {
+    return (answer: { status: string; content: string } | undefined): boolean =>
+      answer?.status === 'stopped' &&
+      answer.content.length >= shown.length &&
+      long.startsWith(answer.content);
+  }
+
+  it('ends stopped in its own conversation when a new one is started, not in the new one', async () => {
+    const a = await streaming();
+    const shown = a.shown();
+    a.store.getState().newConversation();
+    await waitForState(a.store, (state) => state.status === 'ready');
+    await a.store.getState().flushSaves();
+    expect(a.store.getState().current.first).toBeUndefined();
+    expect(a.store.getState().messages).toEqual([]);
+    // Read by its own, still open tab: an answer still stored as streaming would read as streaming.
+    const answer = await storedAnswer(a.repository, a.id);
+    expect(answer).toMatchObject({ status: 'stopped' });
+    expect(endedWith(shown)(answer)).toBe(true);
+    expect(answer).not.toHaveProperty('interrupted');
+
+    await a.store.getState().openConversation(a.id);
+    expect(a.store.getState().messages.at(-1)).toMatchObject({ status: 'stopped', content: answer?.content });
+    expect(a.store.getState().regenerate(0)).toBe('sent');
+    await waitForState(a.store, (state) => state.status === 'ready');
+  });
+
+  it('ends stopped in its own conversation when a shared link is saved as the user’s', async () => {
+    const { tab } = browser();
+    const a = await tab('a', { tokenDelayMs: 1, loadMs: 5 });
+    await a.store.getState().loadModel();
+    await answered(a.store, '/echo 공유할 대화');
+    const plan = await a.store.getState().makeShareLink('https://host.example/app/');
+    if (plan.kind !== 'short') throw new Error(`expected a short link, got ${plan.kind}`);
+    a.store.getState().newConversation();
+    a.connection.client.setScenario({ tokenDelayMs: 15, loadMs: 5 });
+    a.store.getState().send(`/echo ${long}`);
+    await waitForState(a.store, (state) => (state.messages.at(-1)?.content.length ?? 0) > 20);
+    const { id } = a.store.getState().current;
+    const shown = a.store.getState().messages.at(-1)?.content ?? '';
+
+    await a.store.getState().openSharedLink(new URL(plan.url).hash);
+    await a.store.getState().saveShared();
+    await waitForState(a.store, (state) => state.status === 'ready');
+    await a.store.getState().flushSaves();
+    expect(questions(a.store)).toEqual(['/echo 공유할 대화']);
+    expect(endedWith(shown)(await storedAnswer(a.repository, id))).toBe(true);
+  });
+
+  it('deleted and brought back in the same tab, is stopped with all its text, and can be regenerated', async () => {
+    const a = await streaming();
+    const shown = a.shown();
+    await a.store.getState().deleteConversation(a.id);
+    await waitForState(a.store, (state) => state.status === 'ready');
+    await a.store.getState().flushSaves();
+    expect(await a.repository.get(a.id)).toBeUndefined();
+
+    await a.store.getState().undoDelete();
+    await a.store.getState().flushSaves();
+    const restored = a.store.getState().messages.at(-1);
+    expect(restored).toMatchObject({ status: 'stopped' });
+    expect(endedWith(shown)(restored?.role === 'assistant' ? restored : undefined)).toBe(true);
+    // The end the answer reached while its conversation was deleted, statistics included, came back with it.
+    const answer = await storedAnswer(a.repository, a.id);
+    expect(answer).toMatchObject({ status: 'stopped', content: restored?.content });
+    expect(answer?.status === 'stopped' && answer.usage.completionTokens).toBeGreaterThan(0);
+    expect(a.store.getState().regenerate(0)).toBe('sent');
+    await waitForState(a.store, (state) => state.status === 'ready');
+  });
+
+  it('deleted in another tab and brought back there, is stopped in both tabs with all its text', async () => {
+    const tabs = browser();
+    const a = await streaming('a', tabs);
+    const b = await tabs.tab('b');
+    expect(b.store.getState().current.id).toBe(a.id);
+    const shown = a.shown();
+    await b.store.getState().deleteConversation(a.id);
+    await waitForState(a.store, (state) => state.status === 'ready' && state.current.id !== a.id);
+    await b.store.getState().undoDelete();
+    await b.store.getState().flushSaves();
+    // B brought back what it had, which nothing writes any more: stopped, never streaming.
+    expect(b.store.getState().messages.at(-1)).toMatchObject({ status: 'stopped' });
+    // A writes where its answer ended (its statistics say so), and B shows it.
+    await expect
+      .poll(async () => {
+        const answer = await storedAnswer(b.repository, a.id);
+        return answer?.status === 'stopped' && answer.usage.completionTokens > 0;
+      })
+      .toBe(true);
+    const answer = await storedAnswer(a.repository, a.id);
+    expect(endedWith(shown)(answer)).toBe(true);
+    await waitForState(b.store, (state) => state.messages.at(-1)?.content === answer?.content);
+    await a.store.getState().openConversation(a.id);
+    expect(a.store.getState().messages.at(-1)).toMatchObject({ status: 'stopped', content: answer?.content });
+  });
+});

@@ -13,7 +13,7 @@ import { createCurrentConversation } from './current-conversation';
 import { createCurrentRefresh, followOtherTabs } from './other-tabs';
 import type { ConversationRepository } from '../persistence/repository-types';
 import type { StorageProblem } from '../types';
-import { notSaved } from './storage-problems';
+import { notRead, notSaved, told } from './storage-problems';
 
 export { titleFrom } from '../answers/answer-request';
 export type {
@@ -76,7 +76,17 @@ export function createConversationSlice({
       });
     const shown = createCurrentConversation({ get, set, now, newId, sync });
     const { change } = shown;
-    const answers = createConversationAnswers({ get, set, engine, now, newId, schedule, model, change });
+    const answers = createConversationAnswers({
+      get,
+      set,
+      engine,
+      now,
+      newId,
+      schedule,
+      model,
+      shown,
+      read: (id) => told(sync?.read(id), tell, notRead),
+    });
     const { generation } = answers;
     const library = createConversationLibrary({
       get,
@@ -85,7 +95,7 @@ export function createConversationSlice({
       sync,
       shown,
       list,
-      generation,
+      answers,
       sharedView,
       tell,
     });
@@ -101,6 +111,7 @@ export function createConversationSlice({
       closeCurrent: library.closeCurrent,
       saveCurrent: shown.saveSoon,
       cleared: () => tell({ kind: 'cleared' }),
+      savedElsewhere: answers.savedElsewhere,
     });
 
     const initial = shown.blank();

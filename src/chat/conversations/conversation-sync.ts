@@ -29,8 +29,13 @@ export interface ConversationSync {
   read(id: string): Promise<Conversation | undefined>;
   /** Remembers `conversation` as stored (read again after another tab changed it). */
   adopt(conversation: Conversation): void;
-  /** Saves soon. A conversation with no exchange is not saved (and taken out if it was). */
-  schedule(conversation: Conversation): void;
+  /**
+   * Saves soon. A conversation with no exchange is not saved (and taken out if it was). One deleted (here or in
+   * another tab) is not saved until it is read again or restored: false then.
+   */
+  schedule(conversation: Conversation): boolean;
+  /** Saves a deleted conversation brought back, as a new one. */
+  restore(conversation: Conversation): void;
   /** Writes what is waiting (and what failed) and waits for it; rejects if a write fails (told to `onError` too). */
   flush(): Promise<void>;
   /**
@@ -43,7 +48,10 @@ export interface ConversationSync {
    * next save of each writes it whole.
    */
   forgetStored(): void;
-  /** Forgets a conversation that is being deleted: nothing waiting for it is written. */
+  /**
+   * Forgets a conversation that is being deleted: nothing waiting for it, or scheduled later, is written (until
+   * it is read again or restored).
+   */
   discard(id: string): Promise<void>;
   /**
    * Starts writing `conversation` before returning (or deleting it, if it has no exchange left): the page is
@@ -68,6 +76,9 @@ export function createConversationSync({
   // Raised when the stored conversations were deleted under this tab: a save under way then must not keep
   // its copy as stored (the next save would count changes from it, and find the conversation deleted).
   let forgotten = 0;
+  // A late change of a deleted conversation (the end of an answer left while it was written) must not bring
+  // it back: with no copy stored, a save would write it as new.
+  const deleted = new Set<string>();
   const saver = createThrottledSaver<Conversation>({
     intervalMs,
     onError,
@@ -86,6 +97,7 @@ export function createConversationSync({
       const outcome = await repository.save(conversation, previous);
       if (outcome.kind === 'deleted') {
         stored.delete(conversation.id);
+        deleted.add(conversation.id);
         onDeletedElsewhere(conversation.id);
         return;
       }
@@ -96,6 +108,7 @@ export function createConversationSync({
   });
 
   function adopt(conversation: Conversation): void {
+    deleted.delete(conversation.id);
     readings.set(conversation.id, (readings.get(conversation.id) ?? 0) + 1);
     stored.set(conversation.id, conversation);
   }
@@ -110,7 +123,14 @@ export function createConversationSync({
     adopt,
 
     schedule(conversation) {
+      if (deleted.has(conversation.id)) return false;
       // Even a conversation with no exchange: a save of its first one may be under way, and must not stay.
+      saver.schedule(conversation);
+      return true;
+    },
+
+    restore(conversation) {
+      deleted.delete(conversation.id);
       saver.schedule(conversation);
     },
 
@@ -129,6 +149,7 @@ export function createConversationSync({
 
     async discard(id) {
       // A save still waiting must not bring the conversation back.
+      deleted.add(id);
       await saver.discard(id);
       stored.delete(id);
     },

@@ -82,3 +82,33 @@ describe('a change of the conversation on screen', () => {
     expect(await titles()).toEqual(['곧']);
   });
 });
+
+describe('a conversation saved off screen', () => {
+  it('is saved where it is stored, unless it was deleted: then not until it is restored or read again', async () => {
+    const repository = createConversationRepository({ factory: new IDBFactory() });
+    cleanups.push(() => repository.close());
+    const sync = syncTo(repository, 10_000);
+    const { shown } = shownConversation(sync);
+    const titles = async () => (await repository.list()).summaries.map(({ title }) => title);
+    shown.show(asked);
+    await shown.saveNow();
+    shown.show(shown.blank());
+
+    expect(shown.saveElsewhere({ ...asked, title: '화면 밖에서' }, 'now')).toBe(true);
+    await sync.flush();
+    expect(await titles()).toEqual(['화면 밖에서']);
+
+    await sync.discard(asked.id);
+    await repository.delete(asked.id);
+    // A late change of the deleted conversation (an answer's end) does not bring it back.
+    expect(shown.saveElsewhere({ ...asked, title: '지운 뒤' }, 'now')).toBe(false);
+    await sync.flush();
+    expect(await titles()).toEqual([]);
+
+    sync.restore({ ...asked, title: '되살림' });
+    await sync.flush();
+    expect(shown.saveElsewhere({ ...asked, title: '되살린 뒤' }, 'now')).toBe(true);
+    await sync.flush();
+    expect(await titles()).toEqual(['되살린 뒤']);
+  });
+});

@@ -30,6 +30,11 @@ export interface CurrentConversation {
   readonly saveSoon: () => void;
   /** Saves the current conversation and waits for it to be written. */
   readonly saveNow: () => Promise<void>;
+  /**
+   * Saves a conversation that is not on screen (an answer left while it was written ended in it) as `save`
+   * says; false when it was deleted, and so is not saved.
+   */
+  readonly saveElsewhere: (conversation: Conversation, save: 'soon' | 'now') => boolean;
 }
 
 export function createCurrentConversation({
@@ -52,7 +57,7 @@ export function createCurrentConversation({
       sampling: conversation.sampling,
     }));
 
-  const saveSoon = (): void => sync?.schedule(get().current);
+  const saveSoon = (): void => void sync?.schedule(get().current);
 
   async function saveNow(): Promise<void> {
     saveSoon();
@@ -81,5 +86,10 @@ export function createCurrentConversation({
     edits: () => edits,
     saveSoon,
     saveNow,
+    saveElsewhere(conversation, save) {
+      if (sync && !sync.schedule(conversation)) return false;
+      if (save === 'now') void sync?.written();
+      return true;
+    },
   };
 }

@@ -133,6 +133,7 @@ describe('following what another tab changes', () => {
       closeCurrent: () => log.push('closed'),
       saveCurrent: () => log.push('save'),
       cleared: () => log.push('told'),
+      savedElsewhere: (id) => Promise.resolve(void log.push(`saved elsewhere ${id}`)),
     });
     await other.save(asked, undefined);
     await expect.poll(() => log).toEqual(['list', 'search', 'current']);
@@ -146,11 +147,11 @@ describe('following what another tab changes', () => {
     await expect.poll(() => log).toEqual(['list', 'search', 'current']);
   });
 
-  it('reads only the list and a search shown when it saved another conversation', async () => {
+  it('reads only the list and a search shown when it saved another conversation, and tells the answers', async () => {
     const { other, log, show } = await following();
     show('another');
     await other.save({ ...asked, title: '새 제목' }, asked);
-    await expect.poll(() => log).toEqual(['list', 'search']);
+    await expect.poll(() => log).toEqual(['list', 'search', 'saved elsewhere asked']);
   });
 
   it('reads the conversation on screen again after an import, which may have replaced it', async () => {

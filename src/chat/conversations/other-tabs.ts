@@ -70,6 +70,8 @@ export interface OtherTabsDependencies {
   readonly refreshCurrent: () => Promise<void>;
   /** Leaves the current conversation for a new, empty one: another tab deleted it. */
   readonly closeCurrent: () => void;
+  /** Another tab saved a conversation not on screen here (it may have brought back one deleted). */
+  readonly savedElsewhere: (id: string) => Promise<void>;
 }
 
 /** Follows what another tab of this browser changes in storage: the list, a search shown, the current conversation. */
@@ -84,6 +86,7 @@ export function followOtherTabs(
     closeCurrent,
     saveCurrent,
     cleared,
+    savedElsewhere,
   }: OtherTabsDependencies,
 ): void {
   repository?.onExternalChange((external) => {
@@ -106,5 +109,6 @@ export function followOtherTabs(
       return;
     }
     if (external.kind === 'imported' || external.id === id) void refreshCurrent();
+    else void savedElsewhere(external.id);
   });
 }
