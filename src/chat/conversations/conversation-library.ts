@@ -117,15 +117,15 @@ export function createConversationLibrary(
         const conversation = wasCurrent ? get().current : await told(repository?.get(id), tell, notRead);
         if (!conversation) return;
         if (wasCurrent) closeCurrent();
-        await sync?.discard(id);
+        const stored = await sync?.discard(id);
         try {
           await repository?.delete(id);
         } catch (error) {
-          // Still stored, and still listed: the user is told, and it is saved as it was shown, with the end of
-          // the answer the delete stopped.
+          // Still stored, and still listed: the user is told, and what was shown is saved, as changes from what
+          // storage holds (the end of the answer the delete stopped, say; nothing when nothing changed).
           tell(notDeleted(error, id));
           const kept = answers.withOwnAnswer(conversation);
-          sync?.restore(kept);
+          sync?.restore(kept, stored);
           if (wasCurrent && get().current.first === undefined) shown.show(kept);
           return;
         }

@@ -34,8 +34,11 @@ export interface ConversationSync {
    * another tab) is not saved until it is read again or restored: false then.
    */
   schedule(conversation: Conversation): boolean;
-  /** Saves a deleted conversation brought back, as a new one. */
-  restore(conversation: Conversation): void;
+  /**
+   * Saves a deleted conversation brought back: as a new one, or, when its delete failed, as changes from
+   * `stored` (the copy `discard` returned, which storage still holds).
+   */
+  restore(conversation: Conversation, stored?: Conversation): void;
   /** Writes what is waiting (and what failed) and waits for it; rejects if a write fails (told to `onError` too). */
   flush(): Promise<void>;
   /**
@@ -52,7 +55,7 @@ export interface ConversationSync {
    * Forgets a conversation that is being deleted: nothing waiting for it, or scheduled later, is written (until
    * it is read again or restored).
    */
-  discard(id: string): Promise<void>;
+  discard(id: string): Promise<Conversation | undefined>;
   /**
    * Starts writing `conversation` before returning (or deleting it, if it has no exchange left): the page is
    * being hidden or closed.
@@ -129,8 +132,9 @@ export function createConversationSync({
       return true;
     },
 
-    restore(conversation) {
+    restore(conversation, previous) {
       deleted.delete(conversation.id);
+      if (previous) adopt(previous);
       saver.schedule(conversation);
     },
 
@@ -151,7 +155,9 @@ export function createConversationSync({
       // A save still waiting must not bring the conversation back.
       deleted.add(id);
       await saver.discard(id);
+      const previous = stored.get(id);
       stored.delete(id);
+      return previous;
     },
 
     saveAtExit(conversation) {

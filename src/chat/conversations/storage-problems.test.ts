@@ -79,7 +79,15 @@ describe('storage that fails', () => {
     const remove = vi
       .spyOn(repository, 'delete')
       .mockRejectedValueOnce(new ConversationRepositoryError('write-failed', 'UnknownError: no'));
+    // What is shown again is saved as changes from what storage still holds: none, so nothing is written (a
+    // write would fail too, and its notice would hide this one).
+    const save = vi.spyOn(repository, 'save');
     await store.getState().deleteConversation(id);
+    await store.getState().flushSaves();
+    expect(save).toHaveBeenCalledTimes(1);
+    const [shown, previous] = save.mock.calls[0] ?? [];
+    expect(previous).toEqual(shown);
+    await expect(save.mock.results[0]?.value).resolves.toEqual({ kind: 'unchanged' });
     expect(store.getState().storageProblem).toMatchObject({ kind: 'not-deleted', failure: 'failed', id });
     expect(store.getState().conversations.map((summary) => summary.id)).toEqual([id]);
     expect(store.getState().current.id).toBe(id);
