@@ -36,6 +36,9 @@ async function rendererMemory(page: Page): Promise<{ now: number; peak: number }
   return best;
 }
 
+// One after the other in one worker: each measures the page's thread, which the other would compete with.
+test.describe.configure({ mode: 'default' });
+
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => {
     const longTasks: number[] = [];
