@@ -353,6 +353,8 @@ const ko = {
   'storage.retry': '다시 시도',
   'storage.reload': '새로 고침',
   'storage.dismiss': '알림 닫기',
+  'composer.unreadable':
+    '“{title}” 대화는 저장된 기록 일부가 손상되어 열 수 없습니다. 지우지 않고 그대로 보관하며, 전체 백업에도 그대로 들어갑니다. 목록 아래 ‘읽을 수 없는 대화’에 셉니다.',
   'message.dropped': '문맥 창이 가득 차서 앞선 메시지 {count}개를 빼고 답했습니다.',
   'composer.stop': '답변 중지',
   'error.details': '자세한 내용',
@@ -753,6 +755,8 @@ const en: Record<MessageKey, string> = {
   'storage.retry': 'Try again',
   'storage.reload': 'Reload',
   'storage.dismiss': 'Dismiss',
+  'composer.unreadable':
+    'The conversation “{title}” cannot be opened: part of its stored records is damaged. It is kept as it is, not deleted, and a full backup includes it as it is. It is counted under the unreadable conversations below the list.',
   'message.dropped': 'The context window was full: the answer leaves out the {count} earliest messages.',
   'composer.stop': 'Stop answer',
   'error.details': 'Details',
