@@ -72,3 +72,34 @@ test('a conversation with a damaged record says it cannot be opened, is listed a
   expect(after).toContainEqual(damaged);
   expect(after.filter(({ conversationId }) => conversationId === second.conversationId)).toHaveLength(2);
 });
+
+test('an answer the clipboard refuses to copy says so and offers its text selected', async ({ page }) => {
+  // What a browser whose clipboard permission was denied does.
+  await page.addInitScript(() => {
+    Clipboard.prototype.writeText = () =>
+      Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  });
+  const chat = new ChatPage(page);
+  await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+  await chat.ask('/echo 복사할 답변\n\n```\nnpm start\n```');
+  await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+
+  await chat.lastAnswer().getByRole('button', { name: '복사', exact: true }).click();
+  await expect(chat.lastAnswer().getByRole('alert')).toContainText('클립보드에 복사하지 못했습니다');
+  const box = chat.lastAnswer().getByRole('textbox', { name: '복사할 글' });
+  await expect(box).toBeFocused();
+  await expect(box).toHaveValue('복사할 답변\n\n```\nnpm start\n```');
+  expect(
+    await box.evaluate((element: HTMLTextAreaElement) =>
+      element.value.slice(element.selectionStart, element.selectionEnd),
+    ),
+  ).toBe('복사할 답변\n\n```\nnpm start\n```');
+  await chat.lastAnswer().getByRole('button', { name: '닫기' }).click();
+  await expect(box).toHaveCount(0);
+
+  // A code block's own button selects the code where it is. Its text is its name, which the failure changes.
+  await chat.lastAnswer().getByRole('button', { name: '코드 복사' }).click();
+  const copyCode = chat.lastAnswer().locator('button.code-copy');
+  await expect(copyCode).toHaveText('복사하지 못했습니다. 코드를 선택해 두었으니 직접 복사하세요.');
+  expect(await page.evaluate(() => window.getSelection()?.toString())).toBe('npm start');
+});

@@ -307,9 +307,15 @@ const ko = {
     '백업에 읽을 수 있는 사본과 읽을 수 없는 사본이 함께 있던 대화 {count}개는 읽을 수 있는 사본만 가져왔습니다.',
   'message.interrupted': '새로 고침으로 중단됨',
   'markdown.copyCode': '코드 복사',
-  'markdown.copyFailed': '복사하지 못했습니다',
+  'markdown.copyFailed': '복사하지 못했습니다. 코드를 선택해 두었으니 직접 복사하세요.',
   'message.copy': '복사',
   'message.copied': '복사됨',
+  'copy.failed':
+    '클립보드에 복사하지 못했습니다. 브라우저가 클립보드 권한을 거부했을 수 있습니다. 아래 글을 선택해 두었으니 Ctrl+C(Mac은 ⌘C)로 직접 복사하세요.',
+  'copy.failedTooLong':
+    '클립보드에 복사하지 못했습니다. 브라우저가 클립보드 권한을 거부했을 수 있습니다. 이 답변은 너무 길어 여기에 띄울 수 없으니 ‘이 대화를 Markdown으로 내보내기’로 파일에 받으세요.',
+  'copy.text': '복사할 글',
+  'copy.close': '닫기',
   'message.regenerate': '다시 생성',
   'message.edit': '수정',
   'message.editLabel': '질문 고치기',
@@ -709,9 +715,15 @@ const en: Record<MessageKey, string> = {
     'The backup held {count} conversations both readable and unreadable: only the readable copy was imported.',
   'message.interrupted': 'Interrupted by a reload',
   'markdown.copyCode': 'Copy code',
-  'markdown.copyFailed': 'Could not copy',
+  'markdown.copyFailed': 'Could not copy: the code is selected, copy it yourself.',
   'message.copy': 'Copy',
   'message.copied': 'Copied',
+  'copy.failed':
+    'Could not copy to the clipboard: the browser may have denied permission. The text below is selected: copy it yourself with Ctrl+C (⌘C on a Mac).',
+  'copy.failedTooLong':
+    'Could not copy to the clipboard: the browser may have denied permission. This answer is too long to show here: save it as a file with “Export this conversation as Markdown”.',
+  'copy.text': 'Text to copy',
+  'copy.close': 'Close',
   'message.regenerate': 'Regenerate',
   'message.edit': 'Edit',
   'message.editLabel': 'Edit the question',
