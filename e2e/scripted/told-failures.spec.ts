@@ -103,3 +103,25 @@ test('an answer the clipboard refuses to copy says so and offers its text select
   await expect(copyCode).toHaveText('복사하지 못했습니다. 코드를 선택해 두었으니 직접 복사하세요.');
   expect(await page.evaluate(() => window.getSelection()?.toString())).toBe('npm start');
 });
+
+test.describe('after a deployment took the Markdown chunk away', () => {
+  // The service worker would serve the chunk from its cache: here the tab asks the host, which has it no more.
+  test.use({ serviceWorkers: 'block' });
+
+  test('an answer says its formatting could not be loaded and offers a reload', async ({ page }) => {
+    const gone = (url: URL): boolean => /\/markdown-view-[\w-]+\.js$/.test(url.pathname);
+    await page.route(gone, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    const chat = new ChatPage(page);
+    await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+    await chat.ask('/echo **굵게** 쓴 답');
+    await expect(chat.lastAnswer()).toHaveAttribute('data-status', 'complete');
+    const note = chat.lastAnswer().getByRole('note');
+    await expect(note).toContainText('서식을 불러오지 못해 답변을 일반 텍스트로 보여 줍니다');
+    await expect(chat.lastAnswerText()).toHaveText('**굵게** 쓴 답');
+
+    await page.unroute(gone);
+    await note.getByRole('button', { name: '새로 고침' }).click();
+    await expect(chat.lastAnswerText().locator('strong')).toHaveText('굵게');
+    await expect(chat.lastAnswer().getByRole('note')).toHaveCount(0);
+  });
+});

@@ -397,6 +397,11 @@ const ko = {
   'markdown.plain.error': '이 답변의 서식을 읽지 못해 일반 텍스트로 보여 줍니다.',
   'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
   'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.notLoaded':
+    '서식을 불러오지 못해 답변을 일반 텍스트로 보여 줍니다. 앱이 새 버전으로 바뀐 것 같습니다. 새로 고치면 서식이 돌아옵니다.',
+  'markdown.reload': '새로 고침',
+  'markdown.reloadWait.answering': '답변이 끝난 뒤에 새로 고칠 수 있습니다.',
+  'markdown.reloadWait.loading-model': '모델을 다 불러온 뒤에 새로 고칠 수 있습니다.',
   'message.unrenderable': '이 메시지를 제대로 표시하지 못해 원문을 그대로 보여 줍니다.',
   'composer.overLimit':
     '메시지가 너무 깁니다. 적게 잡아도 약 {tokens}토큰인데, 모델은 한 번에 {window}토큰(문맥 창)을 읽고 그중 {answer}토큰은 답변 몫이라 메시지는 약 {limit}토큰까지만 들어갑니다. 줄여 주세요.',
@@ -803,6 +808,11 @@ const en: Record<MessageKey, string> = {
   'markdown.plain.error': 'This answer’s formatting could not be read, so it is shown as plain text.',
   'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
   'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
+  'markdown.plain.notLoaded':
+    'The formatting could not be loaded, so this answer is shown as plain text. The app has probably been updated: reloading the page brings the formatting back.',
+  'markdown.reload': 'Reload',
+  'markdown.reloadWait.answering': 'You can reload once the answer has finished.',
+  'markdown.reloadWait.loading-model': 'You can reload once the model has loaded.',
   'message.unrenderable': 'This message could not be displayed properly; here is its text as it is.',
   'composer.overLimit':
     'The message is too long: at least about {tokens} tokens, but the model reads {window} tokens at once (its context window), {answer} of them kept for the answer, so a message fits in about {limit}. Shorten it.',
