@@ -22,3 +22,21 @@ export async function putStoredRecords(
     db.close();
   }, records);
 }
+
+/** Every record of one of the app's IndexedDB stores, as stored. */
+export async function readStoredRecords(page: Page, store: string): Promise<unknown[]> {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('hangul-llama');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('open failed'));
+    });
+    const request = db.transaction(name).objectStore(name).getAll();
+    const records = await new Promise<unknown[]>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result as unknown[]);
+      request.onerror = () => reject(request.error ?? new Error('read failed'));
+    });
+    db.close();
+    return records;
+  }, store);
+}

@@ -55,8 +55,11 @@ export type ChatStatus = 'ready' | 'submitted' | 'streaming';
 /** What `send` did with a message; anything but `sent` leaves the text with the caller. */
 export type SendOutcome = 'sent' | 'empty' | 'busy' | 'model-not-ready';
 
-/** Something the composer tells the user about the last message it tried to send. */
-export type ComposerNotice = { readonly kind: 'too-long'; readonly detail: string };
+/** What the composer tells: of the last message it tried to send, or of a conversation it could not open. */
+export type ComposerNotice =
+  | { readonly kind: 'too-long'; readonly detail: string }
+  /** A listed conversation's records could not be read (one damaged, say): it is kept, listed as unreadable. */
+  | { readonly kind: 'unreadable'; readonly title: string };
 
 /**
  * Why storage refused: the disk is full, a newer version of the app (open in another tab) upgraded the

@@ -22,7 +22,10 @@ export type LibraryActions = Pick<
 >;
 
 export interface ConversationLibraryDependencies extends StoreAccess<
-  Pick<ConversationSlice, 'conversations' | 'current' | 'draft' | 'notice' | 'deleted' | 'storageProblem'>
+  Pick<
+    ConversationSlice,
+    'conversations' | 'unreadable' | 'current' | 'draft' | 'notice' | 'deleted' | 'storageProblem'
+  >
 > {
   readonly repository: ConversationRepository | undefined;
   readonly sync: ConversationSync | undefined;
@@ -63,6 +66,17 @@ export function createConversationLibrary(
     leaveFor(shown.blank());
   }
 
+  /**
+   * A listed conversation read as nothing. The repository lists one whose records cannot be read (one of them
+   * damaged, say) among the unreadable from then on, and the user is told; one another tab deleted leaves the
+   * list.
+   */
+  async function notOpened(id: string): Promise<void> {
+    const title = get().conversations.find((summary) => summary.id === id)?.title ?? '';
+    await list.refresh();
+    if (get().unreadable.some((entry) => entry.id === id)) set({ notice: { kind: 'unreadable', title } });
+  }
+
   return {
     closeCurrent,
     actions: {
@@ -72,7 +86,8 @@ export function createConversationLibrary(
         const latest = get().conversations[0];
         if (!latest || get().current.first !== undefined) return;
         const conversation = await read(latest.id);
-        if (conversation && get().current.first === undefined) shown.show(conversation);
+        if (!conversation) await notOpened(latest.id);
+        else if (get().current.first === undefined) shown.show(conversation);
       },
 
       newConversation() {
@@ -84,7 +99,11 @@ export function createConversationLibrary(
         sharedView.leave();
         if (id === get().current.id || !sync) return;
         const conversation = await read(id);
-        if (!conversation || id === get().current.id) return;
+        if (!conversation) {
+          await notOpened(id);
+          return;
+        }
+        if (id === get().current.id) return;
         leaveFor(answers.withOwnAnswer(conversation));
         // The answer this tab ended in it after it left the screen, if that was not written (it was deleted).
         if (get().current !== conversation) await shown.saveNow();
@@ -106,16 +125,21 @@ export function createConversationLibrary(
           return;
         }
         const conversation = await read(id);
-        if (conversation) {
-          sync?.schedule({ ...conversation, title: trimmed });
-          await sync?.written();
+        if (!conversation) {
+          await notOpened(id);
+          return;
         }
+        sync?.schedule({ ...conversation, title: trimmed });
+        await sync?.written();
       },
 
       async deleteConversation(id) {
         const wasCurrent = id === get().current.id;
         const conversation = wasCurrent ? get().current : await told(repository?.get(id), tell, notRead);
-        if (!conversation) return;
+        if (!conversation) {
+          await notOpened(id);
+          return;
+        }
         if (wasCurrent) closeCurrent();
         const stored = await sync?.discard(id);
         try {

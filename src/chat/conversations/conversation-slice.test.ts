@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedScenario } from '../../engine/protocol';
 import { connectScriptedEngine } from '../../test/connect-scripted';
 import { fakeBrowser, memoryStorage } from '../../test/fake-tabs';
+import { all, putRaw } from '../../test/stored-conversations';
+import { VERSIONS_STORE } from '../persistence/database';
 import { answered, openStoredChat, waitForState } from '../../test/stored-chat';
 import type { ChatStore } from '../chat-store';
 import { activePath } from '../../conversation/conversation';
@@ -402,5 +404,33 @@ describe('an answer whose conversation leaves the screen while it is written', (
     await waitForState(b.store, (state) => state.messages.at(-1)?.content === answer?.content);
     await a.store.getState().openConversation(a.id);
     expect(a.store.getState().messages.at(-1)).toMatchObject({ status: 'stopped', content: answer?.content });
+  });
+});
+
+describe('a listed conversation whose records cannot be read', () => {
+  it('says so when opened, and is listed as unreadable, its records kept', async () => {
+    const { tab, factory } = browser();
+    const { store } = await tab('A');
+    await store.getState().loadModel();
+    await answered(store, '/echo 손상될 대화');
+    const id = store.getState().current.id;
+    store.getState().newConversation();
+    await answered(store, '/echo 멀쩡한 대화');
+    const current = store.getState().current.id;
+
+    const versionsOf = async (conversationId: string) =>
+      ((await all(factory, VERSIONS_STORE)) as { conversationId: string }[]).filter(
+        (record) => record.conversationId === conversationId,
+      );
+    const [stored] = await versionsOf(id);
+    const damaged = { ...stored, answer: { status: 'complete' } };
+    await putRaw(factory, VERSIONS_STORE, [damaged]);
+
+    await store.getState().openConversation(id);
+    expect(store.getState().current.id).toBe(current);
+    expect(store.getState().notice).toEqual({ kind: 'unreadable', title: '/echo 손상될 대화' });
+    expect(store.getState().conversations.map((summary) => summary.id)).toEqual([current]);
+    expect(store.getState().unreadable.map((entry) => entry.id)).toEqual([id]);
+    expect(await versionsOf(id)).toEqual([damaged]);
   });
 });

@@ -70,7 +70,7 @@ export function createConversationRepository({
 
   return {
     list: () => listConversations(connection),
-    get: (id) => getConversation(reader, presence, id),
+    get: (id) => getConversation(connection, reader, presence, id),
     save: (next, previous) => saveConversation(parts, next, previous),
     saveAtExit: (next, previous) => saveAtExit(parts, next, previous),
     delete: (id) => deleteConversation(parts, id),

@@ -80,6 +80,8 @@ export interface RecordReader {
     /** Whether a conversation may have text written as a page closed, when the caller knows (a search does). */
     mayHaveExitWrites?: (id: string) => boolean,
   ) => Promise<(Conversation | undefined)[]>;
+  /** One conversation, or why its records cannot be read (told as skipped); undefined if it is not stored. */
+  readonly readOne: (id: string, alive: () => Promise<ReadonlySet<string>>) => Promise<Read | undefined>;
   /** The stored records of each conversation (undefined: none), with what closing pages wrote put in. */
   readonly readRaw: (
     transaction: ReadTransaction,
@@ -93,11 +95,11 @@ export function createRecordReader(
   exitStorage: ExitStorage | undefined,
   onSkippedRecord: (skipped: SkippedRecord) => void,
 ): RecordReader {
-  async function readMany(
+  async function readEach(
     ids: readonly string[],
     alive: () => Promise<ReadonlySet<string>>,
-    mayHaveExitWrites: (id: string) => boolean = () => true,
-  ): Promise<(Conversation | undefined)[]> {
+    mayHaveExitWrites: (id: string) => boolean,
+  ): Promise<(Read | undefined)[]> {
     const raws = await reading((db) =>
       readRaw(
         db.transaction([CONVERSATIONS_STORE, VERSIONS_STORE, EXIT_WRITES_STORE]),
@@ -114,11 +116,24 @@ export function createRecordReader(
           return status === 'pending' || status === 'streaming';
         });
         const result = readRecords(raw.header, raw.records, unsettled ? await alive() : new Set());
-        if (result.ok) return result.conversation;
-        onSkippedRecord({ key: id, reason: result.reason });
-        return undefined;
+        if (!result.ok) onSkippedRecord({ key: id, reason: result.reason });
+        return result;
       }),
     );
+  }
+
+  async function readMany(
+    ids: readonly string[],
+    alive: () => Promise<ReadonlySet<string>>,
+    mayHaveExitWrites: (id: string) => boolean = () => true,
+  ): Promise<(Conversation | undefined)[]> {
+    const reads = await readEach(ids, alive, mayHaveExitWrites);
+    return reads.map((read) => (read?.ok ? read.conversation : undefined));
+  }
+
+  async function readOne(id: string, alive: () => Promise<ReadonlySet<string>>): Promise<Read | undefined> {
+    const [read] = await readEach([id], alive, () => true);
+    return read;
   }
 
   async function readRaw(
@@ -142,7 +157,7 @@ export function createRecordReader(
     );
   }
 
-  return { readMany, readRaw };
+  return { readMany, readOne, readRaw };
 }
 
 /** Why a summary cannot be listed, for the entry of those this version cannot read. */

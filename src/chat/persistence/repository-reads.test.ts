@@ -1,9 +1,16 @@
-import { closeRepositories, openRepository, withUnreadable } from '../../test/stored-conversations';
+import {
+  all,
+  closeRepositories,
+  openRepository,
+  putRaw,
+  withUnreadable,
+} from '../../test/stored-conversations';
 import { afterEach, describe, expect, it } from 'vitest';
 import { conversation, exchange, long, trip, version } from '../../test/conversation-fixtures';
 import { activePath } from '../../conversation/conversation';
 import { toConversationData } from '../../conversation/formats/conversation-data';
-import { RECORD_SCHEMA } from '../../conversation/formats/records';
+import { RECORD_SCHEMA, toRecords } from '../../conversation/formats/records';
+import { SUMMARIES_STORE, VERSIONS_STORE } from './database';
 
 afterEach(closeRepositories);
 
@@ -58,5 +65,30 @@ describe('what this version cannot read', () => {
     ]);
     expect(await repository.get('future')).toBeUndefined();
     expect(skipped.map(({ key }) => key)).toEqual(['future']);
+    // What the newer version wrote stays as it wrote it.
+    expect(await repository.list()).toEqual(list);
+  });
+
+  it('lists a conversation whose version record is damaged as unreadable once read, leaving its records', async () => {
+    const { repository, skipped, factory } = openRepository();
+    await repository.save(trip(), undefined);
+    const [first, ...others] = toRecords(trip()).versions;
+    if (!first) throw new Error('trip has versions');
+    const damaged = { ...first, answer: { ...first.answer, content: 42 } };
+    await putRaw(factory, VERSIONS_STORE, [damaged]);
+    expect((await repository.list()).summaries.map(({ id }) => id)).toEqual(['trip']);
+
+    expect(await repository.get('trip')).toBeUndefined();
+    const reason = expect.stringMatching(/^versions\[\d+\]\.answer\.content: expected a string$/) as string;
+    expect(skipped).toEqual([{ key: 'trip', reason }]);
+    expect(await repository.list()).toEqual({
+      summaries: [],
+      unreadable: [{ id: 'trip', unreadable: reason }],
+    });
+    expect(await all(factory, VERSIONS_STORE)).toEqual(expect.arrayContaining([damaged, ...others]));
+    const backup = await repository.backup();
+    expect(backup.unreadable).toHaveLength(1);
+    expect(backup.unreadable[0]?.versions).toContainEqual(damaged);
+    expect(await all(factory, SUMMARIES_STORE)).toHaveLength(1);
   });
 });

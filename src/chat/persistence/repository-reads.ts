@@ -35,12 +35,38 @@ export async function listConversations({ reading }: Connection): Promise<Conver
   return { summaries: summaries.sort(newestFirst), unreadable };
 }
 
-/** One conversation, with answers whose tab has gone marked `interrupted`; undefined if it cannot be read. */
+/**
+ * One conversation, with answers whose tab has gone marked `interrupted`; undefined if it cannot be read. One
+ * whose records cannot be read (a version record damaged, say) is listed from then on with those this version
+ * cannot read: its records stay as they are, and a full backup keeps them.
+ */
 export async function getConversation(
-  { readMany }: RecordReader,
+  connection: Connection,
+  { readOne }: RecordReader,
   presence: TabPresence,
   id: string,
 ): Promise<Conversation | undefined> {
-  const [conversation] = await readMany([id], () => presence.alive());
-  return conversation;
+  const read = await readOne(id, () => presence.alive());
+  if (read === undefined) return undefined;
+  if (read.ok) return read.conversation;
+  await listAsUnreadable(connection, id, read.reason).catch(() => {
+    // Then it stays listed as it was, and reading it again tries once more: nothing is lost either way.
+  });
+  return undefined;
+}
+
+/**
+ * Lists a stored conversation among those this version cannot read: its summary is the one record written. Only
+ * a summary this version wrote is replaced: one deleted meanwhile stays deleted, and one a newer version wrote
+ * is already listed so and stays as that version left it.
+ */
+async function listAsUnreadable({ writing }: Connection, id: string, reason: string): Promise<void> {
+  await writing(async (db) => {
+    const transaction = db.transaction(SUMMARIES_STORE, 'readwrite');
+    if (v.is(summarySchema, await transaction.store.get(id))) {
+      const summary: UnreadableSummary = { id, unreadable: reason };
+      void transaction.store.put(summary);
+    }
+    await transaction.done;
+  });
 }

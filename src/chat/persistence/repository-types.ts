@@ -77,7 +77,11 @@ export interface ChangeChannel {
 export interface ConversationRepository {
   /** The conversation list, from the summaries alone. */
   list(): Promise<ConversationList>;
-  /** The conversation, with answers whose tab has gone marked `interrupted` (in what is returned only). */
+  /**
+   * The conversation, with answers whose tab has gone marked `interrupted` (in what is returned only); undefined
+   * if it is not stored or cannot be read. One that cannot be read is listed from then on among `unreadable`,
+   * its records left as they are.
+   */
   get(id: string): Promise<Conversation | undefined>;
   /**
    * Writes what changed from `previous` (the conversation as this tab last read or saved it) to `next`, in one

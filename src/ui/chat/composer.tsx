@@ -112,9 +112,11 @@ export function Composer() {
       </div>
       {notice && (
         <p role="alert" className="mx-auto mt-1.5 max-w-3xl px-1 text-sm text-red-800 dark:text-red-300">
-          {contextWindow === undefined
-            ? t('error.context-window-exceeded')
-            : t('composer.tooLong', { tokens: formatNumber(contextWindow) })}
+          {notice.kind === 'unreadable'
+            ? t('composer.unreadable', { title: notice.title || t('conversations.untitled') })
+            : contextWindow === undefined
+              ? t('error.context-window-exceeded')
+              : t('composer.tooLong', { tokens: formatNumber(contextWindow) })}
         </p>
       )}
       <StorageNotice />

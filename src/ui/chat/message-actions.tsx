@@ -1,9 +1,10 @@
-import { useId, useState, type ComponentPropsWithRef } from 'react';
+import { useId, useRef, useState, type ComponentPropsWithRef } from 'react';
 import { BOX_CHARACTERS } from '../../chat/model/context-fit';
 import type { AssistantMessage, UserMessage } from '../../conversation/messages';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
+import { copyText, CopyByHand } from './copy-by-hand';
 import { MessageFitWarning, RefusedInsertNotice, useInsertGuard, useMessageFit } from './message-fit';
 
 /** A small action beside a message; disabled, it fades more than other buttons do. */
@@ -130,24 +131,41 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
   // Messages alternate question and answer, so the question of depth d is the message at 2d.
   const question = useChat((state) => state.messages[message.depth * 2]?.content ?? '');
   const questionFits = useMessageFit(question).kind === 'fits';
-  const [copied, setCopied] = useState(false);
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copyButton = useRef<HTMLButtonElement>(null);
   if (message.status === 'pending' || message.status === 'streaming') return null;
   return (
-    <div className="mt-1 flex gap-1">
-      <ActionButton
-        disabled={message.content === ''}
-        onClick={() =>
-          void navigator.clipboard.writeText(message.content).then(() => {
-            setCopied(true);
-            setTimeout(() => setCopied(false), 2000);
-          })
-        }
-      >
-        {copied ? t('message.copied') : t('message.copy')}
-      </ActionButton>
-      <ActionButton disabled={busy || !questionFits} onClick={() => regenerate(message.depth)}>
-        {t('message.regenerate')}
-      </ActionButton>
-    </div>
+    <>
+      <div className="mt-1 flex gap-1">
+        <ActionButton
+          ref={copyButton}
+          disabled={message.content === ''}
+          onClick={() =>
+            void copyText(message.content).then((done) => {
+              if (!done) {
+                setCopy('failed');
+                return;
+              }
+              setCopy('copied');
+              setTimeout(() => setCopy((now) => (now === 'copied' ? 'idle' : now)), 2000);
+            })
+          }
+        >
+          {copy === 'copied' ? t('message.copied') : t('message.copy')}
+        </ActionButton>
+        <ActionButton disabled={busy || !questionFits} onClick={() => regenerate(message.depth)}>
+          {t('message.regenerate')}
+        </ActionButton>
+      </div>
+      {copy === 'failed' && (
+        <CopyByHand
+          text={message.content}
+          onClose={() => {
+            setCopy('idle');
+            copyButton.current?.focus();
+          }}
+        />
+      )}
+    </>
   );
 }

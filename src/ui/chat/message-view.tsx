@@ -1,11 +1,14 @@
-import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
+import { lazy, memo, Suspense, useId, useState, type ComponentType } from 'react';
 import { sameFields } from '../../conversation/messages';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../conversation/messages';
+import { reloadDecision } from '../../pwa/reload-decision';
+import { useChat } from '../chat-store-context';
 import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
 import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
 import type { LiveText } from '../markdown/markdown-view';
+import { Button } from '../primitives/controls';
 import { LongText } from './long-text';
 import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
 
@@ -22,11 +25,45 @@ function PlainAnswer({ text, testId }: AnswerProps) {
   return <LongText text={text} {...(testId === undefined ? {} : { testId })} />;
 }
 
+/**
+ * An answer whose Markdown view could not be loaded: its text, plain, and a note that a reload brings the
+ * formatting back. A tab opened before a deployment asks for chunks the host no longer has; the reload waits,
+ * as an update does, until no answer is being written and no model is loading.
+ */
+function UnformattedAnswer(props: AnswerProps) {
+  const { t } = useI18n();
+  const chat = useChat((state) => state.status);
+  const model = useChat((state) => state.model.kind);
+  const decision = reloadDecision(chat, model);
+  const waitId = useId();
+  return (
+    <>
+      <div role="note" className="mb-1 text-xs text-amber-800 dark:text-amber-300">
+        <p>{t('markdown.plain.notLoaded')}</p>
+        <div className="mt-1 flex flex-wrap items-center gap-2">
+          <Button
+            variant="outlined"
+            size="xs"
+            disabled={decision.kind === 'wait'}
+            aria-describedby={decision.kind === 'wait' ? waitId : undefined}
+            onClick={() => window.location.reload()}
+            className="disabled:opacity-50"
+          >
+            {t('markdown.reload')}
+          </Button>
+          {decision.kind === 'wait' && <span id={waitId}>{t(`markdown.reloadWait.${decision.reason}`)}</span>}
+        </div>
+      </div>
+      <PlainAnswer {...props} />
+    </>
+  );
+}
+
 /** The Markdown view is on the page: until then an answer shows its text as plain text, rendered by React. */
 let markdownLoaded = false;
 
 // DOMPurify and the Markdown worker's client would take the page past its 150 KB budget; they arrive with the
-// first answer, which shows as plain text until then (and stays so if the chunk cannot be loaded).
+// first answer, which shows as plain text until then (and stays so, with a note, if the chunk cannot be loaded).
 const markdownModule = () =>
   import('../markdown/markdown-view').then((module) => {
     markdownLoaded = true;
@@ -36,7 +73,7 @@ const markdownModule = () =>
 const MarkdownView = lazy((): Promise<{ default: ComponentType<AnswerProps> }> =>
   markdownModule().then(
     (module) => ({ default: module.MarkdownView }),
-    () => ({ default: PlainAnswer }),
+    () => ({ default: UnformattedAnswer }),
   ),
 );
 

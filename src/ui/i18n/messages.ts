@@ -307,9 +307,15 @@ const ko = {
     '백업에 읽을 수 있는 사본과 읽을 수 없는 사본이 함께 있던 대화 {count}개는 읽을 수 있는 사본만 가져왔습니다.',
   'message.interrupted': '새로 고침으로 중단됨',
   'markdown.copyCode': '코드 복사',
-  'markdown.copyFailed': '복사하지 못했습니다',
+  'markdown.copyFailed': '복사하지 못했습니다. 코드를 선택해 두었으니 직접 복사하세요.',
   'message.copy': '복사',
   'message.copied': '복사됨',
+  'copy.failed':
+    '클립보드에 복사하지 못했습니다. 브라우저가 클립보드 권한을 거부했을 수 있습니다. 아래 글을 선택해 두었으니 Ctrl+C(Mac은 ⌘C)로 직접 복사하세요.',
+  'copy.failedTooLong':
+    '클립보드에 복사하지 못했습니다. 브라우저가 클립보드 권한을 거부했을 수 있습니다. 이 답변은 너무 길어 여기에 띄울 수 없으니 ‘이 대화를 Markdown으로 내보내기’로 파일에 받으세요.',
+  'copy.text': '복사할 글',
+  'copy.close': '닫기',
   'message.regenerate': '다시 생성',
   'message.edit': '수정',
   'message.editLabel': '질문 고치기',
@@ -353,6 +359,8 @@ const ko = {
   'storage.retry': '다시 시도',
   'storage.reload': '새로 고침',
   'storage.dismiss': '알림 닫기',
+  'composer.unreadable':
+    '“{title}” 대화는 저장된 기록 일부가 손상되어 열 수 없습니다. 지우지 않고 그대로 보관하며, 전체 백업에도 그대로 들어갑니다. 목록 아래 ‘읽을 수 없는 대화’에 셉니다.',
   'message.dropped': '문맥 창이 가득 차서 앞선 메시지 {count}개를 빼고 답했습니다.',
   'composer.stop': '답변 중지',
   'error.details': '자세한 내용',
@@ -389,6 +397,11 @@ const ko = {
   'markdown.plain.error': '이 답변의 서식을 읽지 못해 일반 텍스트로 보여 줍니다.',
   'markdown.plain.tooSlow': '이 답변은 서식을 입히는 데 너무 오래 걸려 일반 텍스트로 보여 줍니다.',
   'markdown.plain.unavailable': '서식을 입히는 작업자를 시작하지 못해 답변을 일반 텍스트로 보여 줍니다.',
+  'markdown.plain.notLoaded':
+    '서식을 불러오지 못해 답변을 일반 텍스트로 보여 줍니다. 앱이 새 버전으로 바뀐 것 같습니다. 새로 고치면 서식이 돌아옵니다.',
+  'markdown.reload': '새로 고침',
+  'markdown.reloadWait.answering': '답변이 끝난 뒤에 새로 고칠 수 있습니다.',
+  'markdown.reloadWait.loading-model': '모델을 다 불러온 뒤에 새로 고칠 수 있습니다.',
   'message.unrenderable': '이 메시지를 제대로 표시하지 못해 원문을 그대로 보여 줍니다.',
   'composer.overLimit':
     '메시지가 너무 깁니다. 적게 잡아도 약 {tokens}토큰인데, 모델은 한 번에 {window}토큰(문맥 창)을 읽고 그중 {answer}토큰은 답변 몫이라 메시지는 약 {limit}토큰까지만 들어갑니다. 줄여 주세요.',
@@ -707,9 +720,15 @@ const en: Record<MessageKey, string> = {
     'The backup held {count} conversations both readable and unreadable: only the readable copy was imported.',
   'message.interrupted': 'Interrupted by a reload',
   'markdown.copyCode': 'Copy code',
-  'markdown.copyFailed': 'Could not copy',
+  'markdown.copyFailed': 'Could not copy: the code is selected, copy it yourself.',
   'message.copy': 'Copy',
   'message.copied': 'Copied',
+  'copy.failed':
+    'Could not copy to the clipboard: the browser may have denied permission. The text below is selected: copy it yourself with Ctrl+C (⌘C on a Mac).',
+  'copy.failedTooLong':
+    'Could not copy to the clipboard: the browser may have denied permission. This answer is too long to show here: save it as a file with “Export this conversation as Markdown”.',
+  'copy.text': 'Text to copy',
+  'copy.close': 'Close',
   'message.regenerate': 'Regenerate',
   'message.edit': 'Edit',
   'message.editLabel': 'Edit the question',
@@ -753,6 +772,8 @@ const en: Record<MessageKey, string> = {
   'storage.retry': 'Try again',
   'storage.reload': 'Reload',
   'storage.dismiss': 'Dismiss',
+  'composer.unreadable':
+    'The conversation “{title}” cannot be opened: part of its stored records is damaged. It is kept as it is, not deleted, and a full backup includes it as it is. It is counted under the unreadable conversations below the list.',
   'message.dropped': 'The context window was full: the answer leaves out the {count} earliest messages.',
   'composer.stop': 'Stop answer',
   'error.details': 'Details',
@@ -787,6 +808,11 @@ const en: Record<MessageKey, string> = {
   'markdown.plain.error': 'This answer’s formatting could not be read, so it is shown as plain text.',
   'markdown.plain.tooSlow': 'Formatting this answer took too long, so it is shown as plain text.',
   'markdown.plain.unavailable': 'The formatter could not be started, so this answer is shown as plain text.',
+  'markdown.plain.notLoaded':
+    'The formatting could not be loaded, so this answer is shown as plain text. The app has probably been updated: reloading the page brings the formatting back.',
+  'markdown.reload': 'Reload',
+  'markdown.reloadWait.answering': 'You can reload once the answer has finished.',
+  'markdown.reloadWait.loading-model': 'You can reload once the model has loaded.',
   'message.unrenderable': 'This message could not be displayed properly; here is its text as it is.',
   'composer.overLimit':
     'The message is too long: at least about {tokens} tokens, but the model reads {window} tokens at once (its context window), {answer} of them kept for the answer, so a message fits in about {limit}. Shorten it.',

@@ -188,8 +188,11 @@ describe('MarkdownView', () => {
       fireEvent.click(button);
       await Promise.resolve();
     });
-    expect(button.textContent).toBe('Could not copy');
-    expect(screen.getByRole('status').textContent).toBe('Could not copy');
+    expect(button.textContent).toBe('Could not copy: the code is selected, copy it yourself.');
+    expect(screen.getByRole('status').textContent).toBe(
+      'Could not copy: the code is selected, copy it yourself.',
+    );
+    expect(window.getSelection()?.toString()).toBe('x');
   });
 
   it('shows a text marked cannot read as plain text, and says why', async () => {

@@ -1,4 +1,5 @@
 import { lazy, memo, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { copyText } from '../chat/copy-by-hand';
 import { LongText } from '../chat/long-text';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -22,6 +23,8 @@ interface Labels {
 
 /** How long a copy button says "copied" before it reads "copy code" again. */
 const CONFIRMATION_MS = 2000;
+/** How long it says it could not copy: long enough to read that the code was selected instead. */
+const FAILURE_MS = 8000;
 
 /**
  * `?markdown=naive` in end-to-end builds renders the whole document again on the page on every token: the
@@ -124,16 +127,6 @@ function showBlocks(host: HTMLElement, blocks: readonly Block[], shown: Block[])
   shown.length = blocks.length;
 }
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // No clipboard outside secure contexts, or the user refused it.
-    return false;
-  }
-}
-
 /**
  * A model's Markdown answer as sanitized HTML, with highlighted code blocks that can be copied. The text is
  * lexed and rendered in a worker, so no answer can hold up the page; until the first HTML arrives (unless it
@@ -221,6 +214,8 @@ export const MarkdownView = memo(function MarkdownView({
       if (!button || !code) return;
       void copyText(code.textContent).then((done) => {
         if (disposed) return;
+        // The clipboard refused: the code is selected where it is, to be copied by hand.
+        if (!done) window.getSelection()?.selectAllChildren(code);
         const message = done ? labels.copied : labels.copyFailed;
         // The button lives in HTML that React does not diff, so its confirmation is set on the DOM; a block
         // rendered again simply brings back the plain label.
@@ -229,11 +224,14 @@ export const MarkdownView = memo(function MarkdownView({
         clearTimeout(timers.get(button));
         timers.set(
           button,
-          setTimeout(() => {
-            timers.delete(button);
-            button.textContent = labels.copyCode;
-            setAnnouncement('');
-          }, CONFIRMATION_MS),
+          setTimeout(
+            () => {
+              timers.delete(button);
+              button.textContent = labels.copyCode;
+              setAnnouncement('');
+            },
+            done ? CONFIRMATION_MS : FAILURE_MS,
+          ),
         );
       });
     };
