@@ -72,8 +72,7 @@ export async function importInto(
       } catch {
         // Already aborted, by the browser or by the request that failed.
       }
-      // The abort's own news: the failure is the error thrown.
-      await transaction.done.catch(() => undefined);
+      await transaction.done.catch(() => undefined); // The abort's own news: the failure is the error thrown.
       throw error;
     }
   });
