@@ -1,4 +1,4 @@
-import { useId, useState, type ComponentPropsWithRef } from 'react';
+import { useId, useRef, useState, type ComponentPropsWithRef } from 'react';
 import { BOX_CHARACTERS } from '../../chat/model/context-fit';
 import type { AssistantMessage, UserMessage } from '../../conversation/messages';
 import { useChat } from '../chat-store-context';
@@ -50,7 +50,8 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
   const id = useId();
   const warningId = useId();
   const fit = useMessageFit(text);
-  const insert = useInsertGuard();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const insert = useInsertGuard(box);
   return (
     <form
       className="flex w-full max-w-[85%] flex-col gap-2"
@@ -63,11 +64,11 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
         {t('message.editLabel')}
       </label>
       <textarea
+        ref={box}
         id={id}
         value={text}
         onChange={(event) => {
-          insert.clear();
-          setText(event.target.value);
+          if (insert.accepts(event, text)) setText(event.target.value);
         }}
         onPaste={insert.onPaste}
         onDrop={insert.onDrop}
