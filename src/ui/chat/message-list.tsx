@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChatState, ChatStore } from '../../chat/chat-store';
@@ -120,6 +120,10 @@ export function MessageList() {
     gap: MESSAGE_GAP_PX,
     // A conversation opens at its end (which `follow` then keeps): render the messages there from the start.
     initialOffset: () => Number.MAX_SAFE_INTEGER,
+    // A list squeezed to no height by the panels above it (the model's, a link's problem) still holds the
+    // messages where it is, for screen readers and for when it has room again; none fit no height.
+    observeElementRect: (instance, onRect) =>
+      observeElementRect(instance, (rect) => onRect({ ...rect, height: Math.max(rect.height, 1) })),
   });
   // A message that comes near the viewport from above is laid out at its own height, not the one guessed for
   // it, and moves what the reader sees. Scrolled up, the browser's scroll anchoring keeps the reader's place as
