@@ -78,11 +78,11 @@ test('typing while an answer streams at the end of 1,000 exchanges holds up noth
   test.setTimeout(120_000);
   await page.addInitScript(watchLongTasks);
   const chat = new ChatPage(page);
-  await chat.open({ tokenDelayMs: 15, loadMs: 50 });
+  await chat.open({ tokenDelayMs: 25, loadMs: 50 });
   await openLongConversation(page);
   await expect(chat.lastAnswerText()).toContainText('1000번째 답변입니다.');
 
-  await chat.ask(`/echo ${'천한 번째 답변이 한 줄씩 자랍니다.\n'.repeat(40)}`);
+  await chat.ask(`/echo ${'천한 번째 답변이 한 줄씩 자랍니다.\n'.repeat(55)}`);
   const streaming = chat.lastAnswer();
   await expect(streaming).toHaveAttribute('data-status', 'streaming');
   // Text that changes anywhere but in the streaming answer: an update re-rendering other messages.
