@@ -81,7 +81,9 @@ test('scrolling up during an answer stops following it and offers a jump to the 
   await expect
     .poll(() => scroller.evaluate((element) => element.scrollHeight > element.clientHeight * 2))
     .toBe(true);
-  await scroller.evaluate((element) => element.scrollTo({ top: 0 }));
+  // The reader's wheel: the list tells the reader's scrolling from its height changing under the view.
+  await scroller.hover();
+  await page.mouse.wheel(0, -1_000_000);
   const jump = page.getByRole('button', { name: '최신 메시지로 이동 ↓' });
   await expect(jump).toBeVisible();
   await page.waitForTimeout(300);

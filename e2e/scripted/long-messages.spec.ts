@@ -45,6 +45,87 @@ test('a paste of 1,000,000 characters is kept out of the box with a warning, and
   expect((await longTasks()).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
 });
 
+/** Installed before the app's scripts: every long task of the page, from its start, in `window.longTasks`. */
+function watchLongTasks(): void {
+  const longTasks: number[] = [];
+  Object.assign(window, { longTasks });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
+  }).observe({ type: 'longtask' });
+}
+
+/** The long tasks since the last call. */
+async function takeLongTasks(page: Page): Promise<number[]> {
+  // A task still running when asked would answer only after it; a frame later everything has settled.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
+}
+
+const HUGE = 1_200_000;
+
+/** Makes the huge text in the page, before anything is measured: handing it over is the test's own work. */
+async function makeHugeText(page: Page): Promise<string> {
+  const unit = '입력란에 다른 길로 들어온 아주 긴 글입니다. ';
+  await page.evaluate(
+    ([text, length]) =>
+      Object.assign(window, { hugeText: text.repeat(length / text.length + 1).slice(0, length) }),
+    [unit, HUGE] as const,
+  );
+  return unit.repeat(HUGE / unit.length + 1).slice(0, HUGE);
+}
+
+/** Ways text reaches the box without a paste event. */
+const routes = {
+  // What an input method does when it commits text (CDP's Input.insertText is that commit).
+  'an input method': async (page: Page, text: string): Promise<void> => {
+    const session = await page.context().newCDPSession(page);
+    await session.send('Input.insertText', { text });
+    await session.detach();
+  },
+  'a script': async (page: Page): Promise<void> => {
+    await page.getByRole('textbox', { name: '메시지 입력' }).evaluate((box) => {
+      const { hugeText } = window as unknown as { hugeText: string };
+      // React tracks the value it set; the prototype's setter goes around that, as an extension's would.
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(box, hugeText);
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  },
+  'a drop': async (page: Page): Promise<void> => {
+    await page.getByRole('textbox', { name: '메시지 입력' }).evaluate((box) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', (window as unknown as { hugeText: string }).hugeText);
+      box.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+  },
+} as const;
+
+for (const [route, insert] of Object.entries(routes)) {
+  test(`1,200,000 characters put in the box by ${route} are kept out with a warning, and neither they nor Enter hold up the page`, async ({
+    page,
+  }) => {
+    await page.addInitScript(watchLongTasks);
+    const chat = new ChatPage(page);
+    await chat.open({ tokenDelayMs: 2, loadMs: 50 });
+    const hugeText = await makeHugeText(page);
+    await chat.input.focus();
+    await takeLongTasks(page);
+
+    await insert(page, hugeText);
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('넣으려는 글(1,200,000자');
+    await expect(alert).toContainText('입력란에 넣지 않았습니다');
+    await expect(alert).not.toContainText('클립보드');
+    await expect(chat.input).toHaveValue('');
+    await chat.input.press('Enter');
+    await expect(chat.userMessages).toHaveCount(0);
+    expect((await takeLongTasks(page)).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
+
+    // The box goes on as before.
+    await chat.ask('/echo 짧은 질문');
+    await expect(chat.lastAnswerText()).toHaveText('짧은 질문');
+  });
+}
+
 test('the composer warns while typing once a message cannot fit, says the limit, and will not send it', async ({
   page,
   context,

@@ -12,8 +12,14 @@ import { benchDocument, measure, waitForServer, type Measurement } from './strea
  * a search index (`BENCH_BASELINE=<commit>` picks another). It is built from git into a temporary folder.
  */
 const BASELINE = process.env['BENCH_BASELINE'] ?? '1509b8b';
+/**
+ * For the conversation of many exchanges: the last commit before only the messages near the viewport were put
+ * in the page (`BENCH_LONG_BASELINE=<commit>` picks another).
+ */
+const LONG_BASELINE = process.env['BENCH_LONG_BASELINE'] ?? '3d7e88c';
 const CURRENT_PORT = 4196;
 const BASELINE_PORT = 4197;
+const LONG_BASELINE_PORT = 4198;
 const CONVERSATIONS = 1000;
 /** Ten exchanges: twenty messages, each about 500 characters. */
 const EXCHANGES = 10;
@@ -27,6 +33,14 @@ const REPEATS = 5;
 const LISTED = 50;
 
 const TARGETS = { openMs: 500, switchMs: 50, searchMs: 50, taskMs: 50 } as const;
+/** One conversation of this many exchanges, of messages of {@link MESSAGE_CHARACTERS}. */
+const LONG_EXCHANGES = 1000;
+const LONG_TARGETS = { openMs: 500, openTaskMs: 200, typingTaskMs: 50 } as const;
+/** Typed, a key every {@link TYPING_DELAY_MS}, while an answer streams at the end of that conversation. */
+const TYPED = '답변을 기다리는 동안 다음 질문을 천천히 적어 봅니다';
+const TYPING_DELAY_MS = 80;
+/** How long after the conversation showed its tasks still count as opening it. */
+const SETTLE_MS = 1000;
 
 interface Variant {
   readonly name: string;
@@ -154,7 +168,11 @@ async function seed(page: Page, count: number, exchanges: number, characters: nu
 }
 
 /** A fresh browser context whose IndexedDB holds the benchmark's conversations, written by a blank page. */
-export async function seeded(context: BrowserContext, baseUrl: string): Promise<void> {
+export async function seeded(
+  context: BrowserContext,
+  baseUrl: string,
+  { count = CONVERSATIONS, exchanges = EXCHANGES }: { count?: number; exchanges?: number } = {},
+): Promise<void> {
   // tsx keeps function names with a `__name` helper that the functions sent to the page would miss.
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   const blank = `${baseUrl}bench-seed`;
@@ -163,24 +181,30 @@ export async function seeded(context: BrowserContext, baseUrl: string): Promise<
   );
   const page = await context.newPage();
   await page.goto(blank);
-  await seed(page, CONVERSATIONS, EXCHANGES, MESSAGE_CHARACTERS);
+  await seed(page, count, exchanges, MESSAGE_CHARACTERS);
   await page.close();
   await context.unroute(blank);
 }
 
-/** Installed before the app's scripts: when the restored conversation and an enabled message box are shown. */
-export function watchOpening(exchanges: number): void {
+/**
+ * Installed before the app's scripts: when the restored conversation's last question and an enabled message
+ * box are shown (a long conversation has only the messages near its end in the page).
+ */
+export function watchOpening(lastQuestion: string): void {
   const state = window as unknown as { openedAt?: number };
   const check = (): void => {
     if (state.openedAt !== undefined) return;
     const box = document.querySelector('textarea');
-    const answers = document.querySelectorAll('li[data-role="assistant"] [data-testid="message-text"]');
-    if (box && !box.disabled && answers.length >= exchanges) state.openedAt = performance.now();
+    const questions = document.querySelectorAll('li[data-role="user"] [data-testid="message-text"]');
+    const last = questions[questions.length - 1];
+    if (box && !box.disabled && last?.textContent.startsWith(lastQuestion) === true) {
+      state.openedAt = performance.now();
+    }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
 }
 
-/** Clicks the list entry of `title` and resolves with the time until its first question is shown (in the page). */
+/** Clicks the list entry of `title` and resolves with the time until its last question is shown (in the page). */
 export function switchTo([title, question]: readonly [string, string]): Promise<number> {
   const entry = [...document.querySelectorAll('aside nav ul li button')].find((button) =>
     button.textContent.includes(title),
@@ -189,8 +213,8 @@ export function switchTo([title, question]: readonly [string, string]): Promise<
   return new Promise((resolve) => {
     const started = performance.now();
     const done = (): boolean => {
-      const first = document.querySelector('li[data-role="user"] [data-testid="message-text"]');
-      return first?.textContent.startsWith(question) === true;
+      const questions = document.querySelectorAll('li[data-role="user"] [data-testid="message-text"]');
+      return questions[questions.length - 1]?.textContent.startsWith(question) === true;
     };
     const observer = new MutationObserver(() => {
       if (!done()) return;
@@ -238,7 +262,8 @@ async function measureVariant(browser: Browser, variant: Variant): Promise<Figur
   const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
   try {
     await seeded(context, variant.baseUrl);
-    await context.addInitScript(watchOpening, EXCHANGES);
+    // The latest conversation is restored: the last one stored.
+    await context.addInitScript(watchOpening, `${CONVERSATIONS - 1}번 대화 ${EXCHANGES - 1}번째 질문`);
     const page = await context.newPage();
     const opened = async (): Promise<number> => {
       await page.waitForFunction(() => (window as { openedAt?: number }).openedAt !== undefined, undefined, {
@@ -263,7 +288,10 @@ async function measureVariant(browser: Browser, variant: Variant): Promise<Figur
       const index = CONVERSATIONS - 2 - run * 9;
       const label = String(index).padStart(4, '0');
       switchMs.push(
-        await page.evaluate(switchTo, [`벤치마크 ${label}`, `${index}번 대화 0번째 질문`] as const),
+        await page.evaluate(switchTo, [
+          `벤치마크 ${label}`,
+          `${index}번 대화 ${EXCHANGES - 1}번째 질문`,
+        ] as const),
       );
     }
 
@@ -305,10 +333,10 @@ async function measureVariant(browser: Browser, variant: Variant): Promise<Figur
   }
 }
 
-/** Builds the baseline commit's end-to-end app from git into a temporary folder; returns its output folder. */
-function buildBaseline(): { dir: string; cleanup: () => void } {
+/** Builds a commit's end-to-end app from git into a temporary folder; returns its output folder. */
+function buildBaseline(commit: string): { dir: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
-  execFileSync('sh', ['-c', `git archive ${BASELINE} | tar -x -C ${root}`], { stdio: 'pipe' });
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C ${root}`], { stdio: 'pipe' });
   symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
   execFileSync(join(root, 'node_modules/.bin/vite'), ['build', '--mode', 'e2e', '--logLevel', 'error'], {
     cwd: root,
@@ -323,36 +351,177 @@ function serve(dir: string, port: number): ChildProcess {
   });
 }
 
+/** Installed before the app's scripts: the page's long tasks, with their start, in `benchLongTasks`. */
+export function watchLongTasks(): void {
+  const tasks: { start: number; duration: number }[] = [];
+  Object.assign(window, { benchLongTasks: tasks });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** The durations of the page's long tasks that overlap `from` to `to` (its `performance.now()`). */
+function longTasksBetween(page: Page, from: number, to: number): Promise<number[]> {
+  return page.evaluate(
+    ([start, end]) =>
+      (window as unknown as { benchLongTasks: { start: number; duration: number }[] }).benchLongTasks
+        .filter((task) => task.start + task.duration >= start && task.start <= end)
+        .map((task) => task.duration),
+    [from, to] as const,
+  );
+}
+
+interface LongFigures {
+  readonly openMs: readonly number[];
+  /** The longest task of each opening, from the navigation to {@link SETTLE_MS} after it showed; 0 if none was long. */
+  readonly openLongestMs: readonly number[];
+  /** Messages in the page once it opened (the conversation has twice {@link LONG_EXCHANGES}). */
+  readonly messagesInPage: number;
+  /** The long tasks (over 50 ms) while typing as the answer streamed. */
+  readonly typingLongTasks: readonly number[];
+  readonly typingMs: number;
+}
+
+/**
+ * One stored conversation of {@link LONG_EXCHANGES} exchanges: opening it (a reload restores it), then typing
+ * while an answer streams at its end.
+ */
+async function measureLong(browser: Browser, baseUrl: string): Promise<LongFigures> {
+  const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
+  try {
+    await seeded(context, baseUrl, { count: 1, exchanges: LONG_EXCHANGES });
+    await context.addInitScript(watchOpening, `0번 대화 ${LONG_EXCHANGES - 1}번째 질문`);
+    await context.addInitScript(watchLongTasks);
+    const page = await context.newPage();
+    const opened = async (): Promise<number> => {
+      await page.waitForFunction(() => (window as { openedAt?: number }).openedAt !== undefined, undefined, {
+        timeout: 300_000,
+      });
+      return page.evaluate(() => (window as unknown as { openedAt: number }).openedAt);
+    };
+    const url = `${baseUrl}?loadMs=50&tokenDelayMs=25`;
+    // The first visit migrates the stored conversation.
+    await page.goto(url);
+    await opened();
+    const openMs: number[] = [];
+    const openLongestMs: number[] = [];
+    for (let run = 0; run < REPEATS; run += 1) {
+      await page.reload();
+      const at = await opened();
+      await page.waitForTimeout(SETTLE_MS);
+      openMs.push(at);
+      openLongestMs.push(Math.max(0, ...(await longTasksBetween(page, 0, at + SETTLE_MS))));
+    }
+    const messagesInPage = await page.locator('li[data-role]').count();
+
+    await page.getByRole('button', { name: /모델 불러오기/ }).click();
+    await page.getByTestId('model-status').filter({ hasText: '준비됨' }).waitFor();
+    const box = page.getByRole('textbox', { name: '메시지 입력' });
+    // 900 code points in pieces of 3, one every 25 ms: longer than the typing.
+    await box.fill(`/echo ${'한 줄씩 자라는 긴 답변입니다.\n'.repeat(50)}`);
+    await box.press('Enter');
+    const answer = page.locator('li[data-role="assistant"]').last();
+    // The scripted engine fits the thousand exchanges into its window first, slowly on a busy machine.
+    await answer.and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 300_000 });
+    const since = await page.evaluate(() => performance.now());
+    await page.keyboard.type(TYPED, { delay: TYPING_DELAY_MS });
+    const until = await page.evaluate(() => performance.now());
+    if ((await answer.getAttribute('data-status')) !== 'streaming') {
+      throw new Error('The answer ended before the typing did: it measured typing without a stream.');
+    }
+    const typingLongTasks = await longTasksBetween(page, since, until);
+    return { openMs, openLongestMs, messagesInPage, typingLongTasks, typingMs: until - since };
+  } finally {
+    await context.close();
+  }
+}
+
 /**
  * With 1,000 stored conversations of 20 messages of about 500 characters: opening the app, switching
- * conversations, searching and streaming an answer, for the current code and the baseline, in Chromium.
+ * conversations, searching and streaming an answer, for the current code and the baseline, in Chromium; then
+ * one conversation of 1,000 exchanges, for the current code and the code before it was windowed.
  */
-export async function benchConversations(): Promise<string> {
+export async function benchConversations(only?: 'long'): Promise<string> {
   if (!existsSync('dist-e2e/index.html')) {
     execFileSync('./node_modules/.bin/vite', ['build', '--mode', 'e2e', '--logLevel', 'error'], {
       stdio: 'pipe',
     });
   }
-  const baseline = buildBaseline();
+  const baseline = only === 'long' ? undefined : buildBaseline(BASELINE);
+  const longBaseline = buildBaseline(LONG_BASELINE);
   const found = findChromium();
   if ('problem' in found) throw new Error(found.problem);
-  const servers = [serve('dist-e2e', CURRENT_PORT), serve(baseline.dir, BASELINE_PORT)];
+  const servers = [
+    serve('dist-e2e', CURRENT_PORT),
+    serve(longBaseline.dir, LONG_BASELINE_PORT),
+    ...(baseline ? [serve(baseline.dir, BASELINE_PORT)] : []),
+  ];
   let browser: Browser | undefined;
   try {
     const current: Variant = { name: 'current', baseUrl: `http://localhost:${CURRENT_PORT}/` };
     const before: Variant = { name: 'baseline', baseUrl: `http://localhost:${BASELINE_PORT}/` };
+    const longBefore = `http://localhost:${LONG_BASELINE_PORT}/`;
     await waitForServer(current.baseUrl, servers[0] as ChildProcess);
-    await waitForServer(before.baseUrl, servers[1] as ChildProcess);
+    await waitForServer(longBefore, servers[1] as ChildProcess);
+    if (baseline) await waitForServer(before.baseUrl, servers[2] as ChildProcess);
     browser = await chromium.launch({ executablePath: found.path, args: [...QUIET_CHROMIUM_ARGS] });
     const loadBefore = loadavg()[0] ?? 0;
-    const now = await measureVariant(browser, current);
-    const then = await measureVariant(browser, before);
-    return report({ now, then }, { chromium: browser.version(), load: [loadBefore, loadavg()[0] ?? 0] });
+    const stored = baseline
+      ? { now: await measureVariant(browser, current), then: await measureVariant(browser, before) }
+      : undefined;
+    const long = {
+      now: await measureLong(browser, current.baseUrl),
+      then: await measureLong(browser, longBefore),
+    };
+    const context = { chromium: browser.version(), load: [loadBefore, loadavg()[0] ?? 0] as const };
+    return [...(stored ? [report(stored, context)] : []), longReport(long, context)].join('\n\n');
   } finally {
     await browser?.close();
     for (const server of servers) server.kill();
-    baseline.cleanup();
+    baseline?.cleanup();
+    longBaseline.cleanup();
   }
+}
+
+function longReport(
+  { now, then }: { now: LongFigures; then: LongFigures },
+  context: { chromium: string; load: readonly [number, number] },
+): string {
+  const ms = (value: number): string => `${value.toFixed(1)} ms`;
+  const spread = (values: readonly number[]): string =>
+    `${ms(median(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
+  const tasks = (values: readonly number[]): string =>
+    values.length === 0 ? 'none' : `${values.length}, the longest ${ms(Math.max(...values))}`;
+  const verdict = (pass: boolean): string => (pass ? '**PASS**' : '**FAIL**');
+  const openPass =
+    median(now.openMs) <= LONG_TARGETS.openMs && Math.max(...now.openLongestMs) <= LONG_TARGETS.openTaskMs;
+  const typingPass = now.typingLongTasks.every((duration) => duration <= LONG_TARGETS.typingTaskMs);
+  return [
+    `### One conversation of ${LONG_EXCHANGES.toLocaleString('en')} exchanges`,
+    '',
+    `One stored conversation of ${LONG_EXCHANGES.toLocaleString('en')} exchanges (${(LONG_EXCHANGES * 2).toLocaleString('en')} ` +
+      `messages of about ${MESSAGE_CHARACTERS} characters, the same text as above), opened by the current ` +
+      `end-to-end build and by the code before only the messages near the viewport were put in the page ` +
+      `(\`${LONG_BASELINE}\`, built from git in the same run), in Chromium ${context.chromium} (headless, 1280 × 900), ` +
+      `after the same runs as above. Opening: medians of ${REPEATS} reloads (fastest–slowest).`,
+    '',
+    '| What | Before | Current | Target |',
+    '| --- | ---: | ---: | ---: |',
+    `| Opening (a reload) to the conversation’s last question and an enabled message box | ${spread(then.openMs)} | ${spread(now.openMs)} | ≤ ${LONG_TARGETS.openMs} ms |`,
+    `| Opening: longest task, the slowest of the ${REPEATS} reloads (0: none over 50 ms) | ${ms(Math.max(...then.openLongestMs))} | ${ms(Math.max(...now.openLongestMs))} | ≤ ${LONG_TARGETS.openTaskMs} ms |`,
+    `| Messages in the page once opened | ${then.messagesInPage.toLocaleString('en')} | ${now.messagesInPage.toLocaleString('en')} | — |`,
+    `| Typing ${Array.from(TYPED).length} characters (one every ${TYPING_DELAY_MS} ms) while an answer streams at its end: tasks over 50 ms | ${tasks(then.typingLongTasks)} | ${tasks(now.typingLongTasks)} | none over ${LONG_TARGETS.typingTaskMs} ms |`,
+    '',
+    'Method: opening as above, from the navigation of a reload (which restores the conversation) to the ' +
+      'conversation’s last question and an enabled message box in the page; its longest task is the longest ' +
+      `\`longtask\` entry of a \`PerformanceObserver\` installed before the app’s scripts, from the navigation to ` +
+      `${SETTLE_MS} ms after that. Then the model is loaded, an answer of 900 code points is echoed in pieces of 3 ` +
+      'every 25 ms at the end of the conversation, and Playwright types into the message box while it streams; ' +
+      'the long tasks are those that overlap the typing.',
+    '',
+    `Targets, current code: opening ${verdict(openPass)}, no task over ${LONG_TARGETS.typingTaskMs} ms while ` +
+      `typing during a stream ${verdict(typingPass)}.`,
+  ].join('\n');
 }
 
 function report(
@@ -396,10 +565,10 @@ function report(
     `| Streaming: tasks over 50 ms (long tasks, wall / CPU) | ${then.streaming.longTasks.length} / ${then.streaming.overBudgetCpu} | ${now.streaming.longTasks.length} / ${now.streaming.overBudgetCpu} | 0 |`,
     `| Streaming: the answer took | ${(then.streaming.streamMs / 1000).toFixed(1)} s | ${(now.streaming.streamMs / 1000).toFixed(1)} s | — |`,
     '',
-    'Method: opening is `performance.now()` (from the navigation) when the restored conversation’s answers and an ' +
-      'enabled message box are in the page, seen by a `MutationObserver` installed before the app’s scripts. ' +
+    'Method: opening is `performance.now()` (from the navigation) when the restored conversation’s last question ' +
+      'and an enabled message box are in the page, seen by a `MutationObserver` installed before the app’s scripts. ' +
       'Switching and search start at the click or the input event and end at the first animation frame after ' +
-      'the page shows the conversation’s first question, or only entries holding the searched text. The ' +
+      'the page shows the conversation’s last question, or only entries holding the searched text. The ' +
       'current code lists at most the 50 newest hits (and says there may be more); the baseline lists all. ' +
       'Streaming is the streaming section’s measurement (incremental Markdown) in a new conversation, with the ' +
       '1,000 conversations stored; each save of the baseline reads and checks all of them.',
@@ -410,5 +579,6 @@ function report(
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(await benchConversations());
+  // `tsx scripts/bench/conversations.ts long` measures the conversation of many exchanges alone.
+  console.log(await benchConversations(process.argv.includes('long') ? 'long' : undefined));
 }

@@ -1,6 +1,6 @@
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import type { Conversation } from '../../conversation/conversation';
-import { keepUnchanged, toMessages } from '../../conversation/messages';
+import { updateMessages } from '../../conversation/messages';
 import type { ConversationSync } from './conversation-sync';
 import type { ConversationSlice } from './conversation-state';
 import type { StoreAccess } from '../store-access';
@@ -53,7 +53,7 @@ export function createCurrentConversation({
   const show = (conversation: Conversation): void =>
     set((state) => ({
       current: conversation,
-      messages: keepUnchanged(state.messages, toMessages(conversation)),
+      messages: updateMessages(state.current, state.messages, conversation),
       sampling: conversation.sampling,
     }));
 

@@ -8,6 +8,7 @@ import { dictionaries } from '../i18n/messages';
 import { withUi } from '../../test/with-ui';
 import { minimumTokens, PROMPT_TOKENS } from '../../generation/token-estimate';
 import { Composer } from './composer';
+import { insertedText } from './message-fit';
 
 afterEach(cleanup);
 
@@ -192,6 +193,45 @@ describe('Composer with a message too long for the model', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('takes out again a million characters that a script put in the box, says why, and keeps what it had', async () => {
+    const { store, box } = await renderComposer();
+    fireEvent.change(box, { target: { value: '앞에 쓴 글' } });
+    const inserted = '아주 긴 글입니다. '.repeat(100_000);
+    fireEvent.change(box, { target: { value: `앞에 ${inserted}쓴 글` } });
+    expect(box.value).toBe('앞에 쓴 글');
+    expect(store.getState().draft).toBe('앞에 쓴 글');
+    expect(screen.getByRole('alert').textContent).toBe(
+      `넣으려는 글(${inserted.length.toLocaleString('ko-KR')}자, 적게 잡아도 약 ` +
+        `${minimumTokens(inserted).toLocaleString('ko-KR')}토큰)이 모델이 읽을 수 있는 약 ` +
+        `${limit.toLocaleString('ko-KR')}토큰(문맥 창 4,096토큰)을 훨씬 넘어 입력란에 넣지 않았습니다.`,
+    );
+    fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
+    expect(userMessages(store)).toEqual(['앞에 쓴 글']);
+  });
+
+  it('refuses an input method’s commit of a million characters before it lands, in English too', async () => {
+    const { box } = await renderComposer({}, 'en');
+    const inserted = 'a long text. '.repeat(100_000);
+    const commit = new InputEvent('beforeinput', {
+      inputType: 'insertText',
+      data: inserted,
+      cancelable: true,
+      bubbles: true,
+    });
+    act(() => void box.dispatchEvent(commit));
+    expect(commit.defaultPrevented).toBe(true);
+    expect(screen.getByRole('alert').textContent).toBe(
+      `The text (${inserted.length.toLocaleString('en-US')} characters, at least about ` +
+        `${minimumTokens(inserted).toLocaleString('en-US')} tokens) is far over the about ` +
+        `${limit.toLocaleString('en-US')} tokens the model can read (context window 4,096), so it was not put in ` +
+        'the box.',
+    );
+    const keystroke = new InputEvent('beforeinput', { inputType: 'insertText', data: 'a', cancelable: true });
+    act(() => void box.dispatchEvent(keystroke));
+    expect(keystroke.defaultPrevented).toBe(false);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('lets a paste in that is too long but short enough to shorten by hand, and warns', async () => {
     const { box } = await renderComposer();
     const pasted = syllables(limit + 10);
@@ -200,5 +240,15 @@ describe('Composer with a message too long for the model', () => {
     // jsdom does not insert pasted text; the browser would, and then report the change.
     fireEvent.change(box, { target: { value: pasted } });
     expect(screen.getByRole('status').textContent).toContain('메시지가 너무 깁니다.');
+  });
+});
+
+describe('insertedText', () => {
+  it('is what a change put into a text, wherever it went', () => {
+    expect(insertedText('', '가나다')).toBe('가나다');
+    expect(insertedText('앞 뒤', '앞 가운데 뒤')).toBe('가운데 ');
+    expect(insertedText('같은 글', '같은 글')).toBe('');
+    expect(insertedText('바꿀 글', '새 글')).toBe('새');
+    expect(insertedText('aa', 'aaaa')).toBe('aa');
   });
 });

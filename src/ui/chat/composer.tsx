@@ -31,7 +31,7 @@ export function Composer() {
   const warningId = useId();
   const limits = useContextLimits();
   const fit = useMessageFit(draft);
-  const insert = useInsertGuard();
+  const insert = useInsertGuard(box);
 
   // Reads the box itself, not the last render's draft: the input event that commits the final Hangul
   // syllable can land in the same task as the Enter that sends, before React has re-rendered.
@@ -75,8 +75,7 @@ export function Composer() {
           ref={box}
           value={draft}
           onChange={(event) => {
-            insert.clear();
-            setDraft(event.target.value);
+            if (insert.accepts(event, draft)) setDraft(event.target.value);
           }}
           onPaste={insert.onPaste}
           onDrop={insert.onDrop}

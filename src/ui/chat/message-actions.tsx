@@ -51,7 +51,8 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
   const id = useId();
   const warningId = useId();
   const fit = useMessageFit(text);
-  const insert = useInsertGuard();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const insert = useInsertGuard(box);
   return (
     <form
       className="flex w-full max-w-[85%] flex-col gap-2"
@@ -64,11 +65,11 @@ export function QuestionEditor({ message, onDone }: { message: UserMessage; onDo
         {t('message.editLabel')}
       </label>
       <textarea
+        ref={box}
         id={id}
         value={text}
         onChange={(event) => {
-          insert.clear();
-          setText(event.target.value);
+          if (insert.accepts(event, text)) setText(event.target.value);
         }}
         onPaste={insert.onPaste}
         onDrop={insert.onDrop}

@@ -5,20 +5,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChatStore, type ChatStore } from '../../chat/chat-store';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../conversation/messages';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
+import { stubLayout } from '../../test/jsdom-layout';
 import { withUi } from '../../test/with-ui';
 import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
 import { ConversationBoundary } from './conversation-boundary';
 import { MessageList } from './message-list';
 
 beforeEach(() => {
-  // jsdom lays nothing out; the list only needs to be told nothing.
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe(): void {}
-      disconnect(): void {}
-    },
-  );
+  stubLayout();
   // React reports a caught render error on the console; these tests cause some on purpose.
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -160,6 +154,21 @@ describe('MessageList', () => {
     expect(second?.textContent).toContain('토큰 3개 · 20.0 토큰/초 · 0.2초');
     expect(third?.textContent).toContain('토큰 1개 · 0.2초');
     expect(third?.textContent).not.toMatch(/(^|[^\d.,])0\.0 토큰\/초/);
+  });
+
+  it('puts only the messages near the viewport of a long conversation in the page, the latest first', () => {
+    const messages = Array.from({ length: 1_000 }, (_, depth) => [
+      question(depth, `${depth + 1}번째 질문`),
+      answer(depth, `${depth + 1}번째 답변`),
+    ]).flat();
+    showMessages(messages);
+    const items = listItems();
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThan(50);
+    expect(items.at(-1)?.textContent).toContain('1000번째 답변');
+    // Screen readers still hear where a message is among all of them.
+    expect(items.at(-1)?.getAttribute('aria-posinset')).toBe('2000');
+    expect(items.at(-1)?.getAttribute('aria-setsize')).toBe('2000');
   });
 
   it('keeps a failed answer’s technical detail behind “자세한 내용”', () => {

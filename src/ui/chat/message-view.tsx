@@ -174,12 +174,34 @@ function AnswerFooter({ message }: { message: AssistantMessage }) {
   }
 }
 
+/** Where a message is in a list that holds only some of its messages (see `MessageList`). */
+export interface MessageItem {
+  /** Measures the item as it is laid out. */
+  readonly ref: (element: HTMLLIElement | null) => void;
+  /** Its place among all the conversation's messages (0 = first), and how many there are. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The list item's attributes for `item`: its measuring, and its place for screen readers. */
+function itemAttributes(item: MessageItem | undefined) {
+  return item === undefined
+    ? {}
+    : {
+        ref: item.ref,
+        'data-index': item.index,
+        'aria-posinset': item.index + 1,
+        'aria-setsize': item.count,
+      };
+}
+
 type MessageViewProps = {
   readonly message: ChatMessage;
   /** A conversation that is not the user's (a shared one): shown, with nothing that acts on it. */
   readonly readOnly?: boolean;
   /** The answer's text as it streams, for its Markdown view to follow without a render per update. */
   readonly live?: LiveText;
+  readonly item?: MessageItem;
 };
 
 /**
@@ -207,15 +229,24 @@ function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean
   return (
     before.readOnly === after.readOnly &&
     before.live === after.live &&
+    before.item === after.item &&
     sameFields(before.message, after.message)
   );
 }
 
-function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: boolean }) {
+function QuestionView({
+  message,
+  readOnly,
+  item,
+}: {
+  message: UserMessage;
+  readOnly: boolean;
+  item: MessageItem | undefined;
+}) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
   return (
-    <li className="flex flex-col items-end gap-1" data-role="user">
+    <li className="flex flex-col items-end gap-1" data-role="user" {...itemAttributes(item)}>
       {editing ? (
         <QuestionEditor message={message} onDone={() => setEditing(false)} />
       ) : (
@@ -231,11 +262,21 @@ function QuestionView({ message, readOnly }: { message: UserMessage; readOnly: b
   );
 }
 
-const MessageContent = memo(function MessageContent({ message, readOnly = false, live }: MessageViewProps) {
+const MessageContent = memo(function MessageContent({
+  message,
+  readOnly = false,
+  live,
+  item,
+}: MessageViewProps) {
   const { t } = useI18n();
-  if (message.role === 'user') return <QuestionView message={message} readOnly={readOnly} />;
+  if (message.role === 'user') return <QuestionView message={message} readOnly={readOnly} item={item} />;
   return (
-    <li className="flex justify-start" data-role="assistant" data-status={message.status}>
+    <li
+      className="flex justify-start"
+      data-role="assistant"
+      data-status={message.status}
+      {...itemAttributes(item)}
+    >
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-4 py-2.5 text-stone-900 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-800">
         <span className="sr-only">{t('message.assistant')}: </span>
         {message.content !== '' && <AnswerText message={message} live={live} />}
@@ -257,7 +298,7 @@ function plainText(value: unknown): string {
 }
 
 /** What a message that failed to render shows instead: a note, and its text as it is. */
-function UnrenderableMessage({ message }: MessageViewProps) {
+function UnrenderableMessage({ message, item }: MessageViewProps) {
   const { t } = useI18n();
   const text = plainText(message.content);
   return (
@@ -265,6 +306,7 @@ function UnrenderableMessage({ message }: MessageViewProps) {
       className={`flex ${message.role === 'user' ? 'justify-end' : 'justify-start'}`}
       data-role={message.role}
       data-status="unrenderable"
+      {...itemAttributes(item)}
     >
       <div className="max-w-[85%] rounded-2xl bg-white px-4 py-2.5 text-stone-900 ring-1 ring-amber-300 dark:bg-stone-900 dark:text-stone-100 dark:ring-amber-700">
         <p role="alert" className="mb-1 text-xs font-medium text-amber-800 dark:text-amber-300">
@@ -277,10 +319,21 @@ function UnrenderableMessage({ message }: MessageViewProps) {
 }
 
 /** One message of the conversation; if it cannot be rendered, only it shows a fallback. */
-export const MessageView = memo(function MessageView({ message, readOnly = false, live }: MessageViewProps) {
+export const MessageView = memo(function MessageView({
+  message,
+  readOnly = false,
+  live,
+  item,
+}: MessageViewProps) {
+  const placed = item === undefined ? {} : { item };
   return (
-    <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} />}>
-      <MessageContent message={message} readOnly={readOnly} {...(live === undefined ? {} : { live })} />
+    <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} {...placed} />}>
+      <MessageContent
+        message={message}
+        readOnly={readOnly}
+        {...(live === undefined ? {} : { live })}
+        {...placed}
+      />
     </ErrorBoundary>
   );
 }, sameMessage);

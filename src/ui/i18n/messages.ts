@@ -407,6 +407,8 @@ const ko = {
     '메시지가 너무 깁니다. 적게 잡아도 약 {tokens}토큰인데, 모델은 한 번에 {window}토큰(문맥 창)을 읽고 그중 {answer}토큰은 답변 몫이라 메시지는 약 {limit}토큰까지만 들어갑니다. 줄여 주세요.',
   'composer.insertRefused':
     '넣으려는 글({characters}자, 적게 잡아도 약 {tokens}토큰)이 모델이 읽을 수 있는 약 {limit}토큰(문맥 창 {window}토큰)을 훨씬 넘어 입력란에 넣지 않았습니다. 글은 클립보드에 그대로 있습니다.',
+  'composer.insertRefused.other':
+    '넣으려는 글({characters}자, 적게 잡아도 약 {tokens}토큰)이 모델이 읽을 수 있는 약 {limit}토큰(문맥 창 {window}토큰)을 훨씬 넘어 입력란에 넣지 않았습니다.',
   'message.questionOverLimit':
     '이 질문은 모델의 문맥 창에 들어가지 않아(적게 잡아도 약 {tokens}토큰, 한도 약 {limit}토큰) 다시 보낼 수 없습니다.',
   'conversation.unrenderable.title': '이 대화를 표시하지 못했습니다',
@@ -818,6 +820,8 @@ const en: Record<MessageKey, string> = {
     'The message is too long: at least about {tokens} tokens, but the model reads {window} tokens at once (its context window), {answer} of them kept for the answer, so a message fits in about {limit}. Shorten it.',
   'composer.insertRefused':
     'The text ({characters} characters, at least about {tokens} tokens) is far over the about {limit} tokens the model can read (context window {window}), so it was not put in the box. It is still on the clipboard.',
+  'composer.insertRefused.other':
+    'The text ({characters} characters, at least about {tokens} tokens) is far over the about {limit} tokens the model can read (context window {window}), so it was not put in the box.',
   'message.questionOverLimit':
     'This question does not fit the model’s context window (at least about {tokens} tokens, limit about {limit}), so it cannot be sent again.',
   'conversation.unrenderable.title': 'This conversation could not be displayed',

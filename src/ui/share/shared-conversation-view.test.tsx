@@ -8,18 +8,13 @@ import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { listenForInstallPrompt } from '../../pwa/install-prompt';
 import { PwaProvider, type Pwa } from '../../pwa/pwa-context';
+import { stubLayout } from '../../test/jsdom-layout';
 import { withUi } from '../../test/with-ui';
 import { App } from '../app';
 
 beforeEach(() => {
   // jsdom lays nothing out and has no media queries; the app only needs to be told nothing.
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe(): void {}
-      disconnect(): void {}
-    },
-  );
+  stubLayout();
   vi.stubGlobal('matchMedia', () => ({ matches: false, addEventListener: () => undefined }));
 });
 
