@@ -43,7 +43,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
         <span aria-hidden="true">☰</span>
       </Button>
       <div className="min-w-0 flex-1">
-        <h1 className="text-lg leading-tight font-bold whitespace-nowrap">{t('app.title')}</h1>
+        <h1 className="truncate text-lg leading-tight font-bold">{t('app.title')}</h1>
         <p className="hidden truncate text-xs text-stone-600 sm:block dark:text-stone-400">
           {t('app.tagline')}
         </p>

@@ -96,6 +96,9 @@ export function MessageList() {
   const { t } = useI18n();
   const ids = useChat(useShallow((state) => state.messages.map((message) => message.id)));
   const modelReady = useChat((state) => state.model.kind === 'ready');
+  // Until the device check is done its panel above is small; the empty state waits for its final size, so
+  // that nothing already drawn moves when it grows.
+  const checking = useChat((state) => state.preflight.kind === 'checking' && state.model.kind === 'idle');
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   /** Where the list last scrolled itself to; the reader scrolled up if it is now above that. */
@@ -226,6 +229,7 @@ export function MessageList() {
   };
 
   if (ids.length === 0) {
+    if (checking) return <div className="flex-1" />;
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-1 px-6 text-center">
         <h2 className="text-lg font-semibold text-stone-800 dark:text-stone-200">{t('chat.empty.title')}</h2>
