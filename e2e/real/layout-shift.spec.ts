@@ -1,8 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
+import { encodeSharedConversation } from '../../src/conversation/formats/shared-link';
+import { conversationOf, version } from '../../src/test/conversations';
 
-// The app's first screen does not move once shown: the device check's panel (here: no WebGPU) takes its place
-// without pushing what is already on screen. Cumulative layout shift at most 0.05 (Lighthouse's "good" is
-// 0.1), on a phone and on a desktop. (A shared link's first screen is not there yet: its Markdown moves it.)
+// The first screen does not move once shown: the device check's panel (here: no WebGPU) takes its place
+// without pushing what is already on screen, and a shared answer's Markdown replaces its plain text without
+// moving what follows. Cumulative layout shift at most 0.05 (Lighthouse's "good" is 0.1), on a phone and on a
+// desktop, for the app and for a shared link.
 
 /** Layout shifts without recent input, summed, from before the app's scripts until `settleMs` after the load. */
 async function layoutShift(page: Page, url: string, settleMs = 3000): Promise<number> {
@@ -39,3 +42,17 @@ for (const [device, size] of Object.entries(sizes)) {
     expect(shift).toBeLessThanOrEqual(0.05);
   });
 }
+
+test.describe('a shared link', () => {
+  for (const [device, size] of Object.entries(sizes)) {
+    test(`its first screen does not move on a ${device}`, async ({ page }) => {
+      const answer = `토큰은 이렇게 나눕니다.\n\n\`\`\`python\nprint("안녕")\n\`\`\`\n\n| 방법 | 장점 |\n| --- | --- |\n| BPE | 사전이 필요 없습니다 |\n\n${'형태소 분석은 조사와 어미를 떼어 냅니다. '.repeat(20)}`;
+      const conversation = conversationOf('shift', [version('v1', '한국어 토큰은 어떻게 나누나요?', answer)]);
+      const fragment = await encodeSharedConversation({ conversation, modelId: undefined });
+      await page.setViewportSize(size);
+      const shift = await layoutShift(page, `./#${fragment}`);
+      await expect(page.getByText('토큰은 이렇게 나눕니다.')).toBeVisible();
+      expect(shift).toBeLessThanOrEqual(0.05);
+    });
+  }
+});
