@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deflateBomb } from '../../src/test/deflate-bomb';
 import { crc32, toBase64Url } from '../../src/conversation/formats/link-bytes';
+import { takeLongTasks, watchLongTasks } from './long-tasks';
 
 // A crafted link costs the page nothing: it is read in a worker of its own, ended at the limit, and refused
 // within a second, with no long task on the page's thread and no great growth of the renderer's memory.
@@ -40,13 +41,7 @@ async function rendererMemory(page: Page): Promise<{ now: number; peak: number }
 test.describe.configure({ mode: 'default' });
 
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
-    const longTasks: number[] = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-    Object.assign(window, { longTasks });
-  });
+  await watchLongTasks(page);
 });
 
 const hostile = {
@@ -73,7 +68,7 @@ for (const [name, payloadOf] of Object.entries(hostile)) {
     // browser's, before the app hears of it; what is measured starts when the app does.
     await page.evaluate((hash) => history.pushState(null, '', hash), fragment);
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-    await page.evaluate(() => ((window as unknown as { longTasks: number[] }).longTasks.length = 0));
+    await takeLongTasks(page);
     const elapsed = await page.evaluate(async () => {
       const start = performance.now();
       dispatchEvent(new HashChangeEvent('hashchange'));
@@ -89,7 +84,7 @@ for (const [name, payloadOf] of Object.entries(hostile)) {
     const alert = page.getByRole('alert', { name: '공유 링크를 열 수 없습니다' });
     await expect(alert).toContainText('아무것도 바뀌지 않았습니다');
     expect(elapsed).toBeLessThan(1000);
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const longTasks = await takeLongTasks(page);
     expect(Math.max(0, ...longTasks)).toBeLessThanOrEqual(200);
     const after = await rendererMemory(page);
     if (before && after) expect(after.peak - before.now).toBeLessThan(100);

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { backupFile } from './backup-file';
 import { ChatPage } from './chat-page';
+import { takeLongTasks, watchLongTasks } from './long-tasks';
 
 /** Text that marked cannot lex at this size: its recursion overflows the stack ("Maximum call stack size"). */
 function hugeAnswer(characters: number): string {
@@ -77,13 +78,7 @@ test('answers that marked chokes on are formatted off the page, or shown plain, 
       ],
     }),
   );
-  await page.evaluate(() => {
-    const longTasks: number[] = [];
-    Object.assign(window, { longTasks });
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
-  });
+  await watchLongTasks(page, 'now');
   await page
     .getByRole('navigation', { name: '대화 목록' })
     .getByRole('button', { name: /까다로운 답변/ })
@@ -97,6 +92,6 @@ test('answers that marked chokes on are formatted off the page, or shown plain, 
   await expect(quotes.getByTestId('message-text')).toContainText('>>>>>>');
   await expect(brackets.locator('.md-block')).toHaveCount(1);
   await expect(list.locator('strong')).toHaveText('끝');
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  const longTasks = await takeLongTasks(page);
   expect(longTasks.filter((duration) => duration >= 200)).toEqual([]);
 });

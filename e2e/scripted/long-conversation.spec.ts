@@ -1,24 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { backupFile } from './backup-file';
 import { ChatPage } from './chat-page';
+import { takeLongTasks, watchLongTasks } from './long-tasks';
 
 /** The issue's bound for a task while typing in a long conversation as an answer streams (the benchmark's is 50 ms). */
 const TASK_BOUND_MS = 200;
 const EXCHANGES = 1_000;
-
-/** Installed before the app's scripts: every long task of the page, from its start, in `window.longTasks`. */
-function watchLongTasks(): void {
-  const longTasks: number[] = [];
-  Object.assign(window, { longTasks });
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
-  }).observe({ type: 'longtask' });
-}
-
-async function takeLongTasks(page: Page): Promise<number[]> {
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
-}
 
 /** Imports a conversation of {@link EXCHANGES} exchanges, each answer with some Markdown, and opens it. */
 async function openLongConversation(page: Page): Promise<void> {
@@ -76,7 +63,7 @@ test('typing while an answer streams at the end of 1,000 exchanges holds up noth
   page,
 }) => {
   test.setTimeout(120_000);
-  await page.addInitScript(watchLongTasks);
+  await watchLongTasks(page);
   const chat = new ChatPage(page);
   await chat.open({ tokenDelayMs: 25, loadMs: 50 });
   await openLongConversation(page);

@@ -1,25 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { backupFile } from './backup-file';
 import { ChatPage } from './chat-page';
+import { takeLongTasks, watchLongTasks } from './long-tasks';
 
 /** The issue's bound: no main-thread task this long while a huge text is pasted, sent or shown. */
 const TASK_BOUND_MS = 200;
-
-/** Starts recording the page's long tasks (over 50 ms) from now on. */
-async function recordLongTasks(page: Page): Promise<() => Promise<number[]>> {
-  await page.evaluate(() => {
-    const longTasks: number[] = [];
-    Object.assign(window, { longTasks });
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
-    }).observe({ type: 'longtask' });
-  });
-  return async () => {
-    // A task still running when asked would answer only after it; a frame later everything has settled.
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-    return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  };
-}
 
 const million = (unit: string): string => unit.repeat(Math.ceil(1_000_000 / unit.length)).slice(0, 1_000_000);
 
@@ -32,7 +17,7 @@ test('a paste of 1,000,000 characters is kept out of the box with a warning, and
   await chat.open({ tokenDelayMs: 2, loadMs: 50 });
   const text = million('붙여 넣은 아주 긴 글입니다. ');
   await page.evaluate((value) => navigator.clipboard.writeText(value), text);
-  const longTasks = await recordLongTasks(page);
+  await watchLongTasks(page, 'now');
 
   await chat.input.click();
   await page.keyboard.press('ControlOrMeta+V');
@@ -42,24 +27,8 @@ test('a paste of 1,000,000 characters is kept out of the box with a warning, and
   await chat.input.press('Enter');
   await expect(chat.userMessages).toHaveCount(0);
 
-  expect((await longTasks()).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
+  expect((await takeLongTasks(page)).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
 });
-
-/** Installed before the app's scripts: every long task of the page, from its start, in `window.longTasks`. */
-function watchLongTasks(): void {
-  const longTasks: number[] = [];
-  Object.assign(window, { longTasks });
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longTasks.push(Math.round(entry.duration));
-  }).observe({ type: 'longtask' });
-}
-
-/** The long tasks since the last call. */
-async function takeLongTasks(page: Page): Promise<number[]> {
-  // A task still running when asked would answer only after it; a frame later everything has settled.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
-  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
-}
 
 const HUGE = 1_200_000;
 
@@ -103,7 +72,7 @@ for (const [route, insert] of Object.entries(routes)) {
   test(`1,200,000 characters put in the box by ${route} are kept out with a warning, and neither they nor Enter hold up the page`, async ({
     page,
   }) => {
-    await page.addInitScript(watchLongTasks);
+    await watchLongTasks(page);
     const chat = new ChatPage(page);
     await chat.open({ tokenDelayMs: 2, loadMs: 50 });
     const hugeText = await makeHugeText(page);
@@ -167,7 +136,7 @@ test('a question and an answer of 1,000,000 characters open folded, unfold in pi
       buffer: backupFile({ title: '백만 글자', exchanges: [{ question, answer }] }),
     });
   await expect(page.getByText('새 대화 1개를 더했습니다')).toBeVisible({ timeout: 30_000 });
-  const longTasks = await recordLongTasks(page);
+  await watchLongTasks(page, 'now');
 
   await page
     .getByRole('navigation', { name: '대화 목록' })
@@ -189,5 +158,5 @@ test('a question and an answer of 1,000,000 characters open folded, unfold in pi
     .click();
   await expect(chat.lastAnswer().getByRole('button', { name: '더 보기 (898,500자 더)' })).toBeVisible();
 
-  expect((await longTasks()).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
+  expect((await takeLongTasks(page)).filter((duration) => duration >= TASK_BOUND_MS)).toEqual([]);
 });
