@@ -7,6 +7,7 @@ import {
   isDebianLike,
   type Machine,
   provisionBrowser,
+  provisionKoreanFonts,
 } from './provision-browser';
 
 const debianRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n';
@@ -146,6 +147,45 @@ describe('provisionBrowser', () => {
     expect(problem).toContain(advice);
     expect(problem).toContain('npx playwright install chromium');
     expect(problem).not.toContain('\n');
+  });
+});
+
+describe('provisionKoreanFonts', () => {
+  /** A machine whose Korean font appears once apt-get installs it (when `installs`), recording what ran. */
+  function fonts(machine: Machine, { present = false, installs = true } = {}) {
+    const ran: string[] = [];
+    const logged: string[] = [];
+    let installed = present;
+    provisionKoreanFonts({
+      machine,
+      hasKoreanFont: () => installed,
+      run: (command) => {
+        const line = command.join(' ');
+        ran.push(line);
+        if (installs && line.includes('fonts-noto-cjk')) installed = true;
+        return true;
+      },
+      log: (line) => logged.push(line),
+    });
+    return { ran, logged, installed: () => installed };
+  }
+
+  it('installs nothing where a Korean font is there', () => {
+    expect(fonts(debianContainer, { present: true }).ran).toEqual([]);
+  });
+
+  it('installs fonts-noto-cjk on Debian as root', () => {
+    const { ran, installed } = fonts(debianContainer);
+    expect(ran).toEqual(['apt-get update -qq', 'apt-get install -y -qq fonts-noto-cjk']);
+    expect(installed()).toBe(true);
+  });
+
+  it('says what to install where it cannot, and runs nothing', () => {
+    for (const machine of [debianDesktop, mac, fedoraRoot]) {
+      const { ran, logged } = fonts(machine);
+      expect(ran).toEqual([]);
+      expect(logged.join('\n')).toContain('fonts-noto-cjk');
+    }
   });
 });
 

@@ -87,3 +87,34 @@ export function provisionBrowser(deps: ProvisionDeps): BrowserLookup {
   }
   return { problem: installAdvice(deps.machine) };
 }
+
+/** What installing Korean fonts needs: whether there are some, and the means to install them. */
+export interface FontDeps {
+  readonly machine: Machine;
+  /** Whether a font with Hangul is installed (`fc-list :lang=ko`). */
+  readonly hasKoreanFont: () => boolean;
+  readonly run: ProvisionDeps['run'];
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Installs Debian's Korean fonts (fonts-noto-cjk) where there are none and it can (Debian or Ubuntu, as root):
+ * without them Chromium's font fallback makes laying out Hangul many times slower, and the tests that time
+ * the page would measure that instead of the app. Elsewhere it says what to install; the tests still run.
+ */
+export function provisionKoreanFonts({ machine, hasKoreanFont, run, log }: FontDeps): void {
+  if (hasKoreanFont()) return;
+  if (machine.platform === 'linux' && machine.isRoot && isDebianLike(machine.osRelease)) {
+    log('Installing Korean fonts (apt-get install -y fonts-noto-cjk)');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    if (
+      run(['apt-get', 'update', '-qq'], env) &&
+      run(['apt-get', 'install', '-y', '-qq', 'fonts-noto-cjk'], env) &&
+      hasKoreanFont()
+    )
+      return;
+  }
+  log(
+    'No Korean font found: install one (Debian: apt-get install -y fonts-noto-cjk). Without it the timed tests measure font fallback and may fail.',
+  );
+}
