@@ -37,7 +37,7 @@ const userMessages = (store: ChatStore) =>
 describe('Composer', () => {
   it('sends on Enter and clears the box', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '안녕하세요' } });
+    fireEvent.input(box, { target: { value: '안녕하세요' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     expect(userMessages(store)).toEqual(['안녕하세요']);
     expect(box.value).toBe('');
@@ -45,7 +45,7 @@ describe('Composer', () => {
 
   it('does not send on Shift+Enter', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '첫 줄' } });
+    fireEvent.input(box, { target: { value: '첫 줄' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13, shiftKey: true });
     expect(userMessages(store)).toEqual([]);
   });
@@ -53,7 +53,7 @@ describe('Composer', () => {
   it('never sends on the Enter that ends a Hangul composition', async () => {
     const { store, box } = await renderComposer();
     fireEvent.compositionStart(box);
-    fireEvent.change(box, { target: { value: '한' } });
+    fireEvent.input(box, { target: { value: '한' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 229, isComposing: true });
     fireEvent.compositionEnd(box, { data: '한' });
     expect(userMessages(store)).toEqual([]);
@@ -65,14 +65,14 @@ describe('Composer', () => {
   it('does not send while its own composition record is open, even if the event does not say so', async () => {
     const { store, box } = await renderComposer();
     fireEvent.compositionStart(box);
-    fireEvent.change(box, { target: { value: '글' } });
+    fireEvent.input(box, { target: { value: '글' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     expect(userMessages(store)).toEqual([]);
   });
 
   it('ignores blank input', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '   \n ' } });
+    fireEvent.input(box, { target: { value: '   \n ' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     expect(store.getState().messages).toEqual([]);
     expect(box.value).toBe('   \n ');
@@ -80,9 +80,9 @@ describe('Composer', () => {
 
   it('keeps the text when Enter comes during an answer, and offers Stop', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '/echo 길고 긴 답변입니다' } });
+    fireEvent.input(box, { target: { value: '/echo 길고 긴 답변입니다' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
-    fireEvent.change(box, { target: { value: '다음 질문' } });
+    fireEvent.input(box, { target: { value: '다음 질문' } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     expect(userMessages(store)).toEqual(['/echo 길고 긴 답변입니다']);
     expect(box.value).toBe('다음 질문');
@@ -96,7 +96,7 @@ describe('Composer', () => {
 describe('Composer while an answer streams', () => {
   it('stops on Escape and keeps the partial answer', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
+    fireEvent.input(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     await act(() => new Promise((resolve) => setTimeout(resolve, 15)));
     fireEvent.keyDown(box, { key: 'Escape', keyCode: 27 });
@@ -107,7 +107,7 @@ describe('Composer while an answer streams', () => {
 
   it('returns focus to the box after Stop', async () => {
     const { box } = await renderComposer();
-    fireEvent.change(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
+    fireEvent.input(box, { target: { value: `/echo ${'느리게 '.repeat(50)}` } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     const stopButton = screen.getByRole('button', { name: '답변 중지' });
     stopButton.focus();
@@ -120,7 +120,7 @@ describe('Composer and the context window', () => {
   it('gives back a message too long for the loaded model’s window, naming that window’s size', async () => {
     const { store, box } = await renderComposer({ contextWindow: 1500 });
     const long = '아주 긴 문장입니다. '.repeat(60);
-    fireEvent.change(box, { target: { value: long } });
+    fireEvent.input(box, { target: { value: long } });
     fireEvent.keyDown(box, { key: 'Enter', keyCode: 13 });
     await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(store.getState().notice).toMatchObject({ kind: 'too-long' });
@@ -144,11 +144,11 @@ describe('Composer with a message too long for the model', () => {
 
   it('warns while typing as soon as the message cannot fit, says the limit, and does not send it', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: syllables(limit) } });
+    fireEvent.input(box, { target: { value: syllables(limit) } });
     expect(screen.getByRole('status').textContent).toBe('');
     expect(screen.getByRole('button', { name: '보내기' })).toHaveProperty('disabled', false);
 
-    fireEvent.change(box, { target: { value: `${syllables(limit)}가나` } });
+    fireEvent.input(box, { target: { value: `${syllables(limit)}가나` } });
     const warning = screen.getByRole('status');
     expect(warning.textContent).toBe(
       `메시지가 너무 깁니다. 적게 잡아도 약 ${(limit + 1).toLocaleString('ko-KR')}토큰인데, 모델은 한 번에 ` +
@@ -162,13 +162,13 @@ describe('Composer with a message too long for the model', () => {
     expect(userMessages(store)).toEqual([]);
     expect(box.value).toHaveLength(limit * 2 + 2);
 
-    fireEvent.change(box, { target: { value: syllables(limit) } });
+    fireEvent.input(box, { target: { value: syllables(limit) } });
     expect(screen.getByRole('status').textContent).toBe('');
   });
 
   it('warns in English too', async () => {
     const { box } = await renderComposer({}, 'en');
-    fireEvent.change(box, { target: { value: syllables(limit + 1) } });
+    fireEvent.input(box, { target: { value: syllables(limit + 1) } });
     expect(screen.getByRole('status').textContent).toBe(
       `The message is too long: at least about ${(limit + 1).toLocaleString('en-US')} tokens, but the model reads ` +
         `4,096 tokens at once (its context window), 1,024 of them kept for the answer, so a message fits in about ` +
@@ -178,7 +178,7 @@ describe('Composer with a message too long for the model', () => {
 
   it('leaves a paste of a million characters out of the box, says why, and keeps what the box had', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '앞에 쓴 글' } });
+    fireEvent.input(box, { target: { value: '앞에 쓴 글' } });
     const pasted = '아주 긴 글입니다. '.repeat(100_000);
     const inserted = fireEvent.paste(box, { clipboardData: { getData: () => pasted } });
     expect(inserted).toBe(false);
@@ -189,15 +189,15 @@ describe('Composer with a message too long for the model', () => {
         '글은 클립보드에 그대로 있습니다.',
     );
     expect(store.getState().draft).toBe('앞에 쓴 글');
-    fireEvent.change(box, { target: { value: '앞에 쓴 글!' } });
+    fireEvent.input(box, { target: { value: '앞에 쓴 글!' } });
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('takes out again a million characters that a script put in the box, says why, and keeps what it had', async () => {
     const { store, box } = await renderComposer();
-    fireEvent.change(box, { target: { value: '앞에 쓴 글' } });
+    fireEvent.input(box, { target: { value: '앞에 쓴 글' } });
     const inserted = '아주 긴 글입니다. '.repeat(100_000);
-    fireEvent.change(box, { target: { value: `앞에 ${inserted}쓴 글` } });
+    fireEvent.input(box, { target: { value: `앞에 ${inserted}쓴 글` } });
     expect(box.value).toBe('앞에 쓴 글');
     expect(store.getState().draft).toBe('앞에 쓴 글');
     expect(screen.getByRole('alert').textContent).toBe(
@@ -238,7 +238,7 @@ describe('Composer with a message too long for the model', () => {
     expect(fireEvent.paste(box, { clipboardData: { getData: () => pasted } })).toBe(true);
     expect(screen.queryByRole('alert')).toBeNull();
     // jsdom does not insert pasted text; the browser would, and then report the change.
-    fireEvent.change(box, { target: { value: pasted } });
+    fireEvent.input(box, { target: { value: pasted } });
     expect(screen.getByRole('status').textContent).toContain('메시지가 너무 깁니다.');
   });
 });

@@ -90,10 +90,18 @@ export function Button({
   ringOffset,
   className,
   type = 'button',
+  onClick,
   ...props
 }: ButtonProps) {
   return (
-    <button type={type} className={classesOf({ variant, tone, size, ringOffset }, className)} {...props} />
+    <button
+      type={type}
+      className={classesOf({ variant, tone, size, ringOffset }, className)}
+      // A disabled button never acts: a browser sends it no click of the user's, and this leaves unanswered
+      // a click a script sends (React DOM dropped those itself; Preact passes on what the browser sends).
+      onClick={props.disabled === true ? undefined : onClick}
+      {...props}
+    />
   );
 }
 
