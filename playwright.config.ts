@@ -63,7 +63,12 @@ export default defineConfig({
     { name: 'in-browser', testMatch: 'in-browser/**/*.spec.ts' },
     {
       name: 'real-no-webgpu',
-      testMatch: ['real/no-webgpu.spec.ts', 'real/shared-link.spec.ts', 'real/layout-shift.spec.ts'],
+      testMatch: [
+        'real/no-webgpu.spec.ts',
+        'real/shared-link.spec.ts',
+        'real/layout-shift.spec.ts',
+        'real/code-split.spec.ts',
+      ],
       use: { baseURL: REAL_URL },
     },
     {

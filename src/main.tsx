@@ -4,6 +4,7 @@ import { composeApp, composeSettings } from './app/compose';
 import { App } from './ui/app';
 import { ChatStoreProvider } from './ui/chat-store-context';
 import { I18nProvider } from './ui/i18n/i18n';
+import { loadDictionary } from './ui/i18n/messages';
 import { PwaProvider } from './pwa/pwa-context';
 import { startPwa } from './pwa/start-pwa';
 import { UpdatePrompt } from './ui/pwa/update-prompt';
@@ -18,6 +19,9 @@ const settings = composeSettings();
 applyTheme(settings.getState().theme);
 // Before the first render: the browser's install offer can come early.
 const pwa = startPwa();
+// English is a chunk of its own: an English reader's first screen waits for it rather than flash Korean.
+// Not fetched (offline before it was cached), the app shows Korean and says why (I18nProvider).
+await loadDictionary(settings.getState().locale).catch(() => undefined);
 
 createRoot(root).render(
   <StrictMode>

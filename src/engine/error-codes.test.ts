@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dictionaries, errorKey } from '../ui/i18n/messages';
+import { errorKey } from '../ui/i18n/messages';
+import { en } from '../ui/i18n/messages-en';
+import { ko } from '../ui/i18n/messages-ko';
 import { ENGINE_ERROR_CODES, ENGINE_ERRORS, hasTrait, isEngineErrorCode } from './error-codes';
 import { isEngineErrorCode as fromProtocol } from './protocol';
 
@@ -15,8 +17,8 @@ describe('engine error codes', () => {
 
   it('each have an explanation in Korean and in English', () => {
     for (const code of ENGINE_ERROR_CODES) {
-      expect(dictionaries.ko[errorKey(code)]).toMatch(/[가-힣]/);
-      expect(dictionaries.en[errorKey(code)]).toMatch(/[a-z]/);
+      expect(ko[errorKey(code)]).toMatch(/[가-힣]/);
+      expect(en[errorKey(code)]).toMatch(/[a-z]/);
     }
   });
 

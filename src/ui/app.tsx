@@ -1,18 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChat } from './chat-store-context';
 import { ConversationList } from './conversations/conversation-list';
-import { Composer } from './chat/composer';
-import { ConversationBoundary } from './chat/conversation-boundary';
-import { MessageList } from './chat/message-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
-import { ModelPanel } from './model/model-panel';
 import { Button } from './primitives/controls';
+import { lazyPart, PartSlot } from './primitives/lazy-part';
 import { InstallButton } from './pwa/install-button';
 import { ShareButton } from './pwa/share-button';
-import { SamplingSettings } from './settings/sampling-settings';
+import { SettingsButton } from './settings/settings-button';
 import { ShareConversationButton } from './share/share-conversation-button';
-import { SharedConversationView, SharedLinkProblem } from './share/shared-conversation-view';
 import type { ModelStatus } from '../chat/types';
 
 const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; readonly dot: string }> = {
@@ -62,7 +58,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
       <InstallButton />
       <ShareButton />
       <ShareConversationButton />
-      <SamplingSettings />
+      <SettingsButton />
       <Button
         variant="outlined"
         tone="muted"
@@ -109,24 +105,21 @@ function ConversationDrawer({ open, onClosed }: { open: boolean; onClosed: () =>
   );
 }
 
+// Each screen is a chunk: a shared link loads only what shows the conversation, the app's address only the chat.
+export const chatScreen = lazyPart(() => import('./chat/chat-screen').then((module) => module.ChatScreen));
+export const sharedScreen = lazyPart(() =>
+  import('./share/shared-conversation-view').then((module) => module.SharedConversationView),
+);
+
 /** The user's own conversation, or a shared one in its place while it is open (it needs no model). */
 function Main() {
   const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
-  if (sharedOpen) {
-    return (
-      <main className="flex min-h-0 flex-1 flex-col">
-        <SharedConversationView />
-      </main>
-    );
-  }
+  const Screen = sharedOpen ? sharedScreen.Part : chatScreen.Part;
   return (
     <main className="flex min-h-0 flex-1 flex-col">
-      <SharedLinkProblem />
-      <ModelPanel />
-      <ConversationBoundary>
-        <MessageList />
-      </ConversationBoundary>
-      <Composer />
+      <PartSlot>
+        <Screen />
+      </PartSlot>
     </main>
   );
 }

@@ -147,3 +147,34 @@ describe('importing a backup', () => {
     expect((await repository.list()).summaries.map(({ id }) => id)).toEqual(['kept']);
   });
 });
+
+describe('when the backup format’s chunk cannot be fetched', () => {
+  afterEach(() => {
+    vi.doUnmock('../../conversation/formats/backup');
+    vi.resetModules();
+  });
+
+  it('refuses an import as not loaded, having changed nothing, and an export fails instead of writing a file', async () => {
+    vi.resetModules();
+    vi.doMock('../../conversation/formats/backup', () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    });
+    const { backupActions: offline } = await import('./conversation-backup');
+    const repository = stored();
+    const log: string[] = [];
+    const backup = offline({
+      repository,
+      sync: undefined,
+      now: () => 0,
+      current: () => shown,
+      saveNow: () => Promise.resolve(void log.push('saved')),
+      imported: () => Promise.resolve(void log.push('read again')),
+    });
+    const file = fileOf(exportBackup([conversationOf('incoming', [version('v', '가져올 질문')])], {}, 0));
+    const result = await backup.importBackup(file as File);
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-loaded' } });
+    expect(log).toEqual([]);
+    expect(await repository.list()).toEqual({ summaries: [], unreadable: [] });
+    await expect(backup.exportBackup({})).rejects.toThrow();
+  });
+});

@@ -1,4 +1,3 @@
-import { checkBackupSize, exportBackup, parseBackup } from '../../conversation/formats/backup';
 import { ConversationRepositoryError, describeError } from '../persistence/database';
 import type { ConversationRepository, ImportReport } from '../persistence/repository-types';
 import type { ConversationSlice, ImportError } from './conversation-state';
@@ -16,6 +15,9 @@ export interface ConversationBackupDependencies {
   readonly imported: () => Promise<void>;
 }
 
+// Backups are made and read now and then, never on the first screen: their format is a chunk of its own.
+const backupFormat = () => import('../../conversation/formats/backup');
+
 /** The JSON backup of every conversation: export, and an import checked whole before it adds anything. */
 export function backupActions({
   repository,
@@ -27,6 +29,7 @@ export function backupActions({
 }: ConversationBackupDependencies): Pick<ConversationSlice, 'exportBackup' | 'importBackup'> {
   return {
     async exportBackup(settings) {
+      const { exportBackup } = await backupFormat();
       await saveNow();
       if (!repository) return exportBackup(current().first ? [current()] : [], settings, now());
       const { conversations, unreadable } = await repository.backup();
@@ -34,6 +37,13 @@ export function backupActions({
     },
 
     async importBackup(file) {
+      let format: Awaited<ReturnType<typeof backupFormat>>;
+      try {
+        format = await backupFormat();
+      } catch (error) {
+        return { ok: false, error: { code: 'not-loaded', detail: describeError(error) } };
+      }
+      const { checkBackupSize, parseBackup } = format;
       const tooLarge = checkBackupSize(file.size);
       if (tooLarge) return { ok: false, error: tooLarge };
       let text: string;

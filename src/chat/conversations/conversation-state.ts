@@ -12,7 +12,13 @@ import type { ChatStatus, ComposerNotice, SendOutcome, StorageProblem } from '..
  * Why an import wrote nothing: the file was refused (`BackupErrorCode`), could not be read (`unreadable-file`),
  * or the storage failed: `storage-full` (the browser's quota) or `write-failed` (any other failure).
  */
-export type ImportErrorCode = BackupErrorCode | 'unreadable-file' | 'storage-full' | 'write-failed';
+export type ImportErrorCode =
+  | BackupErrorCode
+  | 'unreadable-file'
+  | 'storage-full'
+  | 'write-failed'
+  /** The app's backup code (a chunk of its own) could not be fetched: offline before it was cached, or gone. */
+  | 'not-loaded';
 
 export interface ImportError {
   readonly code: ImportErrorCode;

@@ -1,14 +1,12 @@
-import { lazy, memo, Suspense, useId, useState, type ComponentType } from 'react';
+import { lazy, memo, Suspense, useState, type ComponentType } from 'react';
 import { sameFields } from '../../conversation/messages';
 import type { AssistantMessage, ChatMessage, UserMessage } from '../../conversation/messages';
-import { reloadDecision } from '../../pwa/reload-decision';
-import { useChat } from '../chat-store-context';
 import { ErrorBoundary } from '../error-boundary';
 import { errorKey } from '../i18n/messages';
 import { useI18n } from '../i18n/i18n';
 import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
 import type { LiveText } from '../markdown/markdown-view';
-import { Button } from '../primitives/controls';
+import { ReloadWhenIdle } from '../primitives/lazy-part';
 import { LongText } from './long-text';
 import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
 
@@ -32,27 +30,11 @@ function PlainAnswer({ text, testId }: AnswerProps) {
  */
 function UnformattedAnswer(props: AnswerProps) {
   const { t } = useI18n();
-  const chat = useChat((state) => state.status);
-  const model = useChat((state) => state.model.kind);
-  const decision = reloadDecision(chat, model);
-  const waitId = useId();
   return (
     <>
       <div role="note" className="mb-1 text-xs text-amber-800 dark:text-amber-300">
         <p>{t('markdown.plain.notLoaded')}</p>
-        <div className="mt-1 flex flex-wrap items-center gap-2">
-          <Button
-            variant="outlined"
-            size="xs"
-            disabled={decision.kind === 'wait'}
-            aria-describedby={decision.kind === 'wait' ? waitId : undefined}
-            onClick={() => window.location.reload()}
-            className="disabled:opacity-50"
-          >
-            {t('markdown.reload')}
-          </Button>
-          {decision.kind === 'wait' && <span id={waitId}>{t(`markdown.reloadWait.${decision.reason}`)}</span>}
-        </div>
+        <ReloadWhenIdle />
       </div>
       <PlainAnswer {...props} />
     </>

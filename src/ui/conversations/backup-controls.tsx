@@ -5,7 +5,11 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { Button } from '../primitives/controls';
 import { useSettings } from '../settings-context';
-import { download, downloadMarkdown, today } from './conversation-files';
+
+// Files are made now and then, never on the first screen: their formats are a chunk of their own.
+const conversationFiles = () => import('./conversation-files');
+
+const detailOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const backupErrorKeys: Record<ImportErrorCode, MessageKey> = {
   'not-json': 'backup.error.not-json',
@@ -16,6 +20,7 @@ const backupErrorKeys: Record<ImportErrorCode, MessageKey> = {
   'unreadable-file': 'backup.error.unreadable-file',
   'storage-full': 'backup.error.storage-full',
   'write-failed': 'backup.error.write-failed',
+  'not-loaded': 'backup.error.not-loaded',
 };
 
 type Outcome =
@@ -52,6 +57,8 @@ export function BackupControls() {
   const input = useRef<HTMLInputElement>(null);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
 
+  const fail = (message: string): void => setOutcome({ kind: 'failed', message });
+
   const onFile = async (file: File): Promise<void> => {
     const result = await importBackup(file);
     if (!result.ok) {
@@ -74,8 +81,10 @@ export function BackupControls() {
         size="xs"
         className="text-left"
         onClick={() =>
-          void exportBackup({ locale, theme }).then((text) =>
-            download(`hangul-llama-backup-${today()}.json`, 'application/json', text),
+          void Promise.all([exportBackup({ locale, theme }), conversationFiles()]).then(
+            ([text, { download, today }]) =>
+              download(`hangul-llama-backup-${today()}.json`, 'application/json', text),
+            (error: unknown) => fail(t('backup.exportFailed', { detail: detailOf(error) })),
           )
         }
       >
@@ -108,7 +117,12 @@ export function BackupControls() {
         size="xs"
         className="text-left disabled:opacity-50"
         disabled={empty}
-        onClick={() => downloadMarkdown(store.getState().current, t)}
+        onClick={() =>
+          void conversationFiles().then(
+            ({ downloadMarkdown }) => downloadMarkdown(store.getState().current, t),
+            (error: unknown) => fail(t('backup.exportFailed', { detail: detailOf(error) })),
+          )
+        }
       >
         {t('backup.markdown')}
       </Button>

@@ -1,6 +1,7 @@
-import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Button } from '../primitives/controls';
 import { useSettings } from '../settings-context';
-import { translate, type Locale, type MessageKey } from './messages';
+import { hasDictionary, loadDictionary, translate, type Locale, type MessageKey } from './messages';
 
 interface I18n {
   readonly locale: Locale;
@@ -13,10 +14,41 @@ interface I18n {
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
+/**
+ * The language shown: the one the settings hold once its texts are here (Korean's always are; English's are
+ * a chunk of their own, fetched when chosen), Korean until then. `failed` is a language whose texts could not
+ * be fetched.
+ */
+function useShownLocale(wanted: Locale): { readonly locale: Locale; readonly failed: Locale | undefined } {
+  // Only to render again once a language's texts have arrived; what is here is read from the dictionaries.
+  const [, setArrived] = useState(0);
+  const [failed, setFailed] = useState<Locale | undefined>(undefined);
+  useEffect(() => {
+    if (hasDictionary(wanted)) return;
+    let current = true;
+    loadDictionary(wanted).then(
+      () => {
+        if (current) setArrived((count) => count + 1);
+      },
+      () => {
+        if (current) setFailed(wanted);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [wanted]);
+  return {
+    locale: hasDictionary(wanted) ? wanted : 'ko',
+    failed: failed === wanted && !hasDictionary(wanted) ? wanted : undefined,
+  };
+}
+
 /** Translations in the language the settings hold (Korean unless the user chose English). */
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const locale = useSettings((state) => state.locale);
+  const wanted = useSettings((state) => state.locale);
   const setLocale = useSettings((state) => state.setLocale);
+  const { locale, failed } = useShownLocale(wanted);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -54,7 +86,27 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
     };
   }, [locale, setLocale]);
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  return (
+    <I18nContext.Provider value={value}>
+      {children}
+      {failed !== undefined && (
+        <p
+          role="alert"
+          lang="ko"
+          className="fixed inset-x-3 bottom-3 z-50 mx-auto max-w-md rounded-xl bg-red-50 px-4 py-3 text-sm text-red-900 shadow-lg ring-1 ring-red-200 dark:bg-red-950 dark:text-red-100 dark:ring-red-900"
+        >
+          {value.t('app.languageFailed')}{' '}
+          {/* In English too, from here: these are the texts that did not arrive. */}
+          <span lang="en">
+            The English texts could not be loaded, so the app stays in Korean. Reload to try again.
+          </span>{' '}
+          <Button variant="link" onClick={() => setLocale(locale)}>
+            {value.t('app.languageFailed.dismiss')}
+          </Button>
+        </p>
+      )}
+    </I18nContext.Provider>
+  );
 }
 
 export function useI18n(): I18n {

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   measureReportJson,
   measureReportMarkdown,
@@ -164,21 +164,14 @@ function StatusLine({ measurement }: { measurement: MeasureState }) {
   }
 }
 
-/**
- * "이 기기에서 측정": a dialog that runs the measurement script on the loaded model and shows its figures as
- * a table, copyable as Markdown and as JSON. The dialog is modal, so nothing else is asked of the model
- * meanwhile; closing it stops a run.
- */
-export function MeasurePanel() {
+/** What the measurement dialog holds: start or stop, the rows as they come, and the report to copy. */
+export function MeasureContent({ onClose }: { onClose: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const measurement = useChat((state) => state.measurement);
   const canStart = useChat((state) => state.model.kind === 'ready' && state.status === 'ready');
   const measure = useChat((state) => state.measure);
   const stopMeasure = useChat((state) => state.stopMeasure);
-  const closeMeasure = useChat((state) => state.closeMeasure);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const running = measurement.kind === 'running';
   const lines =
     measurement.kind === 'idle'
@@ -187,93 +180,74 @@ export function MeasurePanel() {
   const headers = [t('measure.col.what'), t('measure.col.value'), t('measure.col.note')] as const;
   return (
     <>
-      <Button
-        variant="outlined"
-        size="sm"
-        aria-haspopup="dialog"
-        disabled={!canStart}
-        onClick={() => dialog.current?.showModal()}
-      >
-        {t('measure.open')}
-      </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        onClose={closeMeasure}
-        className="m-auto w-[min(48rem,calc(100%-2rem))] rounded-2xl bg-white p-5 text-stone-900 shadow-xl backdrop:bg-black/40 dark:bg-stone-900 dark:text-stone-100"
-      >
-        <h2 id={titleId} className="text-lg font-semibold">
-          {t('measure.title')}
-        </h2>
-        <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('measure.intro')}</p>
-        <div className="mt-3 flex flex-wrap items-center gap-2">
-          {running ? (
-            <Button
-              variant="secondary"
-              size="lg"
-              ringOffset={false}
-              onClick={stopMeasure}
-              disabled={measurement.stopping}
-            >
-              {t('measure.stop')}
-            </Button>
-          ) : (
-            <Button
-              variant="primary"
-              size="lg"
-              onClick={() => void measure()}
-              disabled={!canStart}
-              className="disabled:opacity-50"
-            >
-              {t(measurement.kind === 'idle' ? 'measure.start' : 'measure.again')}
-            </Button>
-          )}
-          <StatusLine measurement={measurement} />
-        </div>
-        {lines && (
-          <div className="mt-3 max-h-[60vh] overflow-auto">
-            <table className="w-full text-left text-sm" data-testid="measure-table">
-              <thead>
-                <tr className="border-b border-stone-200 dark:border-stone-800">
-                  {headers.map((header) => (
-                    <th key={header} scope="col" className="py-1 pr-3 font-semibold">
-                      {header}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {lines.map((line) => (
-                  <tr key={line.label} className="border-b border-stone-100 align-top dark:border-stone-800">
-                    <th scope="row" className="py-1 pr-3 font-normal">
-                      {line.label}
-                    </th>
-                    <td className="py-1 pr-3 text-right whitespace-nowrap tabular-nums">{line.value}</td>
-                    <td className="py-1 text-xs text-stone-600 dark:text-stone-400">{line.note}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {lines && !running && measurement.kind !== 'idle' && (
-          <CopyButtons
-            markdown={measureReportMarkdown(t('measure.title'), headers, lines)}
-            json={measureReportJson({
-              context: measurement.context,
-              rows: measurement.rows,
-              ...(measurement.kind === 'done'
-                ? { stopped: measurement.stopped }
-                : { stopped: false, error: measurement.error.message }),
-            })}
-          />
-        )}
-        <div className="mt-4 flex justify-end">
-          <Button variant="outlined" size="sm" onClick={() => dialog.current?.close()}>
-            {t('measure.close')}
+      <p className="mt-1 text-sm text-stone-700 dark:text-stone-300">{t('measure.intro')}</p>
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        {running ? (
+          <Button
+            variant="secondary"
+            size="lg"
+            ringOffset={false}
+            onClick={stopMeasure}
+            disabled={measurement.stopping}
+          >
+            {t('measure.stop')}
           </Button>
+        ) : (
+          <Button
+            variant="primary"
+            size="lg"
+            onClick={() => void measure()}
+            disabled={!canStart}
+            className="disabled:opacity-50"
+          >
+            {t(measurement.kind === 'idle' ? 'measure.start' : 'measure.again')}
+          </Button>
+        )}
+        <StatusLine measurement={measurement} />
+      </div>
+      {lines && (
+        <div className="mt-3 max-h-[60vh] overflow-auto">
+          <table className="w-full text-left text-sm" data-testid="measure-table">
+            <thead>
+              <tr className="border-b border-stone-200 dark:border-stone-800">
+                {headers.map((header) => (
+                  <th key={header} scope="col" className="py-1 pr-3 font-semibold">
+                    {header}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((line) => (
+                <tr key={line.label} className="border-b border-stone-100 align-top dark:border-stone-800">
+                  <th scope="row" className="py-1 pr-3 font-normal">
+                    {line.label}
+                  </th>
+                  <td className="py-1 pr-3 text-right whitespace-nowrap tabular-nums">{line.value}</td>
+                  <td className="py-1 text-xs text-stone-600 dark:text-stone-400">{line.note}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
-      </dialog>
+      )}
+      {lines && !running && measurement.kind !== 'idle' && (
+        <CopyButtons
+          markdown={measureReportMarkdown(t('measure.title'), headers, lines)}
+          json={measureReportJson({
+            context: measurement.context,
+            rows: measurement.rows,
+            ...(measurement.kind === 'done'
+              ? { stopped: measurement.stopped }
+              : { stopped: false, error: measurement.error.message }),
+          })}
+        />
+      )}
+      <div className="mt-4 flex justify-end">
+        <Button variant="outlined" size="sm" onClick={onClose}>
+          {t('measure.close')}
+        </Button>
+      </div>
     </>
   );
 }

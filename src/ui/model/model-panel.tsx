@@ -8,7 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { errorKey, phaseKey, problemKey } from '../i18n/messages';
 import { Button } from '../primitives/controls';
 import { filesFromDrop, filesFromInput } from './folder-files';
-import { MeasurePanel } from './measure-panel';
+import { MeasureButton } from './measure-button';
 
 const GB = 1e9;
 const MB = 1e6;
@@ -270,7 +270,7 @@ function LoadedSummary({ model }: { model: Extract<ModelStatus, { kind: 'ready' 
             quantization: fit.quantization,
           })}
         </p>
-        <MeasurePanel />
+        <MeasureButton />
       </div>
       {fit.reducedFrom !== undefined && (
         <p

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { MODEL_CARD_SAMPLING } from '../../generation/sampling';
 import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
@@ -143,56 +143,36 @@ function AppSettings() {
   );
 }
 
-/** The app's settings and the conversation's sampling values, in a dialog opened from the header. */
-export function SamplingSettings() {
+/** What the settings dialog holds: the app's settings, the model's and the conversation's sampling values. */
+export function SettingsContent({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
   const resetSampling = useChat((state) => state.resetSampling);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   return (
     <>
-      <Button
-        variant="outlined"
-        tone="muted"
-        size="sm"
-        aria-haspopup="dialog"
-        onClick={() => dialog.current?.showModal()}
-      >
-        {t('settings.open')}
-      </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-[min(32rem,calc(100%-2rem))] rounded-2xl bg-white p-5 text-stone-900 shadow-xl backdrop:bg-black/40 dark:bg-stone-900 dark:text-stone-100"
-      >
-        <h2 id={titleId} className="text-lg font-semibold">
-          {t('settings.title')}
-        </h2>
-        <AppSettings />
-        <ModelSettings />
-        <h3 className="mt-3 text-sm font-semibold text-stone-700 dark:text-stone-300">
-          {t('settings.sampling')}
-        </h3>
-        <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('settings.intro')}</p>
-        <div className="mt-2 divide-y divide-stone-200 dark:divide-stone-800">
-          {samplingFields.map((field) => (
-            <NumberField key={field.key} field={field} />
-          ))}
-          <SeedField />
-          <div className="py-2" data-testid="beams-unavailable">
-            <p className="font-medium text-stone-500">{t('settings.beams')}</p>
-            <p className="text-xs text-stone-600 dark:text-stone-400">{t('settings.beams.help')}</p>
-          </div>
+      <AppSettings />
+      <ModelSettings />
+      <h3 className="mt-3 text-sm font-semibold text-stone-700 dark:text-stone-300">
+        {t('settings.sampling')}
+      </h3>
+      <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">{t('settings.intro')}</p>
+      <div className="mt-2 divide-y divide-stone-200 dark:divide-stone-800">
+        {samplingFields.map((field) => (
+          <NumberField key={field.key} field={field} />
+        ))}
+        <SeedField />
+        <div className="py-2" data-testid="beams-unavailable">
+          <p className="font-medium text-stone-500">{t('settings.beams')}</p>
+          <p className="text-xs text-stone-600 dark:text-stone-400">{t('settings.beams.help')}</p>
         </div>
-        <div className="mt-4 flex flex-wrap justify-end gap-2">
-          <Button variant="secondary" size="lg" ringOffset={false} onClick={resetSampling}>
-            {t('settings.reset')}
-          </Button>
-          <Button variant="primary" size="lg" onClick={() => dialog.current?.close()}>
-            {t('settings.close')}
-          </Button>
-        </div>
-      </dialog>
+      </div>
+      <div className="mt-4 flex flex-wrap justify-end gap-2">
+        <Button variant="secondary" size="lg" ringOffset={false} onClick={resetSampling}>
+          {t('settings.reset')}
+        </Button>
+        <Button variant="primary" size="lg" onClick={onClose}>
+          {t('settings.close')}
+        </Button>
+      </div>
     </>
   );
 }

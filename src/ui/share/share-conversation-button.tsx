@@ -1,28 +1,15 @@
-import { useEffect, useId, useState, type ComponentPropsWithRef } from 'react';
-import { MAX_LINK_LENGTH, MESSENGER_LINK_LENGTH, shownPath } from '../../conversation/formats/shared-link';
+import { useEffect, useState } from 'react';
 import { appLink, shareLink, type SharePlatform } from '../../pwa/share-link';
-import { useChat, useChatStore } from '../chat-store-context';
-import { downloadConversationBackup, downloadMarkdown } from '../conversations/conversation-files';
+import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
+import { lazyPart, PartSlot } from '../primitives/lazy-part';
+import type { Shown } from './share-panel';
+
+// Shown only for a link that is long, too long, or could not be shared: a chunk of its own.
+const sharePanel = lazyPart(() => import('./share-panel').then((module) => module.SharePanel));
 
 const CONFIRMATION_MS = 4000;
-
-/**
- * What the button is showing: nothing, a link being made, a confirmation (it goes away), or a panel that
- * waits for the user: a link that messengers may cut, one too long to be a link, or one to copy by hand.
- */
-type Shown =
-  | { readonly kind: 'nothing' }
-  | { readonly kind: 'working' }
-  | { readonly kind: 'done'; readonly outcome: 'shared' | 'copied'; readonly length: number }
-  | { readonly kind: 'failed' | 'long'; readonly url: string; readonly length: number }
-  | { readonly kind: 'too-long'; readonly length: number };
-
-/** An action of the panel under the button. */
-function PanelButton(props: Omit<ComponentPropsWithRef<'button'>, 'className'>) {
-  return <Button variant="outlined" size="md" className="font-medium" {...props} />;
-}
 
 /**
  * "이 대화 공유": puts the shown path of the current conversation into a link to the app (after the `#`, which
@@ -33,13 +20,11 @@ function PanelButton(props: Omit<ComponentPropsWithRef<'button'>, 'className'>) 
 export function ShareConversationButton({ platform = navigator }: { platform?: SharePlatform }) {
   const { t, formatNumber } = useI18n();
   const makeShareLink = useChat((state) => state.makeShareLink);
-  const store = useChatStore();
   const title = useChat((state) => state.current.title);
   const unavailable = useChat(
     (state) => state.current.first === undefined || state.shared.kind === 'viewing',
   );
   const [shown, setShown] = useState<Shown>({ kind: 'nothing' });
-  const panelTitle = useId();
 
   // A panel is about the link of the conversation it was made for: another conversation closes it.
   const currentId = useChat((state) => state.current.id);
@@ -95,16 +80,6 @@ export function ShareConversationButton({ platform = navigator }: { platform?: S
           })
         : '';
   const close = (): void => setShown({ kind: 'nothing' });
-  const files = (
-    <>
-      <PanelButton onClick={() => downloadMarkdown(store.getState().current, t)}>
-        {t('share.conversation.markdown')}
-      </PanelButton>
-      <PanelButton onClick={() => downloadConversationBackup(shownPath(store.getState().current))}>
-        {t('share.conversation.json')}
-      </PanelButton>
-    </>
-  );
 
   return (
     <div className="relative">
@@ -131,47 +106,10 @@ export function ShareConversationButton({ platform = navigator }: { platform?: S
         {status}
       </p>
       {(shown.kind === 'long' || shown.kind === 'too-long' || shown.kind === 'failed') && (
-        <div
-          role="dialog"
-          aria-labelledby={panelTitle}
-          className="absolute top-full right-0 z-40 mt-2 flex w-[min(24rem,calc(100vw-1.5rem))] flex-col gap-2 rounded-xl bg-white p-4 text-sm text-stone-900 shadow-xl ring-1 ring-stone-200 dark:bg-stone-900 dark:text-stone-100 dark:ring-stone-700"
-        >
-          <h2 id={panelTitle} className="font-semibold">
-            {t('share.conversation.title')}
-          </h2>
-          {shown.kind === 'long' && (
-            <p role="alert" className="text-amber-800 dark:text-amber-300">
-              {t('share.conversation.long', { length, limit: formatNumber(MESSENGER_LINK_LENGTH) })}
-            </p>
-          )}
-          {shown.kind === 'too-long' && (
-            <p role="alert" className="text-red-800 dark:text-red-300">
-              {t('share.conversation.tooLong', { length, limit: formatNumber(MAX_LINK_LENGTH) })}
-            </p>
-          )}
-          {shown.kind === 'failed' && (
-            <>
-              <p role="alert">{t('share.conversation.failed', { length })}</p>
-              <textarea
-                readOnly
-                aria-label={t('share.conversation.linkLabel')}
-                value={shown.url}
-                rows={3}
-                onFocus={(event) => event.currentTarget.select()}
-                className="w-full rounded-lg border border-stone-300 bg-stone-50 p-2 font-mono text-xs break-all dark:border-stone-700 dark:bg-stone-950"
-              />
-            </>
-          )}
-          <p className="text-xs text-stone-600 dark:text-stone-400">{t('share.conversation.privacy')}</p>
-          <div className="flex flex-wrap justify-end gap-2">
-            {shown.kind === 'long' && (
-              <PanelButton onClick={() => void send(shown.url, shown.length)}>
-                {t('share.conversation.anyway')}
-              </PanelButton>
-            )}
-            {files}
-            <PanelButton onClick={close}>{t('share.conversation.close')}</PanelButton>
-          </div>
+        <div className="absolute top-full right-0 z-40 mt-2 w-[min(24rem,calc(100vw-1.5rem))]">
+          <PartSlot>
+            <sharePanel.Part shown={shown} onSend={(url, length) => void send(url, length)} onClose={close} />
+          </PartSlot>
         </div>
       )}
     </div>

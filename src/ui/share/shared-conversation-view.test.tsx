@@ -97,6 +97,8 @@ async function appWithMine(locale: 'ko' | 'en' = 'ko'): Promise<ChatStore> {
       { store, locale },
     ),
   );
+  // The chat screen is a chunk of its own: here once it has been imported.
+  await screen.findByRole('textbox', { name: locale === 'ko' ? '메시지 입력' : 'Message' });
   return store;
 }
 
@@ -106,6 +108,8 @@ async function open(store: ChatStore, conversation = sharedConversation): Promis
     modelId: 'Llama-2-ko-7b-Chat-q4f16_1-MLC',
   });
   await act(() => store.getState().openSharedLink(`#${fragment}`));
+  // The shared view is a chunk of its own too.
+  await screen.findByTestId('shared-conversation');
 }
 
 const problemAlert = () => screen.getByRole('alert', { name: '공유 링크를 열 수 없습니다' });
@@ -129,7 +133,8 @@ describe('a shared conversation on screen', () => {
       expect(within(region).queryByRole('button', { name })).toBeNull();
     }
     expect(screen.getByRole('button', { name: '이 대화 공유' })).toHaveProperty('disabled', true);
-    expect(document.activeElement).toBe(within(region).getByRole('heading', { level: 2 }));
+    const heading = within(region).getByRole('heading', { level: 2 });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
   });
 
   it('is rendered by the answers’ Markdown view, which keeps raw HTML and script links inert', async () => {
@@ -150,7 +155,7 @@ describe('a shared conversation on screen', () => {
     fireEvent.click(within(sharedRegion()).getByRole('button', { name: '닫기' }));
     expect(screen.queryByRole('region', { name: /공유받은 대화/ })).toBeNull();
     expect(store.getState().current).toBe(before);
-    expect(screen.getByRole('list', { name: '대화' }).textContent).toContain('내가 한 질문');
+    expect((await screen.findByRole('list', { name: '대화' })).textContent).toContain('내가 한 질문');
     expect(screen.getByRole('textbox', { name: '메시지 입력' })).toBeTruthy();
   });
 
@@ -168,7 +173,7 @@ describe('a shared conversation on screen', () => {
   it('says so while the link is being read', async () => {
     const store = await appWithMine();
     act(() => store.setState({ shared: { kind: 'opening' } }));
-    expect(screen.getByText('공유받은 대화를 여는 중…').getAttribute('role')).toBe('status');
+    expect((await screen.findByText('공유받은 대화를 여는 중…')).getAttribute('role')).toBe('status');
   });
 });
 

@@ -3,23 +3,8 @@ import { useChat } from '../chat-store-context';
 import { MessageView, preloadMarkdown } from '../chat/message-view';
 import { ErrorBoundary } from '../error-boundary';
 import { useI18n } from '../i18n/i18n';
-import { sharedProblemKey } from '../i18n/messages';
 import { Button } from '../primitives/controls';
-
-function CloseButton() {
-  const { t } = useI18n();
-  const closeShared = useChat((state) => state.closeShared);
-  return (
-    <Button
-      variant="outlined"
-      size="lg"
-      onClick={closeShared}
-      className="text-sm font-medium text-stone-800 dark:text-stone-200"
-    >
-      {t('shared.close')}
-    </Button>
-  );
-}
+import { CloseSharedButton } from './close-shared-button';
 
 function SharedMessages() {
   const { t } = useI18n();
@@ -98,7 +83,7 @@ export function SharedConversationView() {
             <Button variant="primary" size="lg" onClick={() => void saveShared()} className="text-sm">
               {t('shared.save')}
             </Button>
-            <CloseButton />
+            <CloseSharedButton />
           </div>
         </div>
       </div>
@@ -115,34 +100,5 @@ export function SharedConversationView() {
         </ErrorBoundary>
       </div>
     </section>
-  );
-}
-
-/** Why a shared link could not be opened, above the user's own conversation, which it left as it was. */
-export function SharedLinkProblem() {
-  const { t } = useI18n();
-  const view = useChat((state) => state.shared);
-  const titleId = useId();
-  if (view.kind !== 'invalid') return null;
-  return (
-    <div
-      role="alert"
-      aria-labelledby={titleId}
-      className="border-b border-red-200 bg-red-50 px-4 py-3 dark:border-red-900 dark:bg-red-950/40"
-    >
-      <div className="mx-auto flex max-w-3xl flex-wrap items-start gap-x-4 gap-y-2">
-        <div className="min-w-0 flex-1">
-          <p id={titleId} className="font-semibold text-red-900 dark:text-red-200">
-            {t('shared.invalid.title')}
-          </p>
-          <p className="text-sm text-red-900 dark:text-red-200">{t(sharedProblemKey(view.problem))}</p>
-          <details className="mt-1 text-xs text-stone-600 dark:text-stone-400">
-            <summary>{t('error.details')}</summary>
-            <code className="break-all">{view.detail}</code>
-          </details>
-        </div>
-        <CloseButton />
-      </div>
-    </div>
   );
 }

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { sharedFragment } from '../shared-link-fixture';
+import { recordRequests } from './local-only';
+
+// Each page loads what its first screen shows: a shared link neither the chat screen nor anything opened now
+// and then, the app's address not the shared view; the rest comes when it is used. The service worker still
+// precaches every chunk (offline, a part opened for the first time is there).
+
+interface ManifestChunk {
+  readonly file: string;
+}
+const manifest = JSON.parse(readFileSync('dist/.vite/manifest.json', 'utf8')) as Record<
+  string,
+  ManifestChunk
+>;
+
+/** The file of the chunk that a source module is the entry of (what its dynamic import fetches). */
+function chunkOf(source: string): string {
+  const chunk = manifest[source];
+  if (!chunk) throw new Error(`${source} is no chunk of the build: the test's list is out of date.`);
+  return chunk.file;
+}
+
+const parts = {
+  chat: chunkOf('src/ui/chat/chat-screen.tsx'),
+  shared: chunkOf('src/ui/share/shared-conversation-view.tsx'),
+  settings: chunkOf('src/ui/settings/sampling-settings.tsx'),
+  measure: chunkOf('src/ui/model/measure-panel.tsx'),
+  sharePanel: chunkOf('src/ui/share/share-panel.tsx'),
+  backup: chunkOf('src/conversation/formats/backup.ts'),
+  files: chunkOf('src/ui/conversations/conversation-files.ts'),
+  english: chunkOf('src/ui/i18n/messages-en.ts'),
+};
+
+const fetched = (urls: readonly string[]) => (file: string) => urls.some((url) => url.endsWith(`/${file}`));
+
+test('a shared link loads the shared view and none of the chat screen or the parts opened now and then', async ({
+  page,
+}) => {
+  const requests = recordRequests(page);
+  const fragment = await sharedFragment('받은 대화', [{ question: '질문', answer: '**답**입니다.' }]);
+  await page.goto(`./${fragment}`);
+  await expect(page.getByRole('region', { name: /공유받은 대화/ }).locator('strong')).toHaveText('답');
+  await page.waitForLoadState('networkidle');
+  const loaded = fetched(requests.urls);
+  expect(loaded(parts.shared)).toBe(true);
+  for (const part of ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
+    expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
+  }
+  // Closed, the user's own conversation comes with its chunk.
+  await page.getByRole('button', { name: '닫기' }).click();
+  await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
+  expect(fetched(requests.urls)(parts.chat)).toBe(true);
+});
+
+test('the app loads the chat screen, and settings, English and backups only when they are used', async ({
+  page,
+}) => {
+  const requests = recordRequests(page);
+  await page.goto('./');
+  await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  const loaded = fetched(requests.urls);
+  expect(loaded(parts.chat)).toBe(true);
+  for (const part of ['shared', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
+    expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
+  }
+
+  await page.getByRole('button', { name: '설정' }).click();
+  const settings = page.getByRole('dialog', { name: '설정' });
+  await expect(settings.getByRole('spinbutton').first()).toBeVisible();
+  expect(fetched(requests.urls)(parts.settings)).toBe(true);
+  await settings.getByRole('button', { name: '닫기' }).click();
+
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  expect(fetched(requests.urls)(parts.english)).toBe(true);
+  expect(fetched(requests.urls)(parts.backup)).toBe(false);
+});
+
+test('the service worker precaches every chunk, those loaded later included', () => {
+  const serviceWorker = readFileSync('dist/sw.js', 'utf8');
+  for (const [part, file] of Object.entries(parts)) {
+    expect(serviceWorker, `${part} (${file}) is not precached`).toContain(`"${file}"`);
+  }
+});
