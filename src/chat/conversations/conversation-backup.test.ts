@@ -171,7 +171,7 @@ describe('when the backup format’s chunk cannot be fetched', () => {
       imported: () => Promise.resolve(void log.push('read again')),
     });
     const file = fileOf(exportBackup([conversationOf('incoming', [version('v', '가져올 질문')])], {}, 0));
-    const result = await backup.importBackup(file as File);
+    const result = await backup.importBackup(file);
     expect(result).toMatchObject({ ok: false, error: { code: 'not-loaded' } });
     expect(log).toEqual([]);
     expect(await repository.list()).toEqual({ summaries: [], unreadable: [] });

@@ -38,7 +38,7 @@ describe('lazyPart in a PartSlot', () => {
       ),
     );
     expect(screen.getByText('기다리는 중')).toBeTruthy();
-    await act(async () => chunk.resolve(({ name }) => `${name} 화면`));
+    await act(() => Promise.resolve(chunk.resolve(({ name }) => `${name} 화면`)));
     expect(await screen.findByText('설정 화면')).toBeTruthy();
     expect(chunk.load).toHaveBeenCalledTimes(1);
   });
@@ -49,7 +49,7 @@ describe('lazyPart in a PartSlot', () => {
     const chat = store();
     chat.setState({ status: 'streaming' });
     render(withUi(<PartSlot>{<part.Part name="설정" />}</PartSlot>, { store: chat }));
-    await act(async () => chunk.reject(new Error('Failed to fetch dynamically imported module')));
+    await act(() => Promise.resolve(chunk.reject(new Error('Failed to fetch dynamically imported module'))));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('이 부분을 불러오지 못했습니다');
     const reload = screen.getByRole('button', { name: '새로 고침' });
@@ -91,7 +91,7 @@ describe('DialogButton', () => {
     fireEvent.click(button);
     expect(showModal).toHaveBeenCalledTimes(1);
     expect(await screen.findByText('불러오는 중…')).toBeTruthy();
-    await act(async () => chunk.resolve(({ name }) => `${name} 내용`));
+    await act(() => Promise.resolve(chunk.resolve(({ name }) => `${name} 내용`)));
     expect(await screen.findByText('설정 내용')).toBeTruthy();
     vi.unstubAllGlobals();
   });
