@@ -38,7 +38,8 @@ describe('lazyPart in a PartSlot', () => {
       ),
     );
     expect(screen.getByText('기다리는 중')).toBeTruthy();
-    await act(() => Promise.resolve(chunk.resolve(({ name }) => `${name} 화면`)));
+    chunk.resolve(({ name }) => `${name} 화면`);
+    await act(() => Promise.resolve());
     expect(await screen.findByText('설정 화면')).toBeTruthy();
     expect(chunk.load).toHaveBeenCalledTimes(1);
   });
@@ -49,7 +50,8 @@ describe('lazyPart in a PartSlot', () => {
     const chat = store();
     chat.setState({ status: 'streaming' });
     render(withUi(<PartSlot>{<part.Part name="설정" />}</PartSlot>, { store: chat }));
-    await act(() => Promise.resolve(chunk.reject(new Error('Failed to fetch dynamically imported module'))));
+    chunk.reject(new Error('Failed to fetch dynamically imported module'));
+    await act(() => Promise.resolve());
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('이 부분을 불러오지 못했습니다');
     const reload = screen.getByRole('button', { name: '새로 고침' });
@@ -91,7 +93,8 @@ describe('DialogButton', () => {
     fireEvent.click(button);
     expect(showModal).toHaveBeenCalledTimes(1);
     expect(await screen.findByText('불러오는 중…')).toBeTruthy();
-    await act(() => Promise.resolve(chunk.resolve(({ name }) => `${name} 내용`)));
+    chunk.resolve(({ name }) => `${name} 내용`);
+    await act(() => Promise.resolve());
     expect(await screen.findByText('설정 내용')).toBeTruthy();
     vi.unstubAllGlobals();
   });
