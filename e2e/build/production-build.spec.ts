@@ -39,3 +39,22 @@ test('every URL in index.html is relative, so the build works under any path', (
   expect(urls.length).toBeGreaterThan(1);
   for (const url of urls) expect(url).toMatch(/^\.\//);
 });
+
+// Strings of highlight.js's core and of its Python grammar that survive minification.
+const HIGHLIGHT_CORE_MARKER = 'Could not find the language';
+const PYTHON_GRAMMAR_MARKER = 'nonlocal';
+
+test('the Markdown worker loads highlight.js and each grammar as chunks of their own, all precached', () => {
+  const production = assets('dist');
+  const holding = (marker: string) =>
+    production.filter(({ text }) => text.includes(marker)).map(({ file }) => file);
+  const core = holding(HIGHLIGHT_CORE_MARKER);
+  const python = holding(PYTHON_GRAMMAR_MARKER);
+  expect(core).toHaveLength(1);
+  expect(python).toHaveLength(1);
+  expect(core).not.toEqual(python);
+  for (const file of [...core, ...python]) expect(file).not.toMatch(/^markdown-worker-/);
+  // Offline, a grammar first needed then must already be in the service worker's cache.
+  const serviceWorker = readFileSync(join('dist', 'sw.js'), 'utf8');
+  for (const file of [...core, ...python]) expect(serviceWorker).toContain(`assets/${file}`);
+});

@@ -44,6 +44,12 @@ for (const place of places) {
       [expect.stringContaining('/assets/worker-'), true],
     ]);
     expect(responses.get(page.url())).toBe(true);
+    // A grammar the online visit never needed comes out of the precache too.
+    await chat.ask('/echo ```python\ndef 인사(): pass\n```');
+    await expect(chat.lastAnswerText().locator('code.hljs .hljs-keyword')).toHaveText(['def', 'pass']);
+    expect([...responses].filter(([url]) => /\/assets\/python-[\w-]+\.js$/.test(url))).toEqual([
+      [expect.stringContaining('/assets/python-'), true],
+    ]);
   });
 
   test(`a shared link with a query string and a fragment opens offline, from ${place.name}`, async ({

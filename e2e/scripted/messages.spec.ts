@@ -73,4 +73,6 @@ test('Markdown renders, and raw HTML from the model never becomes live markup', 
   await expect(answer).toContainText('<img src=x onerror="window.pwned=1">');
   expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await expect(answer.getByRole('button', { name: '코드 복사' })).toBeVisible();
+  // Highlighted by the grammar the worker loaded for this block.
+  await expect(answer.locator('code.hljs.language-js .hljs-keyword')).toHaveText('const');
 });

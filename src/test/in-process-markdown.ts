@@ -4,10 +4,19 @@ import {
   type MarkdownWorker,
 } from '../ui/markdown/markdown-client';
 import type { MarkdownRequest } from '../ui/markdown/markdown-protocol';
+import { GRAMMAR_NAMES } from '../ui/markdown/highlight-languages';
+import { createHighlighter } from '../ui/markdown/highlighter';
 import { createMarkdownService } from '../ui/markdown/markdown-service';
 import { sanitizeFragment } from '../ui/markdown/sanitize-html';
 
 type Listener = (event: MessageEvent) => void;
+
+/**
+ * Every grammar, loaded before any test starts: the worker loads them lazily, over real imports that no
+ * number of microtask turns waits for, and the tests of views settle in microtask turns.
+ */
+const highlighter = createHighlighter();
+await highlighter.load(GRAMMAR_NAMES);
 
 /**
  * A stand-in for the Markdown worker at the platform edge: the worker's own code, run in this thread, with
@@ -18,7 +27,7 @@ export function inProcessMarkdownWorker({ answer = true }: { answer?: boolean } 
   readonly requests: MarkdownRequest[];
   readonly terminated: () => boolean;
 } {
-  const service = createMarkdownService();
+  const service = createMarkdownService(highlighter);
   const listeners = new Set<Listener>();
   const requests: MarkdownRequest[] = [];
   let terminated = false;
@@ -30,12 +39,13 @@ export function inProcessMarkdownWorker({ answer = true }: { answer?: boolean } 
       requests.push(request);
       queueMicrotask(() => {
         if (terminated || !answer) return;
-        const response = service.handle(request);
-        if (response === undefined) return;
-        const data = structuredClone(response);
-        queueMicrotask(() => {
-          if (terminated) return;
-          for (const listener of listeners) listener({ data } as MessageEvent);
+        void service.handle(request).then((response) => {
+          if (response === undefined) return;
+          const data = structuredClone(response);
+          queueMicrotask(() => {
+            if (terminated) return;
+            for (const listener of listeners) listener({ data } as MessageEvent);
+          });
         });
       });
     },

@@ -1,23 +1,3 @@
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import c from 'highlight.js/lib/languages/c';
-import cpp from 'highlight.js/lib/languages/cpp';
-import css from 'highlight.js/lib/languages/css';
-import go from 'highlight.js/lib/languages/go';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import kotlin from 'highlight.js/lib/languages/kotlin';
-import markdown from 'highlight.js/lib/languages/markdown';
-import plaintext from 'highlight.js/lib/languages/plaintext';
-import python from 'highlight.js/lib/languages/python';
-import rust from 'highlight.js/lib/languages/rust';
-import shell from 'highlight.js/lib/languages/shell';
-import sql from 'highlight.js/lib/languages/sql';
-import swift from 'highlight.js/lib/languages/swift';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import {
   Lexer,
   Parser,
@@ -27,37 +7,16 @@ import {
   type Tokens,
   type TokensList,
 } from 'marked';
+import type { Highlighter } from './highlighter';
 import { LINK_REL, SAFE_URL } from './safe-links';
-
-// Each definition registers its usual aliases too (js, ts, py, sh, html, yml, kt, c++, golang, rs, md, text…).
-const languages = {
-  bash,
-  c,
-  cpp,
-  css,
-  go,
-  java,
-  javascript,
-  json,
-  kotlin,
-  markdown,
-  plaintext,
-  python,
-  rust,
-  shell,
-  sql,
-  swift,
-  typescript,
-  xml,
-  yaml,
-};
-for (const [name, definition] of Object.entries(languages)) hljs.registerLanguage(name, definition);
 
 export interface RenderOptions {
   /** Text of the copy button on each code block; without it, code blocks get no button. */
   readonly copyLabel?: string;
   /** The `data-code-index` of the first code block, for documents rendered a block at a time. */
   readonly firstCodeIndex?: number;
+  /** Highlights code in the languages it has loaded; without it, or in another language, code stays plain. */
+  readonly highlighter?: Highlighter;
 }
 
 /**
@@ -101,12 +60,15 @@ function safeUrl(href: string): string | undefined {
   return SAFE_URL.test(url.protocol) ? url.href : undefined;
 }
 
+/** A code block's language: the first word of its info string (```` ```python title ````). */
+const languageName = (lang: string | undefined): string => (lang ?? '').match(/^\S*/)?.[0] ?? '';
+
 const markedOptions = (): MarkedOptions => ({ gfm: true, breaks: true, async: false });
 
 /** highlight.js's HTML for the code: its own spans around escaped text. */
-function highlight(code: string, language: string): string {
+function highlight(highlighter: Highlighter, code: string, language: string): string {
   try {
-    return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+    return highlighter.highlight(code, language);
   } catch {
     // A grammar that fails on odd input must not take the answer down with it.
     return escapeHtml(code);
@@ -181,10 +143,11 @@ class SafeRenderer extends Renderer {
 
   override code({ text, lang }: Tokens.Code): string {
     const index = this.codeIndex++;
-    const name = (lang ?? '').match(/^\S*/)?.[0] ?? '';
-    const language = name !== '' && hljs.getLanguage(name) !== undefined ? name : undefined;
-    const body = language === undefined ? escapeHtml(text) : highlight(text, language);
-    const codeClass = language === undefined ? '' : ` class="hljs language-${escapeHtml(language)}"`;
+    const name = languageName(lang);
+    const highlighter =
+      name !== '' && this.render.highlighter?.has(name) === true ? this.render.highlighter : undefined;
+    const body = highlighter === undefined ? escapeHtml(text) : highlight(highlighter, text, name);
+    const codeClass = highlighter === undefined ? '' : ` class="hljs language-${escapeHtml(name)}"`;
     const label = escapeHtml(name.slice(0, 40));
     const button =
       this.render.copyLabel === undefined
@@ -213,20 +176,27 @@ export function markdownHtml(source: string, options: RenderOptions = {}): strin
   return tokensHtml(lex(source), options);
 }
 
-function countCodeBlocks(token: Token): number {
+/** The code blocks in a top-level block, in order: in it, in its quotes and in its lists' items. */
+function codeBlocks(token: Token): Tokens.Code[] {
   switch (token.type) {
     case 'code':
-      return 1;
+      return [token as Tokens.Code];
     case 'blockquote':
-      return (token as Tokens.Blockquote).tokens.reduce((sum, child) => sum + countCodeBlocks(child), 0);
+      return (token as Tokens.Blockquote).tokens.flatMap(codeBlocks);
     case 'list':
-      return (token as Tokens.List).items.reduce(
-        (sum, item) => sum + item.tokens.reduce((inner, child) => inner + countCodeBlocks(child), 0),
-        0,
-      );
+      return (token as Tokens.List).items.flatMap((item) => item.tokens.flatMap(codeBlocks));
     default:
-      return 0;
+      return [];
   }
+}
+
+const countCodeBlocks = (token: Token): number => codeBlocks(token).length;
+
+/** The languages the code blocks of a block are in (what a highlighter must load before rendering it). */
+export function codeLanguages(block: MarkdownBlock): string[] {
+  return codeBlocks(block.token)
+    .map(({ lang }) => languageName(lang))
+    .filter((name) => name !== '');
 }
 
 /**

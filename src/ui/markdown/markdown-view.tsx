@@ -32,7 +32,11 @@ const FAILURE_MS = 8000;
  */
 const NaiveMarkdown =
   import.meta.env.MODE === 'e2e' && new URLSearchParams(window.location.search).get('markdown') === 'naive'
-    ? lazy(() => import('./naive-markdown').then((module) => ({ default: module.NaiveMarkdown })))
+    ? lazy(async () => {
+        const module = await import('./naive-markdown');
+        await module.loadAllLanguages();
+        return { default: module.NaiveMarkdown };
+      })
     : undefined;
 
 /**

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ALLOWED_TAGS,
+  loadAllLanguages,
   parseBlocks,
   renderBlock,
   renderMarkdown,
@@ -36,6 +37,8 @@ function expectInert(html: string): HTMLDivElement {
   }
   return root;
 }
+
+beforeAll(loadAllLanguages);
 
 describe('renderMarkdown', () => {
   it('renders GFM: headings, emphasis, lists, task lists, strikethrough and tables', () => {
