@@ -6,6 +6,7 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { preloadScript, screenFiles, scriptHash } from './scripts/first-screen-preload.js';
 import { contentSecurityPolicy, modelConnectSources } from './src/pwa/content-security-policy.js';
 
 const CSP_META = /<meta http-equiv="Content-Security-Policy" content="[^"]*"\s*\/?>/;
@@ -13,30 +14,39 @@ const CSP_HEADER = /^([ \t]+Content-Security-Policy:).*$/m;
 
 /**
  * Writes the Content-Security-Policy into the built index.html's `<meta>` and into `_headers` (copied from
- * public/), with the model host of this build in `connect-src`. The dev server gets none: Vite's client and
- * React Fast Refresh run inline scripts.
+ * public/), with the model host of this build in `connect-src`, and puts the first screen's preload script
+ * (scripts/first-screen-preload.ts) into the page's `<head>`, allowed by its hash. The dev server gets
+ * neither: Vite's client and React Fast Refresh run inline scripts, and it has no chunks.
  */
 function contentSecurityPolicyPlugin(connectSources: readonly string[]): Plugin {
   let outDir = '';
+  let base = './';
+  const scriptHashes: string[] = [];
   return {
     name: 'hangul-llama:content-security-policy',
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
+      base = config.base;
     },
     transformIndexHtml: {
-      order: 'pre',
+      // After Vite has put in the page's script and its preloads: the screens' chunks are known then.
+      order: 'post',
       handler(html, context) {
         if (!CSP_META.test(html)) throw new Error('index.html lost its Content-Security-Policy <meta>.');
-        if (context.server) return html.replace(CSP_META, '');
-        const policy = contentSecurityPolicy({ connectSources, delivery: 'meta' });
-        return html.replace(CSP_META, `<meta http-equiv="Content-Security-Policy" content="${policy}" />`);
+        if (context.server || !context.bundle || !context.chunk) return html.replace(CSP_META, '');
+        const script = preloadScript(screenFiles(context.bundle, context.chunk.fileName, base));
+        scriptHashes.splice(0, scriptHashes.length, scriptHash(script));
+        const policy = contentSecurityPolicy({ connectSources, delivery: 'meta', scriptHashes });
+        return html
+          .replace(CSP_META, `<meta http-equiv="Content-Security-Policy" content="${policy}" />`)
+          .replace('</head>', `<script>${script}</script>\n</head>`);
       },
     },
     async writeBundle() {
       const file = resolve(outDir, '_headers');
       const headers = await readFile(file, 'utf8');
       if (!CSP_HEADER.test(headers)) throw new Error('public/_headers lost its Content-Security-Policy.');
-      const policy = contentSecurityPolicy({ connectSources, delivery: 'header' });
+      const policy = contentSecurityPolicy({ connectSources, delivery: 'header', scriptHashes });
       await writeFile(file, headers.replace(CSP_HEADER, `$1 ${policy}`));
     },
   };

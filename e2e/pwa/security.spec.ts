@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { loadEnv } from 'vite';
 import { brokenModelServers, PWA_REAL_URL, PWA_URL } from '../../playwright.config';
+import { scriptHash } from '../../scripts/first-screen-preload';
 import { contentSecurityPolicy, modelConnectSources } from '../../src/pwa/content-security-policy';
 import { ChatPage } from '../scripted/chat-page';
 import { recordAllRequests, recordCspViolations, waitForServiceWorker } from './pwa-helpers';
@@ -22,11 +23,19 @@ function headerPolicy(dist: string): string | undefined {
 test('both builds carry the policy in a <meta> before any script, and in _headers', () => {
   for (const dist of ['dist', 'dist-e2e']) {
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
-    expect(metaPolicy(dist)).toBe(contentSecurityPolicy({ connectSources, delivery: 'meta' }));
-    expect(headerPolicy(dist)).toBe(contentSecurityPolicy({ connectSources, delivery: 'header' }));
+    // One inline script, the first screen's preload (it only adds <link rel="modulepreload">), allowed by
+    // its hash and nothing else; every other script is a file.
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '');
+    expect(inline).toEqual([expect.stringContaining('"modulepreload"')]);
+    const scriptHashes = inline.map(scriptHash);
+    expect(metaPolicy(dist)).toBe(contentSecurityPolicy({ connectSources, delivery: 'meta', scriptHashes }));
+    expect(headerPolicy(dist)).toBe(
+      contentSecurityPolicy({ connectSources, delivery: 'header', scriptHashes }),
+    );
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
-    // No inline script to allow: every script is a file.
-    for (const script of html.match(/<script\b[^>]*>/g) ?? []) expect(script).toMatch(/\ssrc="\.\//);
+    for (const script of html.match(/<script\b[^>]*>/g) ?? []) {
+      if (script !== '<script>') expect(script).toMatch(/\ssrc="\.\//);
+    }
     expect(metaPolicy(dist)).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\s\*(;|\s|$)/);
   }
 });

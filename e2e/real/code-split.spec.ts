@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { sharedFragment } from '../shared-link-fixture';
 import { recordRequests } from './local-only';
 
@@ -31,20 +31,46 @@ const parts = {
   backup: chunkOf('src/conversation/formats/backup.ts'),
   files: chunkOf('src/ui/conversations/conversation-files.ts'),
   english: chunkOf('src/ui/i18n/messages-en.ts'),
+  markdown: chunkOf('src/ui/markdown/markdown-view.tsx'),
 };
 
 const fetched = (urls: readonly string[]) => (file: string) => urls.some((url) => url.endsWith(`/${file}`));
+
+/** The chunks the page's `<head>` asked for before its script ran, and the policy's complaints, if any. */
+async function watchHead(page: Page): Promise<() => Promise<{ preloaded: string[]; violations: string[] }>> {
+  await page.addInitScript(() => {
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (event) =>
+      violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+    Object.assign(window, { violations });
+  });
+  return () =>
+    page.evaluate(() => ({
+      preloaded: [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="modulepreload"]')].map(
+        (link) => link.href,
+      ),
+      violations: (window as unknown as { violations: string[] }).violations,
+    }));
+}
 
 test('a shared link loads the shared view and none of the chat screen or the parts opened now and then', async ({
   page,
 }) => {
   const requests = recordRequests(page);
+  const head = await watchHead(page);
   const fragment = await sharedFragment('받은 대화', [{ question: '질문', answer: '**답**입니다.' }]);
   await page.goto(`./${fragment}`);
   await expect(page.getByRole('region', { name: /공유받은 대화/ }).locator('strong')).toHaveText('답');
   await page.waitForLoadState('networkidle');
   const loaded = fetched(requests.urls);
   expect(loaded(parts.shared)).toBe(true);
+  // Asked for by the page's <head> with the page's script, not a round trip after it ran.
+  const { preloaded, violations } = await head();
+  expect(fetched(preloaded)(parts.shared)).toBe(true);
+  expect(fetched(preloaded)(parts.markdown)).toBe(true);
+  expect(fetched(preloaded)(parts.chat)).toBe(false);
+  expect(violations).toEqual([]);
   for (const part of ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
     expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
   }
@@ -58,11 +84,16 @@ test('the app loads the chat screen, and settings, English and backups only when
   page,
 }) => {
   const requests = recordRequests(page);
+  const head = await watchHead(page);
   await page.goto('./');
   await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
   await page.waitForLoadState('networkidle');
   const loaded = fetched(requests.urls);
   expect(loaded(parts.chat)).toBe(true);
+  const { preloaded, violations } = await head();
+  expect(fetched(preloaded)(parts.chat)).toBe(true);
+  expect(fetched(preloaded)(parts.shared)).toBe(false);
+  expect(violations).toEqual([]);
   for (const part of ['shared', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
     expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
   }

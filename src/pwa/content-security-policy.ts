@@ -47,11 +47,13 @@ export function modelConnectSources(modelBaseUrl: string | undefined, extra: str
 export function contentSecurityPolicy(options: {
   readonly connectSources: readonly string[];
   readonly delivery: 'meta' | 'header';
+  /** The hashes (`'sha256-…'`) of the page's inline scripts: the first screen's preload, nothing else. */
+  readonly scriptHashes?: readonly string[];
 }): string {
   const directives: [string, ...string[]][] = [
     ['default-src', "'self'"],
     // web-llm compiles the model library and the tokenizer as WebAssembly (in the worker); nothing else.
-    ['script-src', "'self'", "'wasm-unsafe-eval'"],
+    ['script-src', "'self'", "'wasm-unsafe-eval'", ...(options.scriptHashes ?? [])],
     // The engine worker and the service worker, both files of the app.
     ['worker-src', "'self'"],
     // blob: a model library imported from a folder is handed to web-llm as a blob URL; data: emscripten

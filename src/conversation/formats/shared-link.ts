@@ -6,12 +6,14 @@ import { conversationDataSchema } from './conversation-data';
 import { identifier } from './fields';
 import { fromConversationData, toConversationData } from './conversation-data';
 import { crc32, deflate, fromBase64Url, inflate, toBase64Url } from './link-bytes';
+import { isSharedFragment, SHARE_FRAGMENT_PREFIX } from './share-fragment';
+
+export { isSharedFragment, SHARE_FRAGMENT_PREFIX };
 
 /**
  * What follows `#` in a shared conversation's link: `share=<version>.<payload length>.<CRC-32>.<payload>`. The
  * length tells a link cut short from a damaged one, and the checksum catches a changed character.
  */
-export const SHARE_FRAGMENT_PREFIX = 'share=';
 export const SHARE_FORMAT = 'hangul-llama-share';
 export const SHARE_VERSION = 1;
 
@@ -83,11 +85,6 @@ export async function encodeSharedConversation(shared: SharedConversation): Prom
   };
   const payload = toBase64Url(await deflate(JSON.stringify(envelope)));
   return `${SHARE_FRAGMENT_PREFIX}${SHARE_VERSION}.${payload.length}.${crc32(payload)}.${payload}`;
-}
-
-/** Whether a location's hash (with or without `#`) is meant as a shared conversation, good or bad. */
-export function isSharedFragment(hash: string): boolean {
-  return (hash.startsWith('#') ? hash.slice(1) : hash).startsWith(SHARE_FRAGMENT_PREFIX);
 }
 
 const invalid = (problem: SharedLinkProblem, detail: string): SharedLinkResult => ({
