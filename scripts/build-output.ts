@@ -14,18 +14,39 @@ function readManifest(dist: string): Manifest {
   return JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
 }
 
-/** The JavaScript files (relative to `dist`) that the page loads at start: entries and their static imports. */
+/** A chunk's file and those of the chunks it imports statically, however deep, in `manifest` keys' order. */
+function withStaticImports(manifest: Manifest, key: string, files: Set<string>): void {
+  const chunk = manifest[key];
+  if (!chunk || files.has(chunk.file)) return;
+  files.add(chunk.file);
+  for (const imported of chunk.imports ?? []) withStaticImports(manifest, imported, files);
+}
+
+/**
+ * The JavaScript files (relative to `dist`) of the page's own script: the entries and their static imports,
+ * the shell that every address loads.
+ */
 export function pageScripts(dist: string): string[] {
   const manifest = readManifest(dist);
   const files = new Set<string>();
-  const visit = (key: string): void => {
-    const chunk = manifest[key];
-    if (!chunk || files.has(chunk.file)) return;
-    files.add(chunk.file);
-    for (const imported of chunk.imports ?? []) visit(imported);
-  };
-  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+  for (const [key, chunk] of Object.entries(manifest))
+    if (chunk.isEntry) withStaticImports(manifest, key, files);
   return [...files].filter((file) => file.endsWith('.js'));
+}
+
+/**
+ * The JavaScript files of a screen (a module that is a chunk of its own, such as `src/ui/chat/chat-screen.tsx`)
+ * beyond the page's own script: what the page's `<head>` asks for along with it.
+ */
+export function screenScripts(dist: string, ...modules: readonly string[]): string[] {
+  const manifest = readManifest(dist);
+  const page = new Set(pageScripts(dist));
+  const files = new Set<string>();
+  for (const module of modules) {
+    if (!manifest[module]) throw new Error(`${module} is no chunk of ${dist}.`);
+    withStaticImports(manifest, module, files);
+  }
+  return [...files].filter((file) => file.endsWith('.js') && !page.has(file));
 }
 
 /** The engine worker's entry file, and the chunks it imports on demand (web-llm, on the first load), transitively. */

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SCRIPTED_ENGINE_MARKER } from '../../src/engine/scripted/marker';
-import { pageScripts } from '../../scripts/build-output';
+import { pageScripts, screenScripts } from '../../scripts/build-output';
+import { SCREENS } from '../../scripts/first-screen-preload';
 
 const assets = (dist: string) =>
   readdirSync(join(dist, 'assets'))
@@ -24,7 +25,7 @@ test('the scripted engine is in the end-to-end build only', () => {
 test('web-llm is in the production worker only, never in what the page loads', () => {
   const production = assets('dist');
   expect(production.some(({ text }) => text.includes(WEB_LLM_MARKER))).toBe(true);
-  const page = pageScripts('dist');
+  const page = [...pageScripts('dist'), ...screenScripts('dist', SCREENS.chat, SCREENS.shared)];
   expect(page.length).toBeGreaterThan(0);
   for (const file of page) {
     expect(readFileSync(join('dist', file), 'utf8').includes(WEB_LLM_MARKER), `${file} holds web-llm`).toBe(

@@ -54,7 +54,7 @@ async function watchHead(page: Page): Promise<() => Promise<{ preloaded: string[
     }));
 }
 
-test('a shared link loads the shared view and none of the chat screen or the parts opened now and then', async ({
+test('a shared link loads the shared view and none of the chat screen, the engine or the parts opened now and then', async ({
   page,
 }) => {
   const requests = recordRequests(page);
@@ -74,10 +74,16 @@ test('a shared link loads the shared view and none of the chat screen or the par
   for (const part of ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
     expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
   }
-  // Closed, the user's own conversation comes with its chunk.
+  // Nor does it start the engine's worker: reading needs no model, and the header names none.
+  expect(requests.urls.filter((url) => /\/worker-[\w-]+\.js$/.test(url))).toEqual([]);
+  await expect(page.getByTestId('model-status')).toBeHidden();
+  // Closed, the user's own conversation comes with its chunk, and the device check with the worker.
   await page.getByRole('button', { name: '닫기' }).click();
   await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
   expect(fetched(requests.urls)(parts.chat)).toBe(true);
+  await expect(page.getByRole('heading', { name: '이 기기에서는 모델을 실행할 수 없습니다' })).toBeVisible();
+  await expect(page.getByTestId('model-status')).toBeVisible();
+  expect(requests.urls.filter((url) => /\/worker-[\w-]+\.js$/.test(url))).toHaveLength(1);
 });
 
 test('the app loads the chat screen, and settings, English and backups only when they are used', async ({

@@ -33,7 +33,6 @@ export function composeApp(): ChatStore {
     versions: { app: __APP_VERSION__, webLlm: __WEB_LLM_VERSION__ },
     decodeLink: (hash) => decodeSharedLinkOffThread(hash),
   });
-  void store.getState().checkDevice();
   void store.getState().restore();
   // A shared conversation in the link: read once, then out of the address bar. A link pasted into a tab that
   // already shows the app only changes the fragment, so that is read as well.
@@ -43,6 +42,9 @@ export function composeApp(): ChatStore {
   };
   openShared();
   addEventListener('hashchange', openShared);
+  // The device check starts the engine worker: at once for the chat, but not for a shared conversation, which
+  // needs no model (the chat screen starts it when it is shown).
+  if (store.getState().shared.kind !== 'opening') store.getState().ensureDeviceCheck();
   // The text of a streaming answer shown last, written before the page goes: a closing page gets no more
   // turns, so the write starts here, before the handler returns, without reading anything first.
   addEventListener('pagehide', () => store.getState().saveAtExit());

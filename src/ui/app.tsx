@@ -24,6 +24,8 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   const { t, locale, setLocale } = useI18n();
   const model = useChat((state) => state.model);
   const checking = useChat((state) => state.preflight.kind === 'checking');
+  // A shared conversation needs no model: its reader is not told about one (nor about a check not started).
+  const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
   const status = statusStyle[model.kind];
   return (
     <header className="flex items-center gap-2 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
@@ -47,6 +49,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
       <p
         className="flex items-center gap-2 text-sm whitespace-nowrap text-stone-700 dark:text-stone-300"
         data-testid="model-status"
+        hidden={sharedOpen}
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
         <span className="hidden sm:inline">{t('model.name')} · </span>

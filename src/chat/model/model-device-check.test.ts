@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { ModelSelection, ScriptedScenario } from '../../engine/protocol';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
@@ -38,6 +38,17 @@ function deviceCheck(scenario: ScriptedScenario = {}, storage?: StorageAccess) {
 }
 
 describe('the device check', () => {
+  it('is started once by whichever screen first needs it, and not before', async () => {
+    const { engine, store, ensureDeviceCheck } = deviceCheck({ gpu: 'no-adapter' });
+    const inspect = vi.spyOn(engine, 'inspectDevice');
+    expect(inspect).not.toHaveBeenCalled();
+    ensureDeviceCheck();
+    ensureDeviceCheck();
+    await vi.waitFor(() => expect(store.getState().preflight.kind).toBe('blocked'));
+    ensureDeviceCheck();
+    expect(inspect).toHaveBeenCalledTimes(1);
+  });
+
   it('blocks when WebGPU has no adapter', async () => {
     const { store, checkDevice } = deviceCheck({ gpu: 'no-adapter' });
     await checkDevice();

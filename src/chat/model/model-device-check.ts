@@ -22,7 +22,7 @@ export interface DeviceCheckDependencies extends StoreAccess<
 
 /** The device check and the decision made from it, again whenever the choice or the fit changes. */
 export interface DeviceCheck {
-  readonly actions: Pick<ModelSlice, 'checkDevice' | 'chooseModel' | 'forgetGpuFit'>;
+  readonly actions: Pick<ModelSlice, 'checkDevice' | 'ensureDeviceCheck' | 'chooseModel' | 'forgetGpuFit'>;
   /** Decides again from the last device check, what loads showed of this GPU and the user's choice. */
   readonly decide: () => void;
   /** Asks the engine again whether the build the device check would choose is cached (not deciding again). */
@@ -40,6 +40,7 @@ export function createDeviceCheck({
 }: DeviceCheckDependencies): DeviceCheck {
   /** What the last device check found, from which the decision is made again when the fit changes. */
   let facts: { gpu: GpuReport; storage: StorageFacts; cachedId: string | undefined } | undefined;
+  let started = false;
 
   function decide(): void {
     if (!facts) return;
@@ -67,19 +68,26 @@ export function createDeviceCheck({
     if (facts) facts = { ...facts, cachedId: await cachedBuild(facts.gpu) };
   }
 
+  async function checkDevice(): Promise<void> {
+    started = true;
+    set({ preflight: { kind: 'checking' } });
+    const [gpu, storageFacts] = await Promise.all([
+      engine.inspectDevice().catch((): { kind: 'no-webgpu' } => ({ kind: 'no-webgpu' })),
+      readStorage(storage),
+    ]);
+    facts = { gpu, storage: storageFacts, cachedId: await cachedBuild(gpu) };
+    if (storageFacts.persisted === true) set({ persistence: 'granted' });
+    decide();
+  }
+
   return {
     decide,
     recheckCache,
     actions: {
-      async checkDevice() {
-        set({ preflight: { kind: 'checking' } });
-        const [gpu, storageFacts] = await Promise.all([
-          engine.inspectDevice().catch((): { kind: 'no-webgpu' } => ({ kind: 'no-webgpu' })),
-          readStorage(storage),
-        ]);
-        facts = { gpu, storage: storageFacts, cachedId: await cachedBuild(gpu) };
-        if (storageFacts.persisted === true) set({ persistence: 'granted' });
-        decide();
+      checkDevice,
+
+      ensureDeviceCheck() {
+        if (!started) void checkDevice();
       },
 
       chooseModel(choice) {

@@ -24,6 +24,8 @@ export interface ModelSlice {
 
   /** Asks the device and the browser what they offer; downloads nothing. */
   readonly checkDevice: () => Promise<void>;
+  /** Starts the device check unless one has been started: the first screen that needs it calls it. */
+  readonly ensureDeviceCheck: () => void;
   readonly loadModel: () => Promise<void>;
   readonly cancelLoad: () => void;
   /** Copies a model folder from disk into the browser's cache, then loads the model from there. */

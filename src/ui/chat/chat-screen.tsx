@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { useChat } from '../chat-store-context';
 import { ModelPanel } from '../model/model-panel';
 import { SharedLinkProblem } from '../share/shared-link-problem';
 import { Composer } from './composer';
@@ -9,6 +11,9 @@ import { MessageList } from './message-list';
  * that a shared link, which shows none of it, does not load it.
  */
 export function ChatScreen() {
+  const ensureDeviceCheck = useChat((state) => state.ensureDeviceCheck);
+  // Started with the page at the app's address; after a shared conversation, when this screen first shows.
+  useEffect(ensureDeviceCheck, [ensureDeviceCheck]);
   return (
     <>
       <SharedLinkProblem />
