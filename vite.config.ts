@@ -37,9 +37,11 @@ function contentSecurityPolicyPlugin(connectSources: readonly string[]): Plugin 
         const script = preloadScript(screenFiles(context.bundle, context.chunk.fileName, base));
         scriptHashes.splice(0, scriptHashes.length, scriptHash(script));
         const policy = contentSecurityPolicy({ connectSources, delivery: 'meta', scriptHashes });
-        return html
-          .replace(CSP_META, `<meta http-equiv="Content-Security-Policy" content="${policy}" />`)
-          .replace('</head>', `<script>${script}</script>\n</head>`);
+        // Right after the policy, before the stylesheet: a script after a stylesheet waits for it to load.
+        return html.replace(
+          CSP_META,
+          `<meta http-equiv="Content-Security-Policy" content="${policy}" />\n    <script>${script}</script>`,
+        );
       },
     },
     async writeBundle() {
