@@ -56,3 +56,14 @@ test.describe('a shared link', () => {
     });
   }
 });
+
+test('on a 360 px phone the header shows the app’s whole name, and the model’s status stays for screen readers', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('./');
+  const title = page.getByRole('heading', { level: 1, name: '한글 라마' });
+  await expect(title).toBeVisible();
+  expect(await title.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  await expect(page.getByTestId('model-status')).toContainText(/확인 중|모델 꺼짐/);
+});

@@ -28,7 +28,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
   const status = statusStyle[model.kind];
   return (
-    <header className="flex items-center gap-2 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
+    <header className="flex items-center gap-1.5 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
       <Button
         variant="outlined"
         tone="muted"
@@ -41,7 +41,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
         <span aria-hidden="true">☰</span>
       </Button>
       <div className="min-w-0 flex-1">
-        <h1 className="truncate text-lg leading-tight font-bold">{t('app.title')}</h1>
+        <h1 className="truncate text-base leading-tight font-bold sm:text-lg">{t('app.title')}</h1>
         <p className="hidden truncate text-xs text-stone-600 sm:block dark:text-stone-400">
           {t('app.tagline')}
         </p>
@@ -53,7 +53,10 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
       >
         <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
         <span className="hidden sm:inline">{t('model.name')} · </span>
-        {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
+        {/* On a phone the dot alone, so that the app's name fits: the model's panel below says the rest. */}
+        <span className="max-sm:sr-only">
+          {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
+        </span>
         {model.kind === 'ready' && model.offline && (
           <span className="hidden sm:inline">· {t('model.status.offline')}</span>
         )}
