@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -14,7 +15,21 @@ const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new 
 
 let folder: string;
 let server: ChildProcess;
-const port = 4900 + Math.floor(Math.random() * 90);
+let port = 0;
+
+/** A port nothing listens on now: a fixed or random one may be another server's, which would answer instead. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
 
 interface Reply {
   readonly status: number;
@@ -42,6 +57,7 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'assets', 'index-AbC123.js'), script);
   writeFileSync(join(folder, 'index.html'), page);
   writeFileSync(join(folder, 'icon.png'), png);
+  port = await freePort();
   server = spawn(process.execPath, ['scripts/serve.mjs', folder, '--port', String(port), '--quiet']);
   for (let tries = 0; ; tries += 1) {
     try {
