@@ -20,8 +20,7 @@ applyTheme(settings.getState().theme);
 // Before the first render: the browser's install offer can come early.
 const pwa = startPwa();
 // English is a chunk of its own: an English reader's first screen waits for it rather than flash Korean.
-// Not fetched (offline before it was cached), the app shows Korean and says why (I18nProvider).
-await loadDictionary(settings.getState().locale).catch(() => undefined);
+await loadDictionary(settings.getState().locale).catch(() => undefined); // Told: I18nProvider shows Korean and says why.
 
 createRoot(root).render(
   <StrictMode>

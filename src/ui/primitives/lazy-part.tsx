@@ -22,8 +22,7 @@ export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>
   return {
     Part: lazy(() => fetchPart().then((component) => ({ default: component }))),
     preload: () => {
-      // A failure here is told where the part is shown, by its slot.
-      fetchPart().catch(() => undefined);
+      fetchPart().catch(() => undefined); // Told where the part is shown: its slot says it could not come.
     },
   };
 }
