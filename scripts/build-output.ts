@@ -14,12 +14,30 @@ function readManifest(dist: string): Manifest {
   return JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
 }
 
-/** A chunk's file and those of the chunks it imports statically, however deep, in `manifest` keys' order. */
-function withStaticImports(manifest: Manifest, key: string, files: Set<string>): void {
-  const chunk = manifest[key];
-  if (!chunk || files.has(chunk.file)) return;
+/** A chunk as both the build's manifest and its bundle can say it: its file, and the keys it imports. */
+export interface ChunkImports {
+  readonly file: string;
+  readonly imports: readonly string[];
+}
+
+/** Adds to `files` the file of `key`'s chunk and those of the chunks it imports statically, however deep. */
+export function addStaticImports(
+  key: string,
+  chunkOf: (key: string) => ChunkImports | undefined,
+  files: Set<string>,
+): Set<string> {
+  const chunk = chunkOf(key);
+  if (!chunk || files.has(chunk.file)) return files;
   files.add(chunk.file);
-  for (const imported of chunk.imports ?? []) withStaticImports(manifest, imported, files);
+  for (const imported of chunk.imports) addStaticImports(imported, chunkOf, files);
+  return files;
+}
+
+function manifestChunks(manifest: Manifest): (key: string) => ChunkImports | undefined {
+  return (key) => {
+    const chunk = manifest[key];
+    return chunk && { file: chunk.file, imports: chunk.imports ?? [] };
+  };
 }
 
 /**
@@ -30,7 +48,7 @@ export function pageScripts(dist: string): string[] {
   const manifest = readManifest(dist);
   const files = new Set<string>();
   for (const [key, chunk] of Object.entries(manifest))
-    if (chunk.isEntry) withStaticImports(manifest, key, files);
+    if (chunk.isEntry) addStaticImports(key, manifestChunks(manifest), files);
   return [...files].filter((file) => file.endsWith('.js'));
 }
 
@@ -44,7 +62,7 @@ export function screenScripts(dist: string, ...modules: readonly string[]): stri
   const files = new Set<string>();
   for (const module of modules) {
     if (!manifest[module]) throw new Error(`${module} is no chunk of ${dist}.`);
-    withStaticImports(manifest, module, files);
+    addStaticImports(module, manifestChunks(manifest), files);
   }
   return [...files].filter((file) => file.endsWith('.js') && !page.has(file));
 }

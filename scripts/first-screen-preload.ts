@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Rolldown } from 'vite';
 import { SHARE_FRAGMENT_PREFIX } from '../src/conversation/formats/share-fragment';
+import { addStaticImports, type ChunkImports } from './build-output';
 
-/** The screens a first visit may open, by the module each is the chunk of. */
-export const SCREENS = {
-  chat: 'src/ui/chat/chat-screen.tsx',
-  shared: 'src/ui/share/shared-conversation-view.tsx',
+/**
+ * The screens a first visit may open, by the modules whose chunks each needs at once: a shared
+ * conversation's answers are Markdown, which its view would otherwise ask for only once it shows.
+ */
+export const FIRST_SCREENS = {
+  chat: ['src/ui/chat/chat-screen.tsx'],
+  shared: ['src/ui/share/shared-conversation-view.tsx', 'src/ui/markdown/markdown-view.tsx'],
 } as const;
-
-/** A shared conversation's answers are Markdown, which the shared view would ask for only once it shows. */
-const MARKDOWN_VIEW = 'src/ui/markdown/markdown-view.tsx';
 
 type OutputBundle = Rolldown.OutputBundle;
 type OutputChunk = Rolldown.OutputChunk;
@@ -17,15 +18,13 @@ type OutputChunk = Rolldown.OutputChunk;
 const chunks = (bundle: OutputBundle): OutputChunk[] =>
   Object.values(bundle).filter((output): output is OutputChunk => output.type === 'chunk');
 
-/** A chunk's file and the files of every chunk it imports statically, however deep. */
-function withStaticImports(bundle: OutputBundle, fileName: string, found = new Set<string>()): Set<string> {
-  if (found.has(fileName)) return found;
-  found.add(fileName);
-  const chunk = bundle[fileName];
-  if (chunk?.type === 'chunk')
-    for (const imported of chunk.imports) withStaticImports(bundle, imported, found);
-  return found;
-}
+/** The bundle's chunks by file name, as {@link addStaticImports} reads them. */
+const bundleChunks =
+  (bundle: OutputBundle) =>
+  (fileName: string): ChunkImports | undefined => {
+    const chunk = bundle[fileName];
+    return chunk?.type === 'chunk' ? { file: fileName, imports: chunk.imports } : undefined;
+  };
 
 /**
  * The files each screen needs beyond what the page's script brings (which the HTML preloads already), in
@@ -35,18 +34,18 @@ export function screenFiles(
   bundle: OutputBundle,
   entry: string,
   base: string,
-): Record<keyof typeof SCREENS, string[]> {
-  const page = withStaticImports(bundle, entry);
-  const filesOf = (...modules: string[]): string[] => {
+): Record<keyof typeof FIRST_SCREENS, string[]> {
+  const page = addStaticImports(entry, bundleChunks(bundle), new Set());
+  const filesOf = (modules: readonly string[]): string[] => {
     const files = new Set<string>();
     for (const module of modules) {
       const chunk = chunks(bundle).find(({ facadeModuleId }) => facadeModuleId?.endsWith(`/${module}`));
       if (!chunk) throw new Error(`${module} is no chunk of its own: the first screen cannot be preloaded.`);
-      withStaticImports(bundle, chunk.fileName, files);
+      addStaticImports(chunk.fileName, bundleChunks(bundle), files);
     }
     return [...files].filter((file) => !page.has(file)).map((file) => base + file);
   };
-  return { chat: filesOf(SCREENS.chat), shared: filesOf(SCREENS.shared, MARKDOWN_VIEW) };
+  return { chat: filesOf(FIRST_SCREENS.chat), shared: filesOf(FIRST_SCREENS.shared) };
 }
 
 /**
@@ -54,7 +53,7 @@ export function screenFiles(
  * conversation, or the chat) while the page's own script is still coming: without it they would be asked for
  * only once that script has run, a round trip later. It only adds `<link rel="modulepreload">` elements.
  */
-export function preloadScript(files: Record<keyof typeof SCREENS, readonly string[]>): string {
+export function preloadScript(files: Record<keyof typeof FIRST_SCREENS, readonly string[]>): string {
   return `(function(){var h=location.hash.replace(/^#/,"");var f=h.indexOf(${JSON.stringify(SHARE_FRAGMENT_PREFIX)})===0?${JSON.stringify(files.shared)}:${JSON.stringify(files.chat)};for(var i=0;i<f.length;i++){var l=document.createElement("link");l.rel="modulepreload";l.crossOrigin="";l.href=f[i];document.head.appendChild(l)}})()`;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SCRIPTED_ENGINE_MARKER } from '../../src/engine/scripted/marker';
 import { pageScripts, screenScripts } from '../../scripts/build-output';
-import { SCREENS } from '../../scripts/first-screen-preload';
+import { FIRST_SCREENS } from '../../scripts/first-screen-preload';
 
 const assets = (dist: string) =>
   readdirSync(join(dist, 'assets'))
@@ -25,7 +25,10 @@ test('the scripted engine is in the end-to-end build only', () => {
 test('web-llm is in the production worker only, never in what the page loads', () => {
   const production = assets('dist');
   expect(production.some(({ text }) => text.includes(WEB_LLM_MARKER))).toBe(true);
-  const page = [...pageScripts('dist'), ...screenScripts('dist', SCREENS.chat, SCREENS.shared)];
+  const page = [
+    ...pageScripts('dist'),
+    ...screenScripts('dist', ...FIRST_SCREENS.chat, ...FIRST_SCREENS.shared),
+  ];
   expect(page.length).toBeGreaterThan(0);
   for (const file of page) {
     expect(readFileSync(join('dist', file), 'utf8').includes(WEB_LLM_MARKER), `${file} holds web-llm`).toBe(

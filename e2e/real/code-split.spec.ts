@@ -36,6 +36,16 @@ const parts = {
 
 const fetched = (urls: readonly string[]) => (file: string) => urls.some((url) => url.endsWith(`/${file}`));
 
+/** None of these parts among what the page asked for. */
+function expectNoneOf(urls: readonly string[], names: readonly (keyof typeof parts)[]): void {
+  for (const name of names)
+    expect(fetched(urls)(parts[name]), `${name} (${parts[name]}) was loaded`).toBe(false);
+}
+
+/** The engine worker's script among what the page and its workers asked for. */
+const engineWorker = (urls: readonly string[]): string[] =>
+  urls.filter((url) => /\/worker-[\w-]+\.js$/.test(url));
+
 /** The chunks the page's `<head>` asked for before its script ran, and the policy's complaints, if any. */
 async function watchHead(page: Page): Promise<() => Promise<{ preloaded: string[]; violations: string[] }>> {
   await page.addInitScript(() => {
@@ -63,19 +73,16 @@ test('a shared link loads the shared view and none of the chat screen, the engin
   await page.goto(`./${fragment}`);
   await expect(page.getByRole('region', { name: /공유받은 대화/ }).locator('strong')).toHaveText('답');
   await page.waitForLoadState('networkidle');
-  const loaded = fetched(requests.urls);
-  expect(loaded(parts.shared)).toBe(true);
+  expect(fetched(requests.urls)(parts.shared)).toBe(true);
   // Asked for by the page's <head> with the page's script, not a round trip after it ran.
   const { preloaded, violations } = await head();
   expect(fetched(preloaded)(parts.shared)).toBe(true);
   expect(fetched(preloaded)(parts.markdown)).toBe(true);
   expect(fetched(preloaded)(parts.chat)).toBe(false);
   expect(violations).toEqual([]);
-  for (const part of ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
-    expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
-  }
+  expectNoneOf(requests.urls, ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english']);
   // Nor does it start the engine's worker: reading needs no model, and the header names none.
-  expect(requests.urls.filter((url) => /\/worker-[\w-]+\.js$/.test(url))).toEqual([]);
+  expect(engineWorker(requests.urls)).toEqual([]);
   await expect(page.getByTestId('model-status')).toBeHidden();
   // Closed, the user's own conversation comes with its chunk, and the device check with the worker.
   await page.getByRole('button', { name: '닫기' }).click();
@@ -83,7 +90,7 @@ test('a shared link loads the shared view and none of the chat screen, the engin
   expect(fetched(requests.urls)(parts.chat)).toBe(true);
   await expect(page.getByRole('heading', { name: '이 기기에서는 모델을 실행할 수 없습니다' })).toBeVisible();
   await expect(page.getByTestId('model-status')).toBeVisible();
-  expect(requests.urls.filter((url) => /\/worker-[\w-]+\.js$/.test(url))).toHaveLength(1);
+  expect(engineWorker(requests.urls)).toHaveLength(1);
 });
 
 test('the app loads the chat screen, and settings, English and backups only when they are used', async ({
@@ -94,15 +101,12 @@ test('the app loads the chat screen, and settings, English and backups only when
   await page.goto('./');
   await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
   await page.waitForLoadState('networkidle');
-  const loaded = fetched(requests.urls);
-  expect(loaded(parts.chat)).toBe(true);
+  expect(fetched(requests.urls)(parts.chat)).toBe(true);
   const { preloaded, violations } = await head();
   expect(fetched(preloaded)(parts.chat)).toBe(true);
   expect(fetched(preloaded)(parts.shared)).toBe(false);
   expect(violations).toEqual([]);
-  for (const part of ['shared', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english'] as const) {
-    expect(loaded(parts[part]), `${part} (${parts[part]}) was loaded`).toBe(false);
-  }
+  expectNoneOf(requests.urls, ['shared', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english']);
 
   await page.getByRole('button', { name: '설정' }).click();
   const settings = page.getByRole('dialog', { name: '설정' });
@@ -113,7 +117,7 @@ test('the app loads the chat screen, and settings, English and backups only when
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   expect(fetched(requests.urls)(parts.english)).toBe(true);
-  expect(fetched(requests.urls)(parts.backup)).toBe(false);
+  expectNoneOf(requests.urls, ['backup']);
 });
 
 test('the service worker precaches every chunk, those loaded later included', () => {

@@ -115,6 +115,14 @@ test.describe('with a small quota', () => {
   });
 });
 
+/** The import refused as a damaged file, naming where, with nothing of it stored or shown. */
+async function expectRefusedAsDamaged(page: Page, chat: ChatPage, where: string): Promise<void> {
+  const alert = list(page).getByRole('alert');
+  await expect(alert).toContainText('백업 파일이 손상되었거나 수정되었습니다', { timeout: 5_000 });
+  await expect(alert).toContainText(where);
+  await expectNothingImported(page, chat);
+}
+
 test('a backup whose unreadable record lacks the keys it is stored by is refused whole, and says where', async ({
   page,
 }) => {
@@ -126,10 +134,7 @@ test('a backup whose unreadable record lacks the keys it is stored by is refused
       { record: { id: 'from-the-future', schema: 99 }, versions: [{ schema: 99, text: '키가 없는 버전' }] },
     ]),
   );
-  const alert = list(page).getByRole('alert');
-  await expect(alert).toContainText('백업 파일이 손상되었거나 수정되었습니다', { timeout: 5_000 });
-  await expect(alert).toContainText('unreadable[0].versions[0].conversationId');
-  await expectNothingImported(page, chat);
+  await expectRefusedAsDamaged(page, chat, 'unreadable[0].versions[0].conversationId');
   expect(errors).toEqual([]);
 });
 
@@ -144,10 +149,7 @@ test('a backup whose unreadable record nests 20,000 levels deep is refused whole
     .toString()
     .replace('"DEEP"', deep);
   await importFile(page, Buffer.from(file));
-  const alert = list(page).getByRole('alert');
-  await expect(alert).toContainText('백업 파일이 손상되었거나 수정되었습니다', { timeout: 5_000 });
-  await expect(alert).toContainText('unreadable[0].record: nested more than 100 levels deep');
-  await expectNothingImported(page, chat);
+  await expectRefusedAsDamaged(page, chat, 'unreadable[0].record: nested more than 100 levels deep');
   expect(errors).toEqual([]);
 });
 

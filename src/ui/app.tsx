@@ -10,6 +10,11 @@ import { ShareButton } from './pwa/share-button';
 import { SettingsButton } from './settings/settings-button';
 import { ShareConversationButton } from './share/share-conversation-button';
 import type { ModelStatus } from '../chat/types';
+import type { ChatState } from '../chat/chat-store';
+
+/** Whether a shared conversation is open (or being opened) in place of the user's own. */
+const sharedOpenIn = (state: ChatState): boolean =>
+  state.shared.kind === 'viewing' || state.shared.kind === 'opening';
 
 const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; readonly dot: string }> = {
   idle: { key: 'model.status.idle', dot: 'bg-stone-400' },
@@ -25,7 +30,7 @@ function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
   const model = useChat((state) => state.model);
   const checking = useChat((state) => state.preflight.kind === 'checking');
   // A shared conversation needs no model: its reader is not told about one (nor about a check not started).
-  const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
+  const sharedOpen = useChat(sharedOpenIn);
   const status = statusStyle[model.kind];
   return (
     <header className="flex items-center gap-1.5 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
@@ -119,7 +124,7 @@ export const sharedScreen = lazyPart(() =>
 
 /** The user's own conversation, or a shared one in its place while it is open (it needs no model). */
 function Main() {
-  const sharedOpen = useChat((state) => state.shared.kind === 'viewing' || state.shared.kind === 'opening');
+  const sharedOpen = useChat(sharedOpenIn);
   const Screen = sharedOpen ? sharedScreen.Part : chatScreen.Part;
   return (
     <main className="flex min-h-0 flex-1 flex-col">
