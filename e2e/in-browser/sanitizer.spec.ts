@@ -53,12 +53,27 @@ const hostile: readonly (readonly [html: string, gone: string])[] = [
 test('the browser sanitizer and DOMPurify keep the same markup, and nothing dangerous', async ({ page }) => {
   await loadSanitizer(page);
   const results = await page.evaluate(
-    ({ rendered, hostile }) => {
-      const { sanitizeFragment } = (
+    async ({ rendered, hostile }) => {
+      const { sanitizeFragment, prepareSanitizer } = (
         window as unknown as {
-          sanitizer: { sanitizeFragment: (html: string, options?: { native?: boolean }) => DocumentFragment };
+          sanitizer: {
+            sanitizeFragment: (html: string, options?: { native?: boolean }) => DocumentFragment;
+            prepareSanitizer: (options?: { purifier?: boolean }) => Promise<void>;
+          };
         }
       ).sanitizer;
+      // The browser's own needs nothing loaded; DOMPurify, the other path, is loaded to compare.
+      const purifierBefore = await prepareSanitizer().then(() =>
+        (() => {
+          try {
+            sanitizeFragment('<p>x</p>', { native: false });
+            return true;
+          } catch {
+            return false;
+          }
+        })(),
+      );
+      await prepareSanitizer({ purifier: true });
       const html = (fragment: DocumentFragment): string => {
         const holder = document.createElement('div');
         holder.append(fragment);
@@ -69,6 +84,7 @@ test('the browser sanitizer and DOMPurify keep the same markup, and nothing dang
         purified: html(sanitizeFragment(input, { native: false })),
       });
       return {
+        purifierBefore,
         hasNative: typeof (Element.prototype as { setHTML?: unknown }).setHTML === 'function',
         rendered: rendered.map(both),
         hostile: hostile.map(([input, gone]) => {
@@ -91,6 +107,8 @@ test('the browser sanitizer and DOMPurify keep the same markup, and nothing dang
   );
   // This Chromium has the HTML Sanitizer API, so the first path is really the browser's own.
   expect(results.hasNative).toBe(true);
+  // Where it has, DOMPurify is not even loaded: the page asks for it only in a browser without one.
+  expect(results.purifierBefore).toBe(false);
   results.rendered.forEach(({ native, purified }, index) => {
     expect(native, rendered[index]).toBe(rendered[index]);
     expect(purified, rendered[index]).toBe(rendered[index]);

@@ -1,9 +1,12 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inProcessMarkdownWorker } from '../../test/in-process-markdown';
 import { createMarkdownClient, MARKDOWN_DEADLINE_MS, type MarkdownResult } from './markdown-client';
 import type { MarkdownRequest, MarkdownResponse } from './markdown-protocol';
-import { sanitizeHtml } from './sanitize-html';
+import { prepareSanitizer, sanitizeHtml } from './sanitize-html';
+
+// jsdom has no sanitizer of its own: DOMPurify, as in a browser without one.
+beforeAll(() => prepareSanitizer());
 
 /** Sanitized HTML as a string: what a block holds is the client's caller's choice. */
 const sanitize = (html: string): string => sanitizeHtml(html).trim();

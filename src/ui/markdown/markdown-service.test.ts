@@ -5,7 +5,10 @@ import { createHighlighter, type HighlightImports } from './highlighter';
 import type { MarkdownRequest, MarkdownResponse } from './markdown-protocol';
 import { createMarkdownService, serveMarkdown } from './markdown-service';
 import { loadAllLanguages, parseBlocks, renderBlock } from './render-markdown';
-import { sanitizeHtml } from './sanitize-html';
+import { prepareSanitizer, sanitizeHtml } from './sanitize-html';
+
+// jsdom has no sanitizer of its own: DOMPurify, as in a browser without one.
+beforeAll(() => prepareSanitizer());
 
 const render = (
   fields: Partial<Extract<MarkdownRequest, { type: 'render' }>> & { source: string; request: number },

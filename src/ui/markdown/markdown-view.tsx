@@ -12,7 +12,7 @@ import {
 } from './markdown-client';
 import { useProvidedMarkdownClient } from './markdown-client-context';
 import './markdown.css';
-import { sanitizeFragment } from './sanitize-html';
+import { prepareSanitizer, sanitizeFragment } from './sanitize-html';
 
 // To move into messages.ts; 'message.copied' (복사됨 / Copied) is already there.
 interface Labels {
@@ -51,6 +51,10 @@ type PlainResult = Extract<MarkdownResult, { kind: 'plain' }>;
 
 /** Waiting for the worker's first answer, showing blocks, or plain text and why. */
 type Mode = { readonly kind: 'pending' } | { readonly kind: 'rendered' } | PlainResult;
+
+// Nothing is shown as HTML before it can be sanitized: where the browser has no sanitizer, this view comes
+// with DOMPurify (if that cannot be fetched, neither can the view, and answers stay plain text with a note).
+await prepareSanitizer();
 
 const plainNotes: Record<PlainResult['reason'], MessageKey> = {
   error: 'markdown.plain.error',

@@ -9,6 +9,10 @@ import {
   sanitizeHtml,
   type MarkdownDocument,
 } from './render-markdown';
+import { prepareSanitizer } from './sanitize-html';
+
+// jsdom has no sanitizer of its own: DOMPurify, as in a browser without one.
+beforeAll(() => prepareSanitizer());
 
 function toDom(html: string): HTMLDivElement {
   const root = document.createElement('div');

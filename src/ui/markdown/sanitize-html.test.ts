@@ -1,6 +1,9 @@
 // @vitest-environment jsdom
-import { describe, expect, it } from 'vitest';
-import { sanitizeFragment, sanitizeHtml } from './sanitize-html';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prepareSanitizer, sanitizeFragment, sanitizeHtml } from './sanitize-html';
+
+// jsdom has no sanitizer of its own: DOMPurify, as in a browser without one.
+beforeAll(() => prepareSanitizer());
 
 const hostile = [
   '<p onclick="alert(1)" style="color:red">글</p>',

@@ -1,4 +1,4 @@
-import DOMPurify, { type DOMPurify as Purifier } from 'dompurify';
+import type { DOMPurify as Purifier } from 'dompurify';
 import { LINK_REL, SAFE_URL } from './safe-links';
 
 /**
@@ -74,36 +74,6 @@ function finishElement(node: Node): void {
   }
 }
 
-let purifier: Purifier | undefined;
-
-/**
- * A DOMPurify instance of our own, so that its hooks and its configuration do not leak into anyone else's use
- * of the library. The configuration is set once: DOMPurify would otherwise rebuild it on every call.
- */
-function getPurifier(): Purifier {
-  if (purifier !== undefined) return purifier;
-  const instance = DOMPurify(window);
-  instance.setConfig({
-    ALLOWED_TAGS: [...ALLOWED_TAGS],
-    ALLOWED_ATTR,
-    ALLOWED_URI_REGEXP: SAFE_URL,
-    // DOMPurify checks every attribute against the URL pattern unless told it holds no URL; only `href` does.
-    ADD_URI_SAFE_ATTR: ALLOWED_ATTR.filter((name) => name !== 'href'),
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    // Applies only to a node given to sanitize (sanitizeFragment); a string is still parsed apart.
-    IN_PLACE: true,
-  });
-  instance.addHook('afterSanitizeAttributes', finishElement);
-  purifier = instance;
-  return instance;
-}
-
-/** Sanitizes HTML to the allow-list above; links open in a new tab, inputs are disabled checkboxes. */
-export function sanitizeHtml(html: string): string {
-  return getPurifier().sanitize(html);
-}
-
 /** The HTML Sanitizer API's `setHTML` (Chromium 146 and later), which lib.dom does not describe yet. */
 interface SanitizingElement extends Element {
   setHTML(
@@ -128,6 +98,50 @@ const NATIVE_CONFIG = {
 
 const hasSetHtml = (element: Element): element is SanitizingElement =>
   typeof (element as Partial<SanitizingElement>).setHTML === 'function';
+
+let purifier: Purifier | undefined;
+let purifierLoading: Promise<void> | undefined;
+
+/**
+ * A DOMPurify instance of our own, so that its hooks and its configuration do not leak into anyone else's use
+ * of the library. The configuration is set once: DOMPurify would otherwise rebuild it on every call.
+ */
+function createPurifier(DOMPurify: Purifier): Purifier {
+  const instance = DOMPurify(window);
+  instance.setConfig({
+    ALLOWED_TAGS: [...ALLOWED_TAGS],
+    ALLOWED_ATTR,
+    ALLOWED_URI_REGEXP: SAFE_URL,
+    // DOMPurify checks every attribute against the URL pattern unless told it holds no URL; only `href` does.
+    ADD_URI_SAFE_ATTR: ALLOWED_ATTR.filter((name) => name !== 'href'),
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    // Applies only to a node given to sanitize (sanitizeFragment); a string is still parsed apart.
+    IN_PLACE: true,
+  });
+  instance.addHook('afterSanitizeAttributes', finishElement);
+  return instance;
+}
+
+/**
+ * Makes the sanitizer ready: a browser with a sanitizer of its own (`setHTML`) needs nothing more; any other
+ * gets DOMPurify, a chunk of its own (10 KB gzip, which a shared link in Chrome need not load), as does
+ * a caller that asks for it with `purifier` (to compare the two). Rejects when that chunk cannot be fetched.
+ */
+export function prepareSanitizer({
+  purifier: wanted = !hasSetHtml(document.createElement('div')),
+} = {}): Promise<void> {
+  if (!wanted) return Promise.resolve();
+  purifierLoading ??= import('dompurify').then((module) => {
+    purifier = createPurifier(module.default);
+  });
+  return purifierLoading;
+}
+
+function getPurifier(): Purifier {
+  if (purifier === undefined) throw new Error('The sanitizer is not ready: prepareSanitizer() comes first.');
+  return purifier;
+}
 
 /**
  * The browser's own sanitizer, where there is one: it parses and filters in one pass, about twenty times
@@ -167,4 +181,11 @@ export function sanitizeFragment(
   const purified = document.createDocumentFragment();
   purified.append(...holder.childNodes);
   return purified;
+}
+
+/** {@link sanitizeFragment} as HTML: the allow-list above; links open in a new tab, inputs are disabled checkboxes. */
+export function sanitizeHtml(html: string, options?: { native?: boolean }): string {
+  const holder = document.createElement('div');
+  holder.append(sanitizeFragment(html, options));
+  return holder.innerHTML;
 }
