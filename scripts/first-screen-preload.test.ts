@@ -17,12 +17,11 @@ function bundleOf(chunks: Record<string, [string | null, string[]]>): Rolldown.O
 const bundle = bundleOf({
   'assets/index.js': ['/app/index.html', ['assets/i18n.js']],
   'assets/i18n.js': [null, []],
+  'assets/app-page.js': ['/app/src/app/app-page.tsx', ['assets/i18n.js', 'assets/store.js']],
+  'assets/store.js': [null, []],
   'assets/chat-screen.js': ['/app/src/ui/chat/chat-screen.tsx', ['assets/i18n.js', 'assets/message-view.js']],
   'assets/message-view.js': [null, ['assets/i18n.js']],
-  'assets/shared-conversation-view.js': [
-    '/app/src/ui/share/shared-conversation-view.tsx',
-    ['assets/message-view.js'],
-  ],
+  'assets/shared-page.js': ['/app/src/app/shared-page.tsx', ['assets/message-view.js']],
   'assets/markdown-view.js': ['/app/src/ui/markdown/markdown-view.tsx', ['assets/purify.js']],
   'assets/purify.js': [null, []],
 });
@@ -41,9 +40,14 @@ function preloadedAt(script: string, hash: string): { rel: string; href: string;
 describe('the first screen’s preload', () => {
   it('names, for each screen, the chunks it needs beyond those the page’s script brings, however deep', () => {
     expect(screenFiles(bundle, 'assets/index.js', './')).toEqual({
-      chat: ['./assets/chat-screen.js', './assets/message-view.js'],
+      chat: [
+        './assets/app-page.js',
+        './assets/store.js',
+        './assets/chat-screen.js',
+        './assets/message-view.js',
+      ],
       shared: [
-        './assets/shared-conversation-view.js',
+        './assets/shared-page.js',
         './assets/message-view.js',
         './assets/markdown-view.js',
         './assets/purify.js',

@@ -8,8 +8,8 @@ import { addStaticImports, type ChunkImports } from './build-output';
  * conversation's answers are Markdown, which its view would otherwise ask for only once it shows.
  */
 export const FIRST_SCREENS = {
-  chat: ['src/ui/chat/chat-screen.tsx'],
-  shared: ['src/ui/share/shared-conversation-view.tsx', 'src/ui/markdown/markdown-view.tsx'],
+  chat: ['src/app/app-page.tsx', 'src/ui/chat/chat-screen.tsx'],
+  shared: ['src/app/shared-page.tsx', 'src/ui/markdown/markdown-view.tsx'],
 } as const;
 
 type OutputBundle = Rolldown.OutputBundle;

@@ -1,20 +1,22 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { composeApp, composeSettings } from './app/compose';
-import { App } from './ui/app';
-import { ChatStoreProvider } from './ui/chat-store-context';
+import { takeSharedFragment } from './app/shared-link-location';
+import { createSettingsStore } from './chat/settings-store';
+import type { SharedPageExit } from './chat/shared-page-store';
 import { I18nProvider } from './ui/i18n/i18n';
 import { loadDictionary } from './ui/i18n/messages';
+import { lazyPart, PartSlot } from './ui/primitives/lazy-part';
 import { PwaProvider } from './pwa/pwa-context';
 import { startPwa } from './pwa/start-pwa';
-import { UpdatePrompt } from './ui/pwa/update-prompt';
 import { applyTheme, SettingsProvider, ThemeController } from './ui/settings-context';
 import './ui/styles.css';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element.');
+const element = document.getElementById('root');
+if (!element) throw new Error('index.html has no #root element.');
+const root = createRoot(element);
 
-const settings = composeSettings();
+// The remembered language and theme, in localStorage: small, and needed before the first paint.
+const settings = createSettingsStore(localStorage);
 // Before the first paint, so a dark theme never flashes light.
 applyTheme(settings.getState().theme);
 // Before the first render: the browser's install offer can come early.
@@ -22,18 +24,31 @@ const pwa = startPwa();
 // English is a chunk of its own: an English reader's first screen waits for it rather than flash Korean.
 await loadDictionary(settings.getState().locale).catch(() => undefined); // Told: I18nProvider shows Korean and says why.
 
-createRoot(root).render(
-  <StrictMode>
-    <SettingsProvider store={settings}>
-      <ThemeController />
-      <I18nProvider>
-        <ChatStoreProvider store={composeApp()}>
+/** Shows a page: the app, or the one a shared link opens on. Each is a chunk; one that cannot come says so. */
+function show(page: () => Promise<ComponentType>): void {
+  const { Part } = lazyPart(page);
+  root.render(
+    <StrictMode>
+      <SettingsProvider store={settings}>
+        <ThemeController />
+        <I18nProvider>
           <PwaProvider value={pwa}>
-            <App />
-            <UpdatePrompt />
+            <PartSlot>
+              <Part />
+            </PartSlot>
           </PwaProvider>
-        </ChatStoreProvider>
-      </I18nProvider>
-    </SettingsProvider>
-  </StrictMode>,
-);
+        </I18nProvider>
+      </SettingsProvider>
+    </StrictMode>,
+  );
+}
+
+function openApp(from?: SharedPageExit): void {
+  show(() => import('./app/app-page').then((module) => module.composeAppPage(from)));
+}
+
+// A conversation shared as a link is read once, then out of the address bar. A first visit from a messenger
+// needs only to show it: the app (its store, storage and engine) comes when its reader saves or closes it.
+const shared = takeSharedFragment(window);
+if (shared === undefined) openApp();
+else show(() => import('./app/shared-page').then((module) => module.composeSharedPage(shared, openApp)));

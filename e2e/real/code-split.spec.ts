@@ -23,8 +23,13 @@ function chunkOf(source: string): string {
 }
 
 const parts = {
+  // The app itself (its store, storage, engine client and the rest of its Korean texts), and its chat screen.
+  app: chunkOf('src/app/app-page.tsx'),
   chat: chunkOf('src/ui/chat/chat-screen.tsx'),
-  shared: chunkOf('src/ui/share/shared-conversation-view.tsx'),
+  // The page a shared link opens on.
+  shared: chunkOf('src/app/shared-page.tsx'),
+  // DOMPurify: only for a browser without a sanitizer of its own.
+  purifier: chunkOf('node_modules/dompurify/dist/purify.es.mjs'),
   settings: chunkOf('src/ui/settings/sampling-settings.tsx'),
   measure: chunkOf('src/ui/model/measure-panel.tsx'),
   sharePanel: chunkOf('src/ui/share/share-panel.tsx'),
@@ -64,7 +69,7 @@ async function watchHead(page: Page): Promise<() => Promise<{ preloaded: string[
     }));
 }
 
-test('a shared link loads the shared view and none of the chat screen, the engine or the parts opened now and then', async ({
+test('a shared link loads the shared view and none of the app, its chat screen, the engine or the parts opened now and then', async ({
   page,
 }) => {
   const requests = recordRequests(page);
@@ -79,14 +84,32 @@ test('a shared link loads the shared view and none of the chat screen, the engin
   expect(fetched(preloaded)(parts.shared)).toBe(true);
   expect(fetched(preloaded)(parts.markdown)).toBe(true);
   expect(fetched(preloaded)(parts.chat)).toBe(false);
+  expect(fetched(preloaded)(parts.app)).toBe(false);
   expect(violations).toEqual([]);
-  expectNoneOf(requests.urls, ['chat', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english']);
+  expectNoneOf(requests.urls, [
+    'app',
+    'chat',
+    'purifier',
+    'settings',
+    'measure',
+    'sharePanel',
+    'backup',
+    'files',
+    'english',
+  ]);
   // Nor does it start the engine's worker: reading needs no model, and the header names none.
   expect(engineWorker(requests.urls)).toEqual([]);
-  await expect(page.getByTestId('model-status')).toBeHidden();
-  // Closed, the user's own conversation comes with its chunk, and the device check with the worker.
+  await expect(page.getByTestId('model-status')).toHaveCount(0);
+  // Another link pasted into the tab is read in its place, still without the app.
+  const another = await sharedFragment('다음 대화', [{ question: '또 질문', answer: '_다음_ 답' }]);
+  await page.evaluate((hash) => (location.hash = hash), another);
+  await expect(page.getByRole('region', { name: /다음 대화/ }).locator('em')).toHaveText('다음');
+  expect(new URL(page.url()).hash).toBe('');
+  expectNoneOf(requests.urls, ['app', 'chat']);
+  // Closed, the user's own conversation comes with the app's chunks, and the device check with the worker.
   await page.getByRole('button', { name: '닫기' }).click();
   await expect(page.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
+  expect(fetched(requests.urls)(parts.app)).toBe(true);
   expect(fetched(requests.urls)(parts.chat)).toBe(true);
   await expect(page.getByRole('heading', { name: '이 기기에서는 모델을 실행할 수 없습니다' })).toBeVisible();
   await expect(page.getByTestId('model-status')).toBeVisible();
@@ -104,9 +127,19 @@ test('the app loads the chat screen, and settings, English and backups only when
   expect(fetched(requests.urls)(parts.chat)).toBe(true);
   const { preloaded, violations } = await head();
   expect(fetched(preloaded)(parts.chat)).toBe(true);
+  expect(fetched(preloaded)(parts.app)).toBe(true);
   expect(fetched(preloaded)(parts.shared)).toBe(false);
   expect(violations).toEqual([]);
-  expectNoneOf(requests.urls, ['shared', 'settings', 'measure', 'sharePanel', 'backup', 'files', 'english']);
+  expectNoneOf(requests.urls, [
+    'shared',
+    'purifier',
+    'settings',
+    'measure',
+    'sharePanel',
+    'backup',
+    'files',
+    'english',
+  ]);
 
   await page.getByRole('button', { name: '설정' }).click();
   const settings = page.getByRole('dialog', { name: '설정' });
@@ -118,6 +151,28 @@ test('the app loads the chat screen, and settings, English and backups only when
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   expect(fetched(requests.urls)(parts.english)).toBe(true);
   expectNoneOf(requests.urls, ['backup']);
+});
+
+test('a browser without a sanitizer of its own gets DOMPurify, and still nothing dangerous', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    // As Chromium before 146, Firefox and Safari: no HTML Sanitizer API.
+    delete (Element.prototype as { setHTML?: unknown }).setHTML;
+  });
+  const requests = recordRequests(page);
+  const fragment = await sharedFragment('받은 대화', [
+    {
+      question: '질문',
+      answer: '**답**입니다. <img src=x onerror="window.pwned=1"> [링크](javascript:alert(1))',
+    },
+  ]);
+  await page.goto(`./${fragment}`);
+  const answer = page.getByRole('region', { name: /공유받은 대화/ }).locator('li[data-role="assistant"]');
+  await expect(answer.locator('strong')).toHaveText('답');
+  expect(fetched(requests.urls)(parts.purifier)).toBe(true);
+  await expect(answer.locator('img, a[href^="javascript"]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
 });
 
 test('the service worker precaches every chunk, those loaded later included', () => {

@@ -1,6 +1,6 @@
 import { createChatStore, type ChatStore } from '../chat/chat-store';
 import { createConversationRepository } from '../chat/persistence/conversation-repository';
-import { createSettingsStore, type SettingsStore } from '../chat/settings-store';
+import type { SharedPageExit } from '../chat/shared-page-store';
 import { createWorkerEngine } from '../engine/create-worker-engine';
 import { resolveArtifactsBase } from '../engine/model-records';
 import { scenarioFromUrl } from './scenario-from-url';
@@ -18,8 +18,12 @@ function conversationRepository() {
   });
 }
 
-/** Wires the app: one engine worker, one chat store that talks to it, the browser's storage and locks. */
-export function composeApp(): ChatStore {
+/**
+ * Wires the app: one engine worker, one chat store that talks to it, the browser's storage and locks. `from`:
+ * how the page a shared link opened on was left, which the app carries on (it stores a conversation saved
+ * there, and says why a link could not be read).
+ */
+export function composeApp(from?: SharedPageExit): ChatStore {
   const engine = createWorkerEngine();
   if (import.meta.env.MODE === 'e2e') engine.setScenario(scenarioFromUrl(location.search));
   const store = createChatStore({
@@ -34,6 +38,8 @@ export function composeApp(): ChatStore {
     decodeLink: (hash) => decodeSharedLinkOffThread(hash),
   });
   void store.getState().restore();
+  if (from !== undefined && from.kind !== 'closed') store.getState().showSharedLink(from.link);
+  if (from?.kind === 'saved') void store.getState().saveShared();
   // A shared conversation in the link: read once, then out of the address bar. A link pasted into a tab that
   // already shows the app only changes the fragment, so that is read as well.
   const openShared = (): void => {
@@ -52,9 +58,4 @@ export function composeApp(): ChatStore {
     if (document.visibilityState === 'hidden') void store.getState().flushSaves();
   });
   return store;
-}
-
-/** The remembered app settings (language, theme), in localStorage: small, and needed before first paint. */
-export function composeSettings(): SettingsStore {
-  return createSettingsStore(localStorage);
 }

@@ -1,4 +1,4 @@
-import { decodeSharedConversation, type SharedLinkResult } from '../conversation/formats/shared-link';
+import type { SharedLinkResult } from '../conversation/formats/shared-link';
 
 /** How long a link may take to read before it is refused: a real one takes a few hundred milliseconds at most. */
 export const SHARED_LINK_TIME_LIMIT_MS = 5000;
@@ -13,18 +13,28 @@ export interface LinkWorker {
 
 const refused = (detail: string): SharedLinkResult => ({ kind: 'invalid', problem: 'too-large', detail });
 
+/** Reads the link on the page's thread (no workers): its reader is a chunk, which the page a link opens on lacks. */
+const decodeHere = (hash: string): Promise<SharedLinkResult> =>
+  import('../conversation/formats/shared-link')
+    .then((module) => module.decodeSharedConversation(hash))
+    .catch((error: unknown) => ({
+      kind: 'invalid',
+      problem: 'corrupt',
+      detail: error instanceof Error ? error.message : String(error),
+    }));
+
 /**
  * Reads a shared link (a location's hash) in a worker of its own, which is ended as soon as it answers, or when
  * it takes longer than `limitMs` (its memory goes with it). The page's thread only hands the text over and takes
  * the checked conversation back: a crafted link (a deflate bomb, megabytes of noise) costs it nothing. Without
- * workers, the link is read here.
+ * workers, the link is read here. Never rejects: a link that cannot be read is an invalid one.
  */
 export function decodeSharedLinkOffThread(
   hash: string,
   spawn: (() => LinkWorker) | undefined = typeof Worker === 'undefined' ? undefined : spawnLinkWorker,
   limitMs = SHARED_LINK_TIME_LIMIT_MS,
 ): Promise<SharedLinkResult> {
-  if (!spawn) return decodeSharedConversation(hash);
+  if (!spawn) return decodeHere(hash);
   return new Promise((resolve) => {
     const worker = spawn();
     const done = (result: SharedLinkResult): void => {

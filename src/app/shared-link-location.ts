@@ -1,4 +1,4 @@
-import { isSharedFragment } from '../conversation/formats/shared-link';
+import { isSharedFragment } from '../conversation/formats/share-fragment';
 
 /** The parts of `window` a shared link is read from, so tests can stand in for the address bar. */
 export interface AddressBar {

@@ -109,6 +109,23 @@ describe('opening a shared link', () => {
     expect((await receiver.read().list()).summaries).toHaveLength(1);
   });
 
+  it('takes over a link the shared page read: saved there, it is stored; unreadable, it says why', async () => {
+    const receiver = await app('receiver');
+    const result = await decodeSharedConversation(await linkFromElsewhere('/echo 넘겨받은 질문'));
+    if (result.kind !== 'shared') throw new Error(result.kind);
+    receiver.store.getState().showSharedLink(result);
+    expect(receiver.store.getState().shared).toMatchObject({ kind: 'viewing', shared: result.shared });
+    await receiver.store.getState().saveShared();
+    const saved = receiver.store.getState().current;
+    expect(questions(saved)).toEqual(['/echo 넘겨받은 질문']);
+    expect(questions(await receiver.read().get(saved.id))).toEqual(['/echo 넘겨받은 질문']);
+
+    const problem = { kind: 'invalid', problem: 'truncated', detail: 'shorter than it says' } as const;
+    receiver.store.getState().showSharedLink(problem);
+    expect(receiver.store.getState().shared).toEqual(problem);
+    expect(receiver.store.getState().current).toBe(saved);
+  });
+
   it('says what is wrong with a bad link, and changes nothing else', async () => {
     const fragment = await linkFromElsewhere('/echo 망가질 링크');
     const receiver = await app('receiver');

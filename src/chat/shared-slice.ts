@@ -55,6 +55,11 @@ export interface SharedSlice {
    * nothing; a bad one says why, and changes nothing else either.
    */
   readonly openSharedLink: (hash: string) => Promise<void>;
+  /**
+   * Shows a link already read (by the shared page a link opens on, which hands over to the app when its reader
+   * saves, closes, or the link could not be read): as `openSharedLink` does once it has read one.
+   */
+  readonly showSharedLink: (result: SharedLinkResult) => void;
   /** Back to the user's own conversations, as they were. */
   readonly closeShared: () => void;
   /** Stores the shared conversation as a new conversation of the user's (new ids) and opens it. */
@@ -83,6 +88,27 @@ export function createSharedSlice({
     /** Counts the links opened: only the latest one's outcome is shown. */
     let opened = 0;
 
+    /** A link's outcome on screen: a link that was none leaves what was there before it. */
+    const show = (result: SharedLinkResult, before: SharedView): void => {
+      switch (result.kind) {
+        case 'none':
+          set({ shared: before });
+          return;
+        case 'shared':
+          set({
+            shared: {
+              kind: 'viewing',
+              shared: result.shared,
+              messages: toMessages(result.shared.conversation),
+            },
+          });
+          return;
+        case 'invalid':
+          set({ shared: { kind: 'invalid', problem: result.problem, detail: result.detail } });
+          return;
+      }
+    };
+
     return {
       shared: { kind: 'none' },
 
@@ -96,24 +122,12 @@ export function createSharedSlice({
           problem: 'corrupt',
           detail: error instanceof Error ? error.message : String(error),
         }));
-        if (mine !== opened) return;
-        switch (result.kind) {
-          case 'none':
-            set({ shared: before });
-            return;
-          case 'shared':
-            set({
-              shared: {
-                kind: 'viewing',
-                shared: result.shared,
-                messages: toMessages(result.shared.conversation),
-              },
-            });
-            return;
-          case 'invalid':
-            set({ shared: { kind: 'invalid', problem: result.problem, detail: result.detail } });
-            return;
-        }
+        if (mine === opened) show(result, before);
+      },
+
+      showSharedLink(result) {
+        opened += 1;
+        show(result, get().shared);
       },
 
       closeShared() {

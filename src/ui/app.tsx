@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AppHeader, AppFrame } from './app-header';
 import { useChat } from './chat-store-context';
 import { ConversationList } from './conversations/conversation-list';
 import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { Button } from './primitives/controls';
 import { lazyPart, PartSlot } from './primitives/lazy-part';
-import { InstallButton } from './pwa/install-button';
-import { ShareButton } from './pwa/share-button';
 import { SettingsButton } from './settings/settings-button';
 import { ShareConversationButton } from './share/share-conversation-button';
 import type { ModelStatus } from '../chat/types';
@@ -26,62 +25,51 @@ const statusStyle: Record<ModelStatus['kind'], { readonly key: MessageKey; reado
 };
 
 function Header({ onOpenConversations }: { onOpenConversations: () => void }) {
-  const { t, locale, setLocale } = useI18n();
+  const { t } = useI18n();
   const model = useChat((state) => state.model);
   const checking = useChat((state) => state.preflight.kind === 'checking');
   // A shared conversation needs no model: its reader is not told about one (nor about a check not started).
   const sharedOpen = useChat(sharedOpenIn);
   const status = statusStyle[model.kind];
   return (
-    <header className="flex items-center gap-1.5 border-b border-stone-200 bg-white/90 px-3 py-3 backdrop-blur sm:gap-3 sm:px-4 dark:border-stone-800 dark:bg-stone-950/90">
-      <Button
-        variant="outlined"
-        tone="muted"
-        size="icon"
-        aria-label={t('conversations.open')}
-        aria-haspopup="dialog"
-        onClick={onOpenConversations}
-        className="md:hidden"
-      >
-        <span aria-hidden="true">☰</span>
-      </Button>
-      <div className="min-w-0 flex-1">
-        <h1 className="truncate text-base leading-tight font-bold sm:text-lg">{t('app.title')}</h1>
-        <p className="hidden truncate text-xs text-stone-600 sm:block dark:text-stone-400">
-          {t('app.tagline')}
+    <AppHeader
+      menu={
+        <Button
+          variant="outlined"
+          tone="muted"
+          size="icon"
+          aria-label={t('conversations.open')}
+          aria-haspopup="dialog"
+          onClick={onOpenConversations}
+          className="md:hidden"
+        >
+          <span aria-hidden="true">☰</span>
+        </Button>
+      }
+      status={
+        <p
+          className="flex items-center gap-2 text-sm whitespace-nowrap text-stone-700 dark:text-stone-300"
+          data-testid="model-status"
+          hidden={sharedOpen}
+        >
+          <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
+          <span className="hidden sm:inline">{t('model.name')} · </span>
+          {/* On a phone the dot alone, so that the app's name fits: the model's panel below says the rest. */}
+          <span className="max-sm:sr-only">
+            {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
+          </span>
+          {model.kind === 'ready' && model.offline && (
+            <span className="hidden sm:inline">· {t('model.status.offline')}</span>
+          )}
         </p>
-      </div>
-      <p
-        className="flex items-center gap-2 text-sm whitespace-nowrap text-stone-700 dark:text-stone-300"
-        data-testid="model-status"
-        hidden={sharedOpen}
-      >
-        <span aria-hidden="true" className={`size-2.5 rounded-full ${status.dot}`} />
-        <span className="hidden sm:inline">{t('model.name')} · </span>
-        {/* On a phone the dot alone, so that the app's name fits: the model's panel below says the rest. */}
-        <span className="max-sm:sr-only">
-          {checking && model.kind === 'idle' ? t('model.status.checking') : t(status.key)}
-        </span>
-        {model.kind === 'ready' && model.offline && (
-          <span className="hidden sm:inline">· {t('model.status.offline')}</span>
-        )}
-      </p>
-      <InstallButton />
-      <ShareButton />
-      <ShareConversationButton />
-      <SettingsButton />
-      <Button
-        variant="outlined"
-        tone="muted"
-        size="sm"
-        lang={locale === 'ko' ? 'en' : 'ko'}
-        aria-label={t('app.languageLabel')}
-        onClick={() => setLocale(locale === 'ko' ? 'en' : 'ko')}
-        className="hidden sm:inline-block"
-      >
-        {t('app.language')}
-      </Button>
-    </header>
+      }
+      actions={
+        <>
+          <ShareConversationButton />
+          <SettingsButton />
+        </>
+      }
+    />
   );
 }
 
@@ -119,7 +107,7 @@ function ConversationDrawer({ open, onClosed }: { open: boolean; onClosed: () =>
 // Each screen is a chunk: a shared link loads only what shows the conversation, the app's address only the chat.
 export const chatScreen = lazyPart(() => import('./chat/chat-screen').then((module) => module.ChatScreen));
 export const sharedScreen = lazyPart(() =>
-  import('./share/shared-conversation-view').then((module) => module.SharedConversationView),
+  import('./share/shared-conversation-view').then((module) => module.StoredSharedConversation),
 );
 
 /** The user's own conversation, or a shared one in its place while it is open (it needs no model). */
@@ -127,11 +115,9 @@ function Main() {
   const sharedOpen = useChat(sharedOpenIn);
   const Screen = sharedOpen ? sharedScreen.Part : chatScreen.Part;
   return (
-    <main className="flex min-h-0 flex-1 flex-col">
-      <PartSlot>
-        <Screen />
-      </PartSlot>
-    </main>
+    <PartSlot>
+      <Screen />
+    </PartSlot>
   );
 }
 
@@ -139,15 +125,18 @@ export function App() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
   return (
-    <div className="flex h-dvh bg-stone-50 text-stone-900 dark:bg-stone-950 dark:text-stone-100">
-      <aside className="hidden w-72 shrink-0 border-r border-stone-200 bg-stone-100 md:block dark:border-stone-800 dark:bg-stone-900">
-        <ConversationList />
-      </aside>
-      <ConversationDrawer open={drawerOpen} onClosed={closeDrawer} />
-      <div className="flex min-w-0 flex-1 flex-col">
-        <Header onOpenConversations={() => setDrawerOpen(true)} />
-        <Main />
-      </div>
-    </div>
+    <AppFrame
+      side={
+        <>
+          <aside className="hidden w-72 shrink-0 border-r border-stone-200 bg-stone-100 md:block dark:border-stone-800 dark:bg-stone-900">
+            <ConversationList />
+          </aside>
+          <ConversationDrawer open={drawerOpen} onClosed={closeDrawer} />
+        </>
+      }
+      header={<Header onOpenConversations={() => setDrawerOpen(true)} />}
+    >
+      <Main />
+    </AppFrame>
   );
 }

@@ -1,6 +1,7 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ChatState, ChatStore } from '../chat/chat-store';
+import { reloadDecision, type ReloadDecision } from '../pwa/reload-decision';
 
 const ChatStoreContext = createContext<ChatStore | undefined>(undefined);
 
@@ -23,4 +24,18 @@ export function useChatStore(): ChatStore {
   const store = useContext(ChatStoreContext);
   if (!store) throw new Error('useChatStore needs a ChatStoreProvider above it.');
   return store;
+}
+
+const neverChanges = (): (() => void) => () => undefined;
+
+/**
+ * Whether the page may reload now (see `reloadDecision`). Without a chat store (the page a shared link opens
+ * on, before the app itself is loaded) no answer is being written and no model loads: nothing would be lost.
+ */
+export function useReloadDecision(): ReloadDecision {
+  const store = useContext(ChatStoreContext);
+  const subscribe = store?.subscribe ?? neverChanges;
+  const chat = useSyncExternalStore(subscribe, () => store?.getState().status ?? 'ready');
+  const model = useSyncExternalStore(subscribe, () => store?.getState().model.kind ?? 'idle');
+  return reloadDecision(chat, model);
 }

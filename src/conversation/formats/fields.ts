@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { isEngineErrorCode, type EngineErrorInfo, type GenerationUsage } from '../../engine/protocol';
+import { isEngineErrorCode } from '../../engine/error-codes';
+import type { EngineErrorInfo, GenerationUsage } from '../../engine/protocol';
 import type { SamplingParams } from '../../generation/sampling';
 import { object } from '../../schema/issues';
 import type { AnswerState } from '../conversation';

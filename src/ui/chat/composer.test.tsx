@@ -6,6 +6,7 @@ import type { ScriptedScenario } from '../../engine/protocol';
 import { ScriptedEngine } from '../../engine/scripted/scripted-engine';
 import { en } from '../i18n/messages-en';
 import { ko } from '../i18n/messages-ko';
+import { koApp } from '../i18n/messages-ko-app';
 import { withUi } from '../../test/with-ui';
 import { minimumTokens, PROMPT_TOKENS } from '../../generation/token-estimate';
 import { Composer } from './composer';
@@ -131,7 +132,7 @@ describe('Composer and the context window', () => {
   });
 
   it('writes no window size into any text: the model gives it', () => {
-    for (const dictionary of [ko, en]) {
+    for (const dictionary of [ko, koApp, en]) {
       for (const text of Object.values(dictionary)) expect(text).not.toMatch(/4[,.]?096/);
     }
   });

@@ -5,6 +5,7 @@ import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
 import { copyText, CopyByHand } from './copy-by-hand';
+import type { MessageActions } from './message-view';
 import { MessageFitWarning, RefusedInsertNotice, useInsertGuard, useMessageFit } from './message-fit';
 
 /** A small action beside a message; disabled, it fades more than other buttons do. */
@@ -170,3 +171,10 @@ export function AnswerActions({ message }: { message: AssistantMessage }) {
     </>
   );
 }
+
+/** The chat's actions on its messages, for {@link MessageView} (one object, so that it never renders anew). */
+export const chatMessageActions: MessageActions = {
+  Question: QuestionActions,
+  Editor: QuestionEditor,
+  Answer: AnswerActions,
+};

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
 import { AnswerAnnouncer } from './answer-announcer';
 import type { LiveText } from '../markdown/markdown-view';
+import { chatMessageActions } from './message-actions';
 import { MessageView, onlyLiveTextGrew, preloadMarkdown, type MessageItem } from './message-view';
 
 /** How close to the bottom (px) still counts as "following" the answer. */
@@ -45,7 +46,12 @@ const StoredMessage = memo(function StoredMessage({
   const live = useMemo(() => (id === undefined ? undefined : liveText(store, index, id)), [store, index, id]);
   const item = useMemo(() => ({ ref: measure, index, count }), [measure, index, count]);
   return message ? (
-    <MessageView message={message} item={item} {...(live === undefined ? {} : { live })} />
+    <MessageView
+      message={message}
+      actions={chatMessageActions}
+      item={item}
+      {...(live === undefined ? {} : { live })}
+    />
   ) : null;
 });
 

@@ -8,7 +8,6 @@ import { MARKDOWN_BUDGET } from '../markdown/markdown-budget';
 import type { LiveText } from '../markdown/markdown-view';
 import { ReloadWhenIdle } from '../primitives/lazy-part';
 import { LongText } from './long-text';
-import { AnswerActions, QuestionActions, QuestionEditor } from './message-actions';
 
 const MESSAGE_TEXT = 'message-text';
 
@@ -177,10 +176,20 @@ function itemAttributes(item: MessageItem | undefined) {
       };
 }
 
+/** What acts on a message: the chat's buttons under a question and an answer, and a question's editor. */
+export interface MessageActions {
+  readonly Question: ComponentType<{ message: UserMessage; onEdit: () => void }>;
+  readonly Editor: ComponentType<{ message: UserMessage; onDone: () => void }>;
+  readonly Answer: ComponentType<{ message: AssistantMessage }>;
+}
+
 type MessageViewProps = {
   readonly message: ChatMessage;
-  /** A conversation that is not the user's (a shared one): shown, with nothing that acts on it. */
-  readonly readOnly?: boolean;
+  /**
+   * The chat's actions. Without them the message is read-only: a conversation that is not the user's (a
+   * shared one), shown with nothing that acts on it, and without the code of the actions.
+   */
+  readonly actions?: MessageActions;
   /** The answer's text as it streams, for its Markdown view to follow without a render per update. */
   readonly live?: LiveText;
   readonly item?: MessageItem;
@@ -209,7 +218,7 @@ export function onlyLiveTextGrew(before: ChatMessage, after: ChatMessage): boole
  */
 function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean {
   return (
-    before.readOnly === after.readOnly &&
+    before.actions === after.actions &&
     before.live === after.live &&
     before.item === after.item &&
     sameFields(before.message, after.message)
@@ -218,40 +227,35 @@ function sameMessage(before: MessageViewProps, after: MessageViewProps): boolean
 
 function QuestionView({
   message,
-  readOnly,
+  actions,
   item,
 }: {
   message: UserMessage;
-  readOnly: boolean;
+  actions: MessageActions | undefined;
   item: MessageItem | undefined;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState(false);
   return (
     <li className="flex flex-col items-end gap-1" data-role="user" {...itemAttributes(item)}>
-      {editing ? (
-        <QuestionEditor message={message} onDone={() => setEditing(false)} />
+      {editing && actions ? (
+        <actions.Editor message={message} onDone={() => setEditing(false)} />
       ) : (
         <>
           <div className="max-w-[85%] rounded-2xl rounded-br-md bg-teal-700 px-4 py-2.5 text-white">
             <span className="sr-only">{t('message.user')}: </span>
             <LongText text={message.content} testId={MESSAGE_TEXT} />
           </div>
-          {!readOnly && <QuestionActions message={message} onEdit={() => setEditing(true)} />}
+          {actions && <actions.Question message={message} onEdit={() => setEditing(true)} />}
         </>
       )}
     </li>
   );
 }
 
-const MessageContent = memo(function MessageContent({
-  message,
-  readOnly = false,
-  live,
-  item,
-}: MessageViewProps) {
+const MessageContent = memo(function MessageContent({ message, actions, live, item }: MessageViewProps) {
   const { t } = useI18n();
-  if (message.role === 'user') return <QuestionView message={message} readOnly={readOnly} item={item} />;
+  if (message.role === 'user') return <QuestionView message={message} actions={actions} item={item} />;
   return (
     <li
       className="flex justify-start"
@@ -263,7 +267,7 @@ const MessageContent = memo(function MessageContent({
         <span className="sr-only">{t('message.assistant')}: </span>
         {message.content !== '' && <AnswerText message={message} live={live} />}
         <AnswerFooter message={message} />
-        {!readOnly && <AnswerActions message={message} />}
+        {actions && <actions.Answer message={message} />}
       </div>
     </li>
   );
@@ -301,18 +305,13 @@ function UnrenderableMessage({ message, item }: MessageViewProps) {
 }
 
 /** One message of the conversation; if it cannot be rendered, only it shows a fallback. */
-export const MessageView = memo(function MessageView({
-  message,
-  readOnly = false,
-  live,
-  item,
-}: MessageViewProps) {
+export const MessageView = memo(function MessageView({ message, actions, live, item }: MessageViewProps) {
   const placed = item === undefined ? {} : { item };
   return (
     <ErrorBoundary resetKey={message} fallback={() => <UnrenderableMessage message={message} {...placed} />}>
       <MessageContent
         message={message}
-        readOnly={readOnly}
+        {...(actions === undefined ? {} : { actions })}
         {...(live === undefined ? {} : { live })}
         {...placed}
       />

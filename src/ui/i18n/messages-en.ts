@@ -1,4 +1,4 @@
-import type { MessageKey } from './messages-ko';
+import type { MessageKey } from './messages-ko-app';
 
 /** The English texts: a chunk of their own, loaded only when English is chosen (Korean comes first). */
 export const en: Record<MessageKey, string> = {

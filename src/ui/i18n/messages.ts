@@ -2,14 +2,18 @@ import type { PreflightProblem } from '../../chat/model/preflight';
 import type { SharedLinkProblem } from '../../conversation/formats/shared-link';
 import type { EngineErrorCode, LoadPhase } from '../../engine/protocol';
 import type { Locale } from '../../chat/settings-store';
-import { ko, type MessageKey } from './messages-ko';
+import { ko } from './messages-ko';
+import type { koApp, MessageKey } from './messages-ko-app';
 
 export type { Locale, MessageKey };
 
 export type Dictionary = Readonly<Record<MessageKey, string>>;
 
-/** Korean is in the page's script; every other language is a chunk, loaded when it is chosen. */
-const dictionaries: Partial<Record<Locale, Dictionary>> = { ko };
+/**
+ * Korean's first screens are in the page's script, and the rest of its texts come with the app's chunk
+ * ({@link addKoreanAppTexts}); every other language is a chunk, loaded when it is chosen.
+ */
+const dictionaries: Partial<Record<Locale, Partial<Dictionary>>> = { ko };
 const loaders: Record<Exclude<Locale, 'ko'>, () => Promise<Dictionary>> = {
   en: () => import('./messages-en').then((module) => module.en),
 };
@@ -21,6 +25,11 @@ export function hasDictionary(locale: Locale): boolean {
 /** Texts already at hand (tests import them), as if loaded. */
 export function addDictionary(locale: Locale, dictionary: Dictionary): void {
   dictionaries[locale] = dictionary;
+}
+
+/** The Korean texts beyond the first screens, which the app's chunk brings: from now on every key has one. */
+export function addKoreanAppTexts(texts: typeof koApp): void {
+  dictionaries.ko = { ...ko, ...texts };
 }
 
 /** Makes `locale`'s texts available; rejects when its chunk cannot be fetched (offline before it was cached). */
@@ -51,7 +60,8 @@ export function translate(
   values: Readonly<Record<string, string | number>> = {},
 ): string {
   // A language whose texts have not arrived reads in Korean; the provider shows it only once they have.
-  return (dictionaries[locale] ?? ko)[key].replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in values ? String(values[name]) : match,
-  );
+  const text = (dictionaries[locale] ?? dictionaries.ko)?.[key];
+  // A key of the app's own screens shown before the app's chunk brought its Korean: a mistake, shown as such.
+  if (text === undefined) return `[${key}]`;
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
 }

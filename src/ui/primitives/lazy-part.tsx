@@ -1,6 +1,5 @@
 import { lazy, Suspense, useId, type ComponentType, type ReactNode } from 'react';
-import { reloadDecision } from '../../pwa/reload-decision';
-import { useChat } from '../chat-store-context';
+import { useReloadDecision } from '../chat-store-context';
 import { ErrorBoundary } from '../error-boundary';
 import { useI18n } from '../i18n/i18n';
 import { Button } from './controls';
@@ -33,9 +32,7 @@ export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>
  */
 export function ReloadWhenIdle() {
   const { t } = useI18n();
-  const chat = useChat((state) => state.status);
-  const model = useChat((state) => state.model.kind);
-  const decision = reloadDecision(chat, model);
+  const decision = useReloadDecision();
   const waitId = useId();
   return (
     <div className="mt-1 flex flex-wrap items-center gap-2">

@@ -1,9 +1,8 @@
 import { useEffect, useId, useSyncExternalStore } from 'react';
-import { useChat } from '../chat-store-context';
+import { useReloadDecision } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
 import { usePwa } from '../../pwa/pwa-context';
-import { reloadDecision } from '../../pwa/reload-decision';
 
 /**
  * Tells the user a new version of the app is ready and lets them switch to it. The switch reloads the
@@ -14,10 +13,8 @@ export function UpdatePrompt() {
   const { t } = useI18n();
   const { updates } = usePwa();
   const state = useSyncExternalStore(updates.subscribe, updates.getState);
-  const chat = useChat((s) => s.status);
-  const model = useChat((s) => s.model.kind);
   const hintId = useId();
-  const decision = reloadDecision(chat, model);
+  const decision = useReloadDecision();
   // This tab asked for the update, so it reloads as soon as nothing would be lost.
   const reloadNow = state.kind === 'activated' && state.requestedHere && decision.kind === 'now';
   useEffect(() => {

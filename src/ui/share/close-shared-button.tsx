@@ -1,16 +1,14 @@
-import { useChat } from '../chat-store-context';
 import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
 
 /** Back from a shared conversation (or a link that could not be opened) to the user's own, as they were. */
-export function CloseSharedButton() {
+export function CloseSharedButton({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
-  const closeShared = useChat((state) => state.closeShared);
   return (
     <Button
       variant="outlined"
       size="lg"
-      onClick={closeShared}
+      onClick={onClose}
       className="text-sm font-medium text-stone-800 dark:text-stone-200"
     >
       {t('shared.close')}

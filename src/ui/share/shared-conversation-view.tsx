@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
+import type { SharedView } from '../../chat/shared-slice';
 import { useChat } from '../chat-store-context';
 import { MessageView, preloadMarkdown } from '../chat/message-view';
 import { ErrorBoundary } from '../error-boundary';
@@ -6,9 +7,15 @@ import { useI18n } from '../i18n/i18n';
 import { Button } from '../primitives/controls';
 import { CloseSharedButton } from './close-shared-button';
 
-function SharedMessages() {
+/** A shared conversation being read or shown (anything else is not this view's). */
+type SharedViewProps = {
+  readonly view: SharedView;
+  readonly onSave: () => void;
+  readonly onClose: () => void;
+};
+
+function SharedMessages({ view }: { view: SharedView }) {
   const { t } = useI18n();
-  const view = useChat((state) => state.shared);
   useEffect(preloadMarkdown, []);
   if (view.kind !== 'viewing') return null;
   if (view.messages.length === 0) {
@@ -19,7 +26,7 @@ function SharedMessages() {
   return (
     <ol aria-label={t('chat.log')} className="mx-auto flex max-w-3xl flex-col gap-4 px-4 py-6">
       {view.messages.map((message) => (
-        <MessageView key={message.id} message={message} readOnly />
+        <MessageView key={message.id} message={message} />
       ))}
     </ol>
   );
@@ -31,10 +38,8 @@ function SharedMessages() {
  * user's answers. It needs neither the model nor WebGPU. Saving makes it a conversation of the user's;
  * closing goes back to theirs as they were.
  */
-export function SharedConversationView() {
+export function SharedConversationView({ view, onSave, onClose }: SharedViewProps) {
   const { t } = useI18n();
-  const view = useChat((state) => state.shared);
-  const saveShared = useChat((state) => state.saveShared);
   const titleId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const viewing = view.kind === 'viewing';
@@ -80,10 +85,10 @@ export function SharedConversationView() {
             {modelId !== undefined && <> · {t('shared.model', { model: modelId })}</>}
           </p>
           <div className="flex flex-wrap gap-2">
-            <Button variant="primary" size="lg" onClick={() => void saveShared()} className="text-sm">
+            <Button variant="primary" size="lg" onClick={onSave} className="text-sm">
               {t('shared.save')}
             </Button>
-            <CloseSharedButton />
+            <CloseSharedButton onClose={onClose} />
           </div>
         </div>
       </div>
@@ -96,9 +101,17 @@ export function SharedConversationView() {
             </p>
           )}
         >
-          <SharedMessages />
+          <SharedMessages view={view} />
         </ErrorBoundary>
       </div>
     </section>
   );
+}
+
+/** The shared conversation the chat store holds: one opened in the app, or handed over to it. */
+export function StoredSharedConversation() {
+  const view = useChat((state) => state.shared);
+  const saveShared = useChat((state) => state.saveShared);
+  const closeShared = useChat((state) => state.closeShared);
+  return <SharedConversationView view={view} onSave={() => void saveShared()} onClose={closeShared} />;
 }

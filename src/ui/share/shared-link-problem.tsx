@@ -8,6 +8,7 @@ import { CloseSharedButton } from './close-shared-button';
 export function SharedLinkProblem() {
   const { t } = useI18n();
   const view = useChat((state) => state.shared);
+  const closeShared = useChat((state) => state.closeShared);
   const titleId = useId();
   if (view.kind !== 'invalid') return null;
   return (
@@ -27,7 +28,7 @@ export function SharedLinkProblem() {
             <code className="break-all">{view.detail}</code>
           </details>
         </div>
-        <CloseSharedButton />
+        <CloseSharedButton onClose={closeShared} />
       </div>
     </div>
   );

@@ -1,0 +1,79 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { SharedLinkResult } from '../conversation/formats/shared-link';
+import { toMessages } from '../conversation/messages';
+import type { SharedView } from './shared-slice';
+
+/**
+ * How the page a shared link opens on hands over to the app: its reader closed it, saved the conversation
+ * (the app stores it and opens it), or the link could not be read (the app says why, over the user's own
+ * conversation, as it does for a link opened in the app).
+ */
+export type SharedPageExit =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'saved'; readonly link: Extract<SharedLinkResult, { kind: 'shared' }> }
+  | { readonly kind: 'unread'; readonly link: Extract<SharedLinkResult, { kind: 'invalid' }> };
+
+export interface SharedPageState {
+  /** The link being read, or the conversation it holds (anything else has gone to the app). */
+  readonly view: Extract<SharedView, { kind: 'opening' | 'viewing' }>;
+  /** Reads another link (one pasted into the tab): only the latest one's outcome is shown. */
+  readonly open: (hash: string) => Promise<void>;
+  readonly save: () => void;
+  readonly close: () => void;
+}
+
+export type SharedPageStore = StoreApi<SharedPageState>;
+
+export interface SharedPageDependencies {
+  /** Reads a link's hash; never rejects (a reader that fails answers that the link is invalid). */
+  readonly decode: (hash: string) => Promise<SharedLinkResult>;
+  /** Hands over to the app; called once, and the page does nothing more. */
+  readonly leave: (exit: SharedPageExit) => void;
+}
+
+/**
+ * The page a shared link opens on: the conversation, read-only, without the chat store, its storage or the
+ * engine, which a first visit from a messenger does not need. Whatever the reader does next is the app's.
+ */
+export function createSharedPageStore(
+  hash: string,
+  { decode, leave }: SharedPageDependencies,
+): SharedPageStore {
+  let opened = 0;
+  let left = false;
+  const exit = (to: SharedPageExit): void => {
+    if (left) return;
+    left = true;
+    opened += 1;
+    leave(to);
+  };
+  const store = createStore<SharedPageState>()((set, get) => ({
+    view: { kind: 'opening' },
+
+    async open(link) {
+      if (left) return;
+      const mine = ++opened;
+      set({ view: { kind: 'opening' } });
+      const result = await decode(link);
+      if (mine !== opened) return;
+      if (result.kind === 'shared') {
+        set({
+          view: { kind: 'viewing', shared: result.shared, messages: toMessages(result.shared.conversation) },
+        });
+      } else if (result.kind === 'invalid') exit({ kind: 'unread', link: result });
+      // Not a shared link after all: the app, as the address without one opens it.
+      else exit({ kind: 'closed' });
+    },
+
+    save() {
+      const { view } = get();
+      if (view.kind === 'viewing') exit({ kind: 'saved', link: { kind: 'shared', shared: view.shared } });
+    },
+
+    close() {
+      exit({ kind: 'closed' });
+    },
+  }));
+  void store.getState().open(hash);
+  return store;
+}
