@@ -22,9 +22,15 @@ export function benchBundle(dist = 'dist'): string {
   const worker = workerScripts(dist);
   const rows: [string, readonly string[]][] = [
     ['The page’s own script (the shell every address loads)', shell],
-    ['The chat screen, asked for with it at the app’s address', chat],
-    ['A shared link’s view and Markdown view, asked for with it instead', shared],
-    ['Page JavaScript before a model is requested (the shell and the chat screen)', page],
+    [
+      'The app (its store, storage, engine client) and its chat screen, asked for with it at the app’s address',
+      chat,
+    ],
+    [
+      'The page a shared link opens on and its Markdown view, asked for with it instead (no store, no chat)',
+      shared,
+    ],
+    ['Page JavaScript before a model is requested (the shell, the app and the chat screen)', page],
     ['Engine worker chunk (started with the page)', [worker.entry]],
     ['Loaded by the worker on the first model load (web-llm, the tokenizer)', worker.onDemand],
   ];
