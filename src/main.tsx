@@ -19,8 +19,16 @@ const root = createRoot(element);
 const settings = createSettingsStore(localStorage);
 // Before the first paint, so a dark theme never flashes light.
 applyTheme(settings.getState().theme);
-// Before the first render: the browser's install offer can come early.
-const pwa = startPwa();
+// The page says when its first screen is complete (a page that never does, after FIRST_SCREEN_WAIT_MS).
+const FIRST_SCREEN_WAIT_MS = 10_000;
+let firstScreenShown = (): void => undefined;
+const firstScreen = new Promise<void>((resolve) => {
+  firstScreenShown = resolve;
+  setTimeout(resolve, FIRST_SCREEN_WAIT_MS);
+});
+// Before the first render: the browser's install offer can come early. The service worker waits for the
+// first screen.
+const pwa = startPwa(firstScreen);
 // English is a chunk of its own: an English reader's first screen waits for it rather than flash Korean.
 await loadDictionary(settings.getState().locale).catch(() => undefined); // Told: I18nProvider shows Korean and says why.
 
@@ -44,11 +52,14 @@ function show(page: () => Promise<ComponentType>): void {
 }
 
 function openApp(from?: SharedPageExit): void {
-  show(() => import('./app/app-page').then((module) => module.composeAppPage(from)));
+  show(() => import('./app/app-page').then((module) => module.composeAppPage(from, firstScreenShown)));
 }
 
 // A conversation shared as a link is read once, then out of the address bar. A first visit from a messenger
 // needs only to show it: the app (its store, storage and engine) comes when its reader saves or closes it.
 const shared = takeSharedFragment(window);
 if (shared === undefined) openApp();
-else show(() => import('./app/shared-page').then((module) => module.composeSharedPage(shared, openApp)));
+else
+  show(() =>
+    import('./app/shared-page').then((module) => module.composeSharedPage(shared, openApp, firstScreenShown)),
+  );

@@ -7,9 +7,14 @@ import { takeSharedFragment } from './shared-link-location';
 
 /**
  * Wires the page a shared link opens on (its fragment already out of the address bar): the link read off the
- * page's thread, a link pasted into the tab read in its place, and `leave` when the app takes over.
+ * page's thread, a link pasted into the tab read in its place, and `leave` when the app takes over. `shown`:
+ * called once the first screen is complete, which is when the conversation shows (or the app takes over).
  */
-export function composeSharedPage(hash: string, leave: (exit: SharedPageExit) => void): ComponentType {
+export function composeSharedPage(
+  hash: string,
+  leave: (exit: SharedPageExit) => void,
+  shown: () => void,
+): ComponentType {
   function openPasted(): void {
     const pasted = takeSharedFragment(window);
     if (pasted !== undefined) void store.getState().open(pasted);
@@ -20,6 +25,11 @@ export function composeSharedPage(hash: string, leave: (exit: SharedPageExit) =>
       removeEventListener('hashchange', openPasted);
       leave(exit);
     },
+  });
+  const stop = store.subscribe(({ view }) => {
+    if (view.kind !== 'viewing') return;
+    stop();
+    shown();
   });
   addEventListener('hashchange', openPasted);
   return function SharedLinkPage() {

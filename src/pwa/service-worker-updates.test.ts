@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createServiceWorkerUpdates, type RegisterOptions } from './service-worker-updates';
+import { createServiceWorkerUpdates, registerLater, type RegisterOptions } from './service-worker-updates';
 
 /** A stand-in for `registerSW`: the test plays the service worker's side through the captured callbacks. */
 function fakeRegistration(letIn: () => Promise<void> = () => Promise.resolve()) {
@@ -78,5 +78,25 @@ describe('createServiceWorkerUpdates', () => {
     failing.sw().onNeedRefresh?.();
     await failing.updates.activate();
     expect(failing.updates.getState()).toEqual({ kind: 'available' });
+  });
+});
+
+describe('registerLater', () => {
+  it('registers only when scheduled, at once then, and a waiting version waits for the registration', async () => {
+    const letIn = vi.fn(() => Promise.resolve());
+    const register = vi.fn((_options: RegisterOptions) => letIn);
+    let scheduled: (() => void) | undefined;
+    const onNeedRefresh = vi.fn();
+    const letWaitingIn = registerLater(register, (run) => (scheduled = run))({ onNeedRefresh });
+    expect(register).not.toHaveBeenCalled();
+
+    const asked = letWaitingIn(false);
+    await Promise.resolve();
+    expect(letIn).not.toHaveBeenCalled();
+    scheduled?.();
+    await asked;
+    expect(register).toHaveBeenCalledTimes(1);
+    expect(register.mock.calls[0]?.[0]).toEqual({ onNeedRefresh, immediate: true });
+    expect(letIn).toHaveBeenCalledWith(false);
   });
 });

@@ -1,5 +1,7 @@
 /** The callbacks of `registerSW` from `virtual:pwa-register` that the app uses. */
 export interface RegisterOptions {
+  /** Register now rather than at the window's `load` event. */
+  immediate?: boolean;
   /** A new version is installed and waiting for this page's permission to take over. */
   onNeedRefresh?: () => void;
   /** The new version has taken control of this page; without this callback the plugin would reload at once. */
@@ -30,6 +32,23 @@ export interface ServiceWorkerUpdates {
   readonly activate: () => Promise<void>;
   readonly dismiss: () => void;
   readonly reload: () => void;
+}
+
+/**
+ * `register`, run when `schedule` calls back rather than now; letting a waiting version in waits for it. The
+ * first visit's registration installs the whole app (web-llm's 10 MB included) into the cache: started with
+ * the page, it competes with the first screen for the network and the main thread.
+ */
+export function registerLater(
+  register: RegisterServiceWorker,
+  schedule: (run: () => void) => void,
+): RegisterServiceWorker {
+  return (options) => {
+    const registered = new Promise<(reloadPage?: boolean) => Promise<void>>((resolve) => {
+      schedule(() => resolve(register({ ...options, immediate: true })));
+    });
+    return async (reloadPage) => (await registered)(reloadPage);
+  };
 }
 
 /**

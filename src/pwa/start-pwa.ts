@@ -1,18 +1,36 @@
 import { registerSW } from 'virtual:pwa-register';
 import { listenForInstallPrompt } from './install-prompt';
 import type { Pwa } from './pwa-context';
-import { createServiceWorkerUpdates } from './service-worker-updates';
+import { createServiceWorkerUpdates, registerLater } from './service-worker-updates';
 
 /** An installed app can stay open for days: look for a new version now and then, while online. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
+/** How long after the load the first screen's work may keep the service worker waiting, at most. */
+const IDLE_WAIT_MS = 3000;
+
 /**
- * Registers the app's service worker and starts listening for the browser's install offer; call it once,
- * before the first render. Under the `vite` dev server the plugin's `registerSW` does nothing, so nothing
+ * Once `firstScreen` is complete, painted (the frame after it, then a task), and the main thread is idle (at
+ * most `IDLE_WAIT_MS` later).
+ */
+function afterFirstScreen(firstScreen: Promise<void>): (run: () => void) => void {
+  const whenIdle = (run: () => void): void => {
+    if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: IDLE_WAIT_MS });
+    else setTimeout(run, 0);
+  };
+  return (run) => {
+    void firstScreen.then(() => requestAnimationFrame(() => setTimeout(() => whenIdle(run), 0)));
+  };
+}
+
+/**
+ * Registers the app's service worker once `firstScreen` is complete (the first visit's registration fetches
+ * the whole app into the cache, which must not compete with what the page shows first), and starts listening
+ * for the browser's install offer now; call it once, before the first render. Under the `vite` dev server the plugin's `registerSW` does nothing, so nothing
  * is cached while developing.
  */
-export function startPwa(): Pwa {
-  const updates = createServiceWorkerUpdates(registerSW, {
+export function startPwa(firstScreen: Promise<void>): Pwa {
+  const updates = createServiceWorkerUpdates(registerLater(registerSW, afterFirstScreen(firstScreen)), {
     reload: () => location.reload(),
     watchController: (onNewController) => {
       if (!('serviceWorker' in navigator)) return;
