@@ -84,7 +84,7 @@ describe('createServiceWorkerUpdates', () => {
 describe('registerLater', () => {
   it('registers only when scheduled, at once then, and a waiting version waits for the registration', async () => {
     const letIn = vi.fn(() => Promise.resolve());
-    const register = vi.fn((_options: RegisterOptions) => letIn);
+    const register = vi.fn<(options: RegisterOptions) => typeof letIn>(() => letIn);
     let scheduled: (() => void) | undefined;
     const onNeedRefresh = vi.fn();
     const letWaitingIn = registerLater(register, (run) => (scheduled = run))({ onNeedRefresh });
