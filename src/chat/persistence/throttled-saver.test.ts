@@ -247,6 +247,36 @@ describe('the throttled saver', () => {
     expect(clock.timers()).toBe(0);
   });
 
+  it('says it recovered when saves failed only while a newer value waited (an answer streaming)', async () => {
+    const clock = fakeClock();
+    const recorder = recordingSave(clock);
+    let recovered = 0;
+    const errors: unknown[] = [];
+    const saver = createThrottledSaver<Draft>({
+      save: recorder.save,
+      clock,
+      onError: (error) => errors.push(error),
+      onRecovered: () => (recovered += 1),
+    });
+    recorder.holdSaves();
+    saver.schedule({ id: 'a', text: 'a1' });
+    // Each save fails while the next text of the answer has come: the failed value is not kept (the newer
+    // one will be saved), but the failure was told.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      saver.schedule({ id: 'a', text: `a${attempt + 2}` });
+      recorder.saves[attempt]?.fail(new Error('full'));
+      await settle();
+      await clock.advance(500);
+    }
+    expect(errors).toHaveLength(3);
+    expect(recovered).toBe(0);
+    // Space frees: the newest text is saved, and what was told is taken back.
+    recorder.saves[3]?.finish();
+    await settle();
+    expect(recorder.saved().map(([, text]) => text)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(recovered).toBe(1);
+  });
+
   it('counts a failed conversation that was discarded as no longer waiting', async () => {
     const clock = fakeClock();
     const recorder = recordingSave(clock);

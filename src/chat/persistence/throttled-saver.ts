@@ -89,6 +89,9 @@ export function createThrottledSaver<T extends { readonly id: string }>({
   /** After a run: tries the failed values again later, or says they are all saved now. */
   function afterRun(failures: readonly Failure<T>[]): void {
     for (const { error, value } of failures) onError(error, value);
+    // Counted even when nothing is kept to retry (a newer value of each waits, as while an answer streams):
+    // the failure was told, so the save after it must say it is over.
+    if (failures.length > 0) failuresInARow += 1;
     if (failed.size === 0) {
       stopRetry();
       if (failuresInARow > 0 && failures.length === 0) {
@@ -97,7 +100,6 @@ export function createThrottledSaver<T extends { readonly id: string }>({
       }
       return;
     }
-    if (failures.length > 0) failuresInARow += 1;
     if (cancelRetry) return;
     const delay = retryDelaysMs[Math.min(failuresInARow, retryDelaysMs.length) - 1] ?? 0;
     cancelRetry = clock.startTimer(() => {
