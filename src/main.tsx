@@ -51,15 +51,30 @@ function show(page: () => Promise<ComponentType>): void {
   );
 }
 
-function openApp(from?: SharedPageExit): void {
-  show(() => import('./app/app-page').then((module) => module.composeAppPage(from, firstScreenShown)));
+const appPage = () => import('./app/app-page');
+
+/**
+ * The app, taking over from the page a shared link opened on: fetched first, so that when it cannot be (offline
+ * before it was cached) that page keeps its conversation and says so.
+ */
+async function handOver(from: SharedPageExit): Promise<void> {
+  const { composeAppPage } = await appPage();
+  show(() => Promise.resolve(composeAppPage(from, firstScreenShown)));
 }
 
 // A conversation shared as a link is read once, then out of the address bar. A first visit from a messenger
 // needs only to show it: the app (its store, storage and engine) comes when its reader saves or closes it.
 const shared = takeSharedFragment(window);
-if (shared === undefined) openApp();
-else
+if (shared === undefined) {
+  show(() => appPage().then((module) => module.composeAppPage(undefined, firstScreenShown)));
+} else {
   show(() =>
-    import('./app/shared-page').then((module) => module.composeSharedPage(shared, openApp, firstScreenShown)),
+    import('./app/shared-page').then((module) =>
+      module.composeSharedPage(shared, {
+        leave: handOver,
+        preloadApp: () => void appPage().catch(() => undefined), // Told if it is needed: Save or Close says so.
+        shown: firstScreenShown,
+      }),
+    ),
   );
+}

@@ -153,6 +153,30 @@ test('the app loads the chat screen, and settings, English and backups only when
   expectNoneOf(requests.urls, ['backup']);
 });
 
+test('a shared conversation whose Save cannot fetch the app stays, says so, and is saved on a second try', async ({
+  page,
+  context,
+}) => {
+  // Offline before the service worker had cached the app: its chunk cannot be fetched.
+  const appChunk = new RegExp(`/${parts.app.replace(/[.]/g, '\\.')}$`);
+  await context.route(appChunk, (route) => route.abort('internetdisconnected'));
+  const fragment = await sharedFragment('남길 대화', [{ question: '질문', answer: '**답**입니다.' }]);
+  await page.goto(`./${fragment}`);
+  const view = page.getByRole('region', { name: /남길 대화/ });
+  await expect(view.locator('strong')).toHaveText('답');
+  await view.getByRole('button', { name: '내 대화로 저장' }).click();
+  const told = page.getByRole('alert').filter({ hasText: '앱을 불러오지 못했습니다' });
+  await expect(told).toContainText('대화는 그대로 있고 아직 저장되지 않았습니다');
+  await expect(view.locator('strong')).toHaveText('답');
+
+  await context.unroute(appChunk);
+  await told.getByRole('button', { name: '다시 시도' }).click();
+  await expect(
+    page.getByRole('navigation', { name: '대화 목록' }).getByRole('button', { name: /^남길 대화 / }),
+  ).toBeVisible();
+  await expect(page.getByRole('region', { name: /공유받은 대화/ })).toHaveCount(0);
+});
+
 test('a browser without a sanitizer of its own gets DOMPurify, and still nothing dangerous', async ({
   page,
 }) => {

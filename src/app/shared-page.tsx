@@ -1,19 +1,25 @@
 import type { ComponentType } from 'react';
 import { createSharedPageStore, type SharedPageExit } from '../chat/shared-page-store';
-import { UpdatePrompt } from '../ui/pwa/update-prompt';
 import { SharedPage } from '../ui/share/shared-page';
 import { decodeSharedLinkOffThread } from './shared-link-decoder';
 import { takeSharedFragment } from './shared-link-location';
 
+export interface SharedPageWiring {
+  /** Fetches the app and hands over to it; rejects when it cannot be fetched. */
+  readonly leave: (exit: SharedPageExit) => Promise<void>;
+  /** Starts fetching the app, when its reader points at or focuses Save or Close. */
+  readonly preloadApp: () => void;
+  /** Called once the first screen is complete: when the conversation shows (or the app takes over). */
+  readonly shown: () => void;
+}
+
 /**
  * Wires the page a shared link opens on (its fragment already out of the address bar): the link read off the
- * page's thread, a link pasted into the tab read in its place, and `leave` when the app takes over. `shown`:
- * called once the first screen is complete, which is when the conversation shows (or the app takes over).
+ * page's thread, a link pasted into the tab read in its place, and the app when it takes over.
  */
 export function composeSharedPage(
   hash: string,
-  leave: (exit: SharedPageExit) => void,
-  shown: () => void,
+  { leave, preloadApp, shown }: SharedPageWiring,
 ): ComponentType {
   function openPasted(): void {
     const pasted = takeSharedFragment(window);
@@ -21,10 +27,7 @@ export function composeSharedPage(
   }
   const store = createSharedPageStore(hash, {
     decode: (link) => decodeSharedLinkOffThread(link),
-    leave(exit) {
-      removeEventListener('hashchange', openPasted);
-      leave(exit);
-    },
+    leave: (exit) => leave(exit).then(() => removeEventListener('hashchange', openPasted)),
   });
   const stop = store.subscribe(({ view }) => {
     if (view.kind !== 'viewing') return;
@@ -32,12 +35,9 @@ export function composeSharedPage(
     shown();
   });
   addEventListener('hashchange', openPasted);
+  // No update prompt here: a new version waiting changes nothing for a conversation read here, and the app
+  // this page hands over to offers it.
   return function SharedLinkPage() {
-    return (
-      <>
-        <SharedPage store={store} />
-        <UpdatePrompt />
-      </>
-    );
+    return <SharedPage store={store} onIntent={preloadApp} />;
   };
 }

@@ -22,12 +22,21 @@ function reader() {
   };
 }
 
-function page(hash = '#share=a') {
+/** The page over a reader the test answers; the app comes when asked unless `appComes` says otherwise. */
+function page(hash = '#share=a', appComes: () => boolean = () => true) {
   const links = reader();
   const exits: SharedPageExit[] = [];
-  const store = createSharedPageStore(hash, { decode: links.decode, leave: (exit) => exits.push(exit) });
+  const store = createSharedPageStore(hash, {
+    decode: links.decode,
+    leave: (exit) => {
+      exits.push(exit);
+      return appComes() ? Promise.resolve() : Promise.reject(new Error('Failed to fetch the app'));
+    },
+  });
   return { store, links, exits };
 }
+
+const turn = (): Promise<void> => new Promise((done) => setTimeout(done, 0));
 
 describe('the page a shared link opens on', () => {
   it('reads the link, shows its conversation read-only, and hands it to the app when saved, once', async () => {
@@ -44,6 +53,8 @@ describe('the page a shared link opens on', () => {
 
     store.getState().save();
     store.getState().save();
+    store.getState().close();
+    await turn();
     store.getState().close();
     expect(exits).toEqual([{ kind: 'saved', link: { kind: 'shared', shared: theirs } }]);
   });
@@ -62,6 +73,7 @@ describe('the page a shared link opens on', () => {
   it('closes to the app, even before the link is read, whose late answer then changes nothing', async () => {
     const { store, links, exits } = page();
     store.getState().close();
+    await turn();
     expect(exits).toEqual([{ kind: 'closed' }]);
     await links.answer('#share=a', { kind: 'invalid', problem: 'corrupt', detail: 'x' });
     expect(exits).toEqual([{ kind: 'closed' }]);
@@ -80,5 +92,27 @@ describe('the page a shared link opens on', () => {
     const view = store.getState().view;
     expect(view.kind === 'viewing' && view.shared.conversation.title).toBe('세 번째 링크');
     expect(exits).toEqual([]);
+  });
+
+  it('keeps the conversation when the app cannot be fetched, says so, and tries the same again', async () => {
+    let online = false;
+    const { store, links, exits } = page('#share=a', () => online);
+    const theirs = shared('받은 대화');
+    await links.answer('#share=a', { kind: 'shared', shared: theirs });
+    store.getState().save();
+    expect(store.getState().handover).toBe('loading');
+    store.getState().close();
+    await turn();
+    expect(store.getState().handover).toBe('failed');
+    expect(store.getState().view).toMatchObject({ kind: 'viewing', shared: theirs });
+
+    online = true;
+    store.getState().retry();
+    await turn();
+    const saved = { kind: 'saved', link: { kind: 'shared', shared: theirs } };
+    expect(exits).toEqual([saved, saved]);
+    store.getState().close();
+    store.getState().retry();
+    expect(exits).toHaveLength(2);
   });
 });

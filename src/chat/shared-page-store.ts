@@ -16,6 +16,12 @@ export type SharedPageExit =
 export interface SharedPageState {
   /** The link being read, or the conversation it holds (anything else has gone to the app). */
   readonly view: Extract<SharedView, { kind: 'opening' | 'viewing' }>;
+  /**
+   * Whether the app is being fetched to take over, and whether it could not be (offline before it was
+   * cached): the conversation stays on this page, and `retry` tries the same again.
+   */
+  readonly handover: 'none' | 'loading' | 'failed';
+  readonly retry: () => void;
   /** Reads another link (one pasted into the tab): only the latest one's outcome is shown. */
   readonly open: (hash: string) => Promise<void>;
   readonly save: () => void;
@@ -27,8 +33,11 @@ export type SharedPageStore = StoreApi<SharedPageState>;
 export interface SharedPageDependencies {
   /** Reads a link's hash; never rejects (a reader that fails answers that the link is invalid). */
   readonly decode: (hash: string) => Promise<SharedLinkResult>;
-  /** Hands over to the app; called once, and the page does nothing more. */
-  readonly leave: (exit: SharedPageExit) => void;
+  /**
+   * Hands over to the app once it is fetched; rejects when it cannot be (the page stays, and says so). Once
+   * it resolves, the page does nothing more.
+   */
+  readonly leave: (exit: SharedPageExit) => Promise<void>;
 }
 
 /**
@@ -40,20 +49,34 @@ export function createSharedPageStore(
   { decode, leave }: SharedPageDependencies,
 ): SharedPageStore {
   let opened = 0;
+  /** The handover asked for, while it is under way or after it failed (what `retry` does again). */
+  let pending: SharedPageExit | undefined;
   let left = false;
   const exit = (to: SharedPageExit): void => {
-    if (left) return;
-    left = true;
+    if (left || store.getState().handover === 'loading') return;
+    pending = to;
     opened += 1;
-    leave(to);
+    store.setState({ handover: 'loading' });
+    leave(to).then(
+      () => {
+        left = true;
+      },
+      () => store.setState({ handover: 'failed' }),
+    );
   };
-  const store = createStore<SharedPageState>()((set, get) => ({
+  const store: SharedPageStore = createStore<SharedPageState>()((set, get) => ({
     view: { kind: 'opening' },
+    handover: 'none',
+
+    retry() {
+      if (pending && get().handover === 'failed') exit(pending);
+    },
 
     async open(link) {
-      if (left) return;
+      if (left || get().handover === 'loading') return;
+      pending = undefined;
       const mine = ++opened;
-      set({ view: { kind: 'opening' } });
+      set({ view: { kind: 'opening' }, handover: 'none' });
       const result = await decode(link);
       if (mine !== opened) return;
       if (result.kind === 'shared') {

@@ -53,6 +53,10 @@ export const en: Record<MessageKey, string> = {
   'shared.save': 'Save to my conversations',
   'shared.close': 'Close',
   'shared.opening': 'Opening the shared conversation…',
+  'shared.handover.loading': 'Loading the app…',
+  'shared.handover.failed':
+    'The app could not be loaded. The conversation is still here, not saved yet. Check the connection.',
+  'shared.handover.retry': 'Try again',
   'shared.empty': 'The conversation in this link has no messages.',
   'shared.unrenderable': 'The shared conversation could not be displayed. Your conversations are unchanged.',
   'shared.invalid.title': 'The shared link cannot be opened',

@@ -5,6 +5,14 @@ import type { FirstScreenKey } from './messages-ko';
  * with the app's chunk, which a shared link does not load until its reader saves or closes the conversation.
  */
 export const koApp = {
+  'pwa.update.available': '새 버전이 있습니다',
+  'pwa.update.activated': '새 버전이 준비되었습니다. 새로 고치면 적용됩니다.',
+  'pwa.update.apply': '업데이트',
+  'pwa.update.applying': '업데이트하는 중…',
+  'pwa.update.reload': '새로 고침',
+  'pwa.update.later': '나중에',
+  'pwa.update.wait.answering': '답변이 끝난 뒤에 업데이트할 수 있습니다.',
+  'pwa.update.wait.loading-model': '모델을 다 불러온 뒤에 업데이트할 수 있습니다.',
   'share.conversation': '이 대화 공유',
   'share.conversation.label': '지금 보이는 대화를 링크로 공유',
   'share.conversation.unavailable': '공유할 대화가 없습니다',

@@ -12,6 +12,8 @@ type SharedViewProps = {
   readonly view: SharedView;
   readonly onSave: () => void;
   readonly onClose: () => void;
+  /** Its reader points at or focuses Save or Close: what they need can start coming. */
+  readonly onIntent?: () => void;
 };
 
 function SharedMessages({ view }: { view: SharedView }) {
@@ -38,7 +40,7 @@ function SharedMessages({ view }: { view: SharedView }) {
  * user's answers. It needs neither the model nor WebGPU. Saving makes it a conversation of the user's;
  * closing goes back to theirs as they were.
  */
-export function SharedConversationView({ view, onSave, onClose }: SharedViewProps) {
+export function SharedConversationView({ view, onSave, onClose, onIntent }: SharedViewProps) {
   const { t } = useI18n();
   const titleId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -85,10 +87,17 @@ export function SharedConversationView({ view, onSave, onClose }: SharedViewProp
             {modelId !== undefined && <> · {t('shared.model', { model: modelId })}</>}
           </p>
           <div className="flex flex-wrap gap-2">
-            <Button variant="primary" size="lg" onClick={onSave} className="text-sm">
+            <Button
+              variant="primary"
+              size="lg"
+              onClick={onSave}
+              onPointerEnter={onIntent}
+              onFocus={onIntent}
+              className="text-sm"
+            >
               {t('shared.save')}
             </Button>
-            <CloseSharedButton onClose={onClose} />
+            <CloseSharedButton onClose={onClose} {...(onIntent === undefined ? {} : { onIntent })} />
           </div>
         </div>
       </div>

@@ -51,12 +51,15 @@ const everyAnswer = [
   ),
 ];
 
-function renderPage() {
+function renderPage(appComes = true) {
   const exits: SharedPageExit[] = [];
   const conversation = conversationOf('theirs', everyAnswer, { title: '모든 답' });
   const store = createSharedPageStore('#share=x', {
     decode: () => Promise.resolve({ kind: 'shared', shared: { conversation, modelId: 'Llama' } }),
-    leave: (exit) => exits.push(exit),
+    leave: (exit) => {
+      exits.push(exit);
+      return appComes ? Promise.resolve() : Promise.reject(new Error('Failed to fetch'));
+    },
   });
   const settings = createSettingsStore({
     getItem: () => JSON.stringify({ state: { locale: 'ko', theme: 'light' }, version: 1 }),
@@ -112,5 +115,17 @@ describe('the page a shared link opens on', () => {
     ]);
     fireEvent.click(within(view).getByRole('button', { name: '닫기' }));
     expect(exits).toHaveLength(1);
+  });
+
+  it('says when the app could not be fetched, keeps the conversation, and tries again', async () => {
+    const { exits } = renderPage(false);
+    const view = await screen.findByRole('region', { name: /모든 답/ });
+    fireEvent.click(within(view).getByRole('button', { name: '내 대화로 저장' }));
+    const told = await screen.findByText(/앱을 불러오지 못했습니다/);
+    const alert = told.closest<HTMLElement>('[role="alert"]');
+    if (!alert) throw new Error('the failure is not an alert');
+    expect(screen.getByRole('region', { name: /모든 답/ })).toBe(view);
+    fireEvent.click(within(alert).getByRole('button', { name: '다시 시도' }));
+    expect(exits).toHaveLength(2);
   });
 });
