@@ -127,6 +127,9 @@ test('no request of the page, its workers or its service worker carries the conv
     secrets[1] ?? '',
   );
   await again.getByRole('button', { name: '내 대화로 저장' }).click();
+  // The app has taken over (the shared page stays until it has come), its engine worker with it.
+  await expect(again.getByRole('region', { name: /공유받은 대화/ })).toHaveCount(0);
+  await expect(again.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
   await expect(again.locator('li[data-role="assistant"] strong')).toHaveText(secrets[1] ?? '');
   const senderProbes = await probeWorkers(again, 'sender');
 
@@ -139,6 +142,8 @@ test('no request of the page, its workers or its service worker carries the conv
   await expect(view.locator('strong')).toHaveText(secrets[1] ?? '');
   await waitForServiceWorker(other);
   await view.getByRole('button', { name: '내 대화로 저장' }).click();
+  await expect(view).toHaveCount(0);
+  await expect(other.getByRole('textbox', { name: '메시지 입력' })).toBeVisible();
   await expect(other.locator('li[data-role="assistant"] strong')).toHaveText(secrets[1] ?? '');
   const receiverProbes = await probeWorkers(other, 'receiver');
 
