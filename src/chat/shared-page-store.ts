@@ -17,10 +17,11 @@ export interface SharedPageState {
   /** The link being read, or the conversation it holds (anything else has gone to the app). */
   readonly view: Extract<SharedView, { kind: 'opening' | 'viewing' }>;
   /**
-   * Whether the app is being fetched to take over, and whether it could not be (offline before it was
-   * cached): the conversation stays on this page, and `retry` tries the same again.
+   * Whether the app is being fetched to take over, whether it could not be (offline before it was cached:
+   * the conversation stays on this page, and `retry` tries the same again), or has taken over (`done`: the
+   * page does nothing more).
    */
-  readonly handover: 'none' | 'loading' | 'failed';
+  readonly handover: 'none' | 'loading' | 'failed' | 'done';
   readonly retry: () => void;
   /** Reads another link (one pasted into the tab): only the latest one's outcome is shown. */
   readonly open: (hash: string) => Promise<void>;
@@ -51,16 +52,15 @@ export function createSharedPageStore(
   let opened = 0;
   /** The handover asked for, while it is under way or after it failed (what `retry` does again). */
   let pending: SharedPageExit | undefined;
-  let left = false;
+  /** Whether the page is leaving, or has left: it then neither leaves again nor reads another link. */
+  const busy = (): boolean => ['loading', 'done'].includes(store.getState().handover);
   const exit = (to: SharedPageExit): void => {
-    if (left || store.getState().handover === 'loading') return;
+    if (busy()) return;
     pending = to;
     opened += 1;
     store.setState({ handover: 'loading' });
     leave(to).then(
-      () => {
-        left = true;
-      },
+      () => store.setState({ handover: 'done' }),
       () => store.setState({ handover: 'failed' }),
     );
   };
@@ -73,7 +73,7 @@ export function createSharedPageStore(
     },
 
     async open(link) {
-      if (left || get().handover === 'loading') return;
+      if (busy()) return;
       pending = undefined;
       const mine = ++opened;
       set({ view: { kind: 'opening' }, handover: 'none' });

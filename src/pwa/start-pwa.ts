@@ -6,7 +6,7 @@ import { createServiceWorkerUpdates, registerLater } from './service-worker-upda
 /** An installed app can stay open for days: look for a new version now and then, while online. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
-/** How long after the load the first screen's work may keep the service worker waiting, at most. */
+/** How long an idle moment is waited for once the first screen has shown, at most. */
 const IDLE_WAIT_MS = 3000;
 
 /**
@@ -26,8 +26,8 @@ function afterFirstScreen(firstScreen: Promise<void>): (run: () => void) => void
 /**
  * Registers the app's service worker once `firstScreen` is complete (the first visit's registration fetches
  * the whole app into the cache, which must not compete with what the page shows first), and starts listening
- * for the browser's install offer now; call it once, before the first render. Under the `vite` dev server the plugin's `registerSW` does nothing, so nothing
- * is cached while developing.
+ * for the browser's install offer now; call it once, before the first render. Under the `vite` dev server the
+ * plugin's `registerSW` does nothing, so nothing is cached while developing.
  */
 export function startPwa(firstScreen: Promise<void>): Pwa {
   const updates = createServiceWorkerUpdates(registerLater(registerSW, afterFirstScreen(firstScreen)), {

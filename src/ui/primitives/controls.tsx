@@ -80,7 +80,11 @@ export function buttonClass(style: ButtonStyle, className?: string): string {
   return classesOf(style, className);
 }
 
-export type ButtonProps = Omit<ComponentPropsWithRef<'button'>, keyof ButtonStyle> & ButtonStyle;
+export type ButtonProps = Omit<ComponentPropsWithRef<'button'>, keyof ButtonStyle> &
+  ButtonStyle & {
+    /** Called as the pointer or the focus reaches the button, before it is used: to fetch what it needs. */
+    readonly onIntent?: () => void;
+  };
 
 /** A `<button>` of one of the app's styles: `type="button"` unless told otherwise, every other prop as given. */
 export function Button({
@@ -91,12 +95,15 @@ export function Button({
   className,
   type = 'button',
   onClick,
+  onIntent,
   ...props
 }: ButtonProps) {
   return (
     <button
       type={type}
       className={classesOf({ variant, tone, size, ringOffset }, className)}
+      onPointerEnter={onIntent}
+      onFocus={onIntent}
       // A disabled button never acts: a browser sends it no click of the user's, and this leaves unanswered
       // a click a script sends (React DOM dropped those itself; Preact passes on what the browser sends).
       onClick={props.disabled === true ? undefined : onClick}

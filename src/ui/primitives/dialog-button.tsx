@@ -45,8 +45,7 @@ export function DialogButton({
         size="sm"
         disabled={disabled}
         aria-haspopup="dialog"
-        onPointerEnter={preload}
-        onFocus={preload}
+        onIntent={preload}
         onClick={() => {
           setOpened(true);
           dialog?.showModal();

@@ -9,8 +9,7 @@ export function CloseSharedButton({ onClose, onIntent }: { onClose: () => void; 
       variant="outlined"
       size="lg"
       onClick={onClose}
-      onPointerEnter={onIntent}
-      onFocus={onIntent}
+      {...(onIntent === undefined ? {} : { onIntent })}
       className="text-sm font-medium text-stone-800 dark:text-stone-200"
     >
       {t('shared.close')}

@@ -91,8 +91,7 @@ export function SharedConversationView({ view, onSave, onClose, onIntent }: Shar
               variant="primary"
               size="lg"
               onClick={onSave}
-              onPointerEnter={onIntent}
-              onFocus={onIntent}
+              {...(onIntent === undefined ? {} : { onIntent })}
               className="text-sm"
             >
               {t('shared.save')}
